@@ -1,0 +1,1 @@
+//! AI provider trait, the offline rewriter and the truthfulness guard

@@ -1,0 +1,1 @@
+//! Layered configuration: defaults, resumax.toml, RESUMAX_* env, flags

@@ -1,0 +1,213 @@
+//! The client traits of the services. Each is implemented by the service itself (in-process call)
+//! and by its gRPC client; both must answer identically, errors included.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ids::UserId;
+use crate::job_description::ParsedJobDescription;
+use crate::optimization::{ExportFormat, Optimization, Strategy, Version};
+use crate::resume::ParsedResume;
+use crate::score::MatchReport;
+use crate::{ErrorCode, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParseStatus {
+    Pending,
+    Parsing,
+    Completed,
+    Failed,
+}
+
+impl ParseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParseStatus::Pending => "pending",
+            ParseStatus::Parsing => "parsing",
+            ParseStatus::Completed => "completed",
+            ParseStatus::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Parsing, Self::Completed, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Why a parse failed, for the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParseError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeRecord {
+    pub resume_id: Uuid,
+    pub file_name: String,
+    pub parse_status: ParseStatus,
+    pub parsed: Option<ParsedResume>,
+    pub error: Option<ParseError>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDescriptionRecord {
+    pub job_description_id: Uuid,
+    pub parse_status: ParseStatus,
+    pub parsed: Option<ParsedJobDescription>,
+    pub error: Option<ParseError>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An uploaded file: name as given by the client, bytes as received (already size-checked).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A job description as pasted text with optional metadata given by the client.
+#[derive(Debug, Clone, Default)]
+pub struct JobDescriptionText {
+    pub text: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum JobDescriptionSource {
+    Text(JobDescriptionText),
+    File(Upload),
+}
+
+/// Upload limits of the REST contract; the gateway checks them while streaming, the parsing
+/// service checks them again for callers that reach it directly.
+pub const MAX_RESUME_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_JOB_DESCRIPTION_BYTES: usize = 10 * 1024 * 1024;
+
+#[async_trait]
+pub trait ParsingApi: Send + Sync {
+    /// Stores the file and queues its parse; answers at once with status `pending`.
+    async fn upload_resume(&self, user: &UserId, upload: Upload) -> Result<ResumeRecord>;
+    async fn get_resume(&self, user: &UserId, resume_id: Uuid) -> Result<ResumeRecord>;
+    /// Soft delete.
+    async fn delete_resume(&self, user: &UserId, resume_id: Uuid) -> Result<()>;
+    async fn create_job_description(
+        &self,
+        user: &UserId,
+        source: JobDescriptionSource,
+    ) -> Result<JobDescriptionRecord>;
+    async fn get_job_description(
+        &self,
+        user: &UserId,
+        job_description_id: Uuid,
+    ) -> Result<JobDescriptionRecord>;
+}
+
+#[async_trait]
+pub trait ScoringApi: Send + Sync {
+    /// Deterministic: the same input gives the same report.
+    async fn score(&self, resume: &ParsedResume, job: &ParsedJobDescription)
+    -> Result<MatchReport>;
+}
+
+#[derive(Debug, Clone)]
+pub struct StartOptimization {
+    pub resume_id: Uuid,
+    pub job_description_id: Uuid,
+    pub strategy: Strategy,
+    pub client_request_id: Option<String>,
+    /// The request id of the REST call, carried into the job for tracing.
+    pub request_id: String,
+}
+
+/// `created` is false when an idempotent replay or an active run for the same pair answered.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub optimization: Optimization,
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AcceptChanges {
+    pub apply_all: bool,
+    pub accepted_changes: Vec<String>,
+    pub notes: Option<String>,
+    pub export_formats: Vec<ExportFormat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accepted {
+    pub version: Version,
+    pub exports: Vec<ExportRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionPage {
+    pub items: Vec<Version>,
+    pub next_cursor: Option<String>,
+}
+
+#[async_trait]
+pub trait OptimizationApi: Send + Sync {
+    async fn start(&self, user: &UserId, request: StartOptimization) -> Result<Started>;
+    async fn get(&self, user: &UserId, optimization_id: Uuid) -> Result<Optimization>;
+    async fn accept(
+        &self,
+        user: &UserId,
+        optimization_id: Uuid,
+        changes: AcceptChanges,
+    ) -> Result<Accepted>;
+    async fn list_versions(
+        &self,
+        user: &UserId,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> Result<VersionPage>;
+    async fn get_version(&self, user: &UserId, version_id: Uuid) -> Result<Version>;
+    /// Hides everything derived from a deleted resume.
+    async fn forget_resume(&self, user: &UserId, resume_id: Uuid) -> Result<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportStatus {
+    Queued,
+    Completed,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRecord {
+    pub export_id: Uuid,
+    pub version_id: Uuid,
+    pub format: ExportFormat,
+    pub status: ExportStatus,
+    /// Object key of the rendered file, once completed.
+    pub storage_key: Option<String>,
+}
+
+#[async_trait]
+pub trait ExportApi: Send + Sync {
+    /// Renders a version in one format and stores it.
+    async fn export(
+        &self,
+        user: &UserId,
+        version: &Version,
+        format: ExportFormat,
+    ) -> Result<ExportRecord>;
+    async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord>;
+    /// The rendered bytes of a completed export.
+    async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)>;
+}

@@ -1,0 +1,237 @@
+//! Optimization runs, suggestions, diffs and versions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::resume::{ItemId, ParsedResume, SectionKind};
+use crate::score::MatchReport;
+use crate::{Error, ErrorCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimizationStatus {
+    Queued,
+    Processing,
+    Generating,
+    Completed,
+    Failed,
+}
+
+impl OptimizationStatus {
+    pub const ACTIVE: [OptimizationStatus; 3] = [
+        OptimizationStatus::Queued,
+        OptimizationStatus::Processing,
+        OptimizationStatus::Generating,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptimizationStatus::Queued => "queued",
+            OptimizationStatus::Processing => "processing",
+            OptimizationStatus::Generating => "generating",
+            OptimizationStatus::Completed => "completed",
+            OptimizationStatus::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Queued,
+            Self::Processing,
+            Self::Generating,
+            Self::Completed,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            OptimizationStatus::Completed | OptimizationStatus::Failed
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    #[default]
+    Default,
+    Conservative,
+    AggressiveKeywords,
+}
+
+impl Strategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Default => "default",
+            Strategy::Conservative => "conservative",
+            Strategy::AggressiveKeywords => "aggressive_keywords",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "default" => Ok(Strategy::Default),
+            "conservative" => Ok(Strategy::Conservative),
+            "aggressive_keywords" => Ok(Strategy::AggressiveKeywords),
+            other => Err(Error::invalid_input(format!(
+                "unknown strategy {other:?}: use default, conservative or aggressive_keywords"
+            ))),
+        }
+    }
+}
+
+/// What kind of change a suggestion makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeType {
+    /// Uses the JD's wording for something the resume already says.
+    KeywordAligned,
+    /// Stronger opening verb or tighter phrasing, same facts.
+    Strengthened,
+    /// Same items in a different order (skills by JD relevance).
+    Reordered,
+    /// An item added that the resume already evidences elsewhere (a skill used in a bullet).
+    Added,
+    /// Other rewording.
+    Rephrased,
+    Unchanged,
+}
+
+/// Where a suggestion applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SuggestionTarget {
+    /// Replace one line (bullet or summary sentence).
+    Line { item: ItemId },
+    /// Replace the skill list of a section.
+    Skills { section: usize },
+}
+
+/// One proposed change. Every suggestion carries the original it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggestion {
+    /// Stable within a run: the change id a client accepts.
+    pub change_id: String,
+    pub target: SuggestionTarget,
+    pub section: SectionKind,
+    pub change_type: ChangeType,
+    pub original: String,
+    pub suggested: String,
+    pub reason: String,
+    /// The guard could not verify every fact; the default is to keep the original.
+    #[serde(default)]
+    pub uncertain: bool,
+}
+
+/// A span of a word-level diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffSpan {
+    /// `equal`, `insert` or `delete`.
+    pub op: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineChange {
+    pub change_id: String,
+    /// The line id for line changes, absent for whole-list changes.
+    pub item_id: Option<String>,
+    pub change_type: ChangeType,
+    pub original: String,
+    pub optimized: String,
+    pub spans: Vec<DiffSpan>,
+    pub uncertain: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionDiff {
+    pub section: SectionKind,
+    pub heading: String,
+    pub original: String,
+    pub optimized: String,
+    /// `Unchanged` when no line changed, otherwise the dominant change type.
+    pub change_type: ChangeType,
+    pub changes: Vec<LineChange>,
+}
+
+/// Everything a completed run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptimizationResult {
+    pub summary: Vec<String>,
+    pub score_before: MatchReport,
+    pub score_after: MatchReport,
+    pub diff: Vec<SectionDiff>,
+    pub suggestions: Vec<Suggestion>,
+    pub warnings: Vec<String>,
+    pub provider: String,
+    pub model: String,
+    pub optimized: ParsedResume,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailureInfo {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Optimization {
+    pub optimization_id: uuid::Uuid,
+    pub status: OptimizationStatus,
+    pub resume_id: uuid::Uuid,
+    pub job_description_id: uuid::Uuid,
+    pub strategy: Strategy,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub result: Option<OptimizationResult>,
+    pub error: Option<FailureInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Version {
+    pub version_id: uuid::Uuid,
+    pub optimization_id: uuid::Uuid,
+    pub resume_id: uuid::Uuid,
+    pub score: u8,
+    pub accepted_changes: Vec<String>,
+    pub optimized: ParsedResume,
+    pub diff: Vec<SectionDiff>,
+    pub notes: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Pdf,
+    Docx,
+    Text,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Docx => "docx",
+            ExportFormat::Text => "text",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "pdf" => Ok(ExportFormat::Pdf),
+            "docx" => Ok(ExportFormat::Docx),
+            "text" => Ok(ExportFormat::Text),
+            other => Err(Error::invalid_input(format!(
+                "unknown export format {other:?}: use pdf, docx or text"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Database connection by URL scheme, migrations and entities (sea-orm)

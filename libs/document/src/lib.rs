@@ -1,0 +1,1 @@
+//! Reads resumes and job descriptions: PDF, DOCX, TXT text extraction, sectioning, entities

@@ -1,0 +1,1 @@
+//! Generated protobuf and gRPC code, and conversions to and from the domain types

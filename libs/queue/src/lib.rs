@@ -1,0 +1,1 @@
+//! Job and event queue trait with the in-process implementation

@@ -1,0 +1,1 @@
+//! Tracing setup shared by every process

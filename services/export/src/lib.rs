@@ -1,0 +1,1 @@
+//! Export service: renders accepted versions and stores them

@@ -1,0 +1,1 @@
+//! Gateway: REST (axum) to the services, auth, request ids, structured errors

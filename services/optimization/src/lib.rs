@@ -1,0 +1,1 @@
+//! Optimization service: runs, worker, diffs, versions

@@ -1,0 +1,1 @@
+//! Parsing service: stores uploads, extracts and sections resumes, analyses job descriptions

@@ -1,0 +1,1 @@
+//! Scoring service: deterministic, explainable alignment score and match report

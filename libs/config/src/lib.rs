@@ -1,1 +1,287 @@
-//! Layered configuration: defaults, resumax.toml, RESUMAX_* env, flags
+//! Layered configuration: built-in embedded defaults, then a `resumax.toml` file, then `RESUMAX_*`
+//! environment variables, then command-line flags; `validate()` turns the result into typed values.
+//!
+//! Backends are chosen by URL scheme (`sqlite://`, `postgres://`, `inproc://`, `file://`), never
+//! by separate code paths in the services.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use resumax_core::Error;
+use serde::Deserialize;
+
+/// The five services; a process runs any subset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceName {
+    Gateway,
+    Parsing,
+    Optimization,
+    Scoring,
+    Export,
+}
+
+impl ServiceName {
+    pub const ALL: [ServiceName; 5] = [
+        ServiceName::Gateway,
+        ServiceName::Parsing,
+        ServiceName::Optimization,
+        ServiceName::Scoring,
+        ServiceName::Export,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceName::Gateway => "gateway",
+            ServiceName::Parsing => "parsing",
+            ServiceName::Optimization => "optimization",
+            ServiceName::Scoring => "scoring",
+            ServiceName::Export => "export",
+        }
+    }
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        ServiceName::ALL.into_iter().find(|s| s.as_str() == name).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "unknown service {name:?}: use all or a list of gateway, parsing, optimization, scoring, export"
+            ))
+        })
+    }
+    /// `all` or a comma-separated list.
+    pub fn parse_list(list: &str) -> Result<Vec<Self>, Error> {
+        if list.trim() == "all" {
+            return Ok(ServiceName::ALL.to_vec());
+        }
+        let mut services: Vec<Self> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Self::parse)
+            .collect::<Result<_, _>>()?;
+        services.sort();
+        services.dedup();
+        if services.is_empty() {
+            return Err(Error::invalid_input("no service selected"));
+        }
+        Ok(services)
+    }
+}
+
+/// Raw settings as read from file, env and flags; every field optional so the layers can merge.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+    pub queue_url: Option<String>,
+    pub blob_url: Option<String>,
+    pub ai_providers: Option<String>,
+    pub http_addr: Option<String>,
+    pub grpc_addr: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub jwt_public_key: Option<String>,
+    pub credits_enabled: Option<bool>,
+    pub services: Option<String>,
+    pub parsing_endpoint: Option<String>,
+    pub optimization_endpoint: Option<String>,
+    pub scoring_endpoint: Option<String>,
+    pub export_endpoint: Option<String>,
+    /// Concurrent job consumers per job kind in this process; 0 takes no jobs.
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Reads a TOML file with the same keys (lowercase, without the `RESUMAX_` prefix).
+    pub fn from_file(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid_input(format!("cannot read config file {}: {e}", path.display())))?;
+        toml::from_str(&text)
+            .map_err(|e| Error::invalid_input(format!("config file {}: {e}", path.display())))
+    }
+
+    /// Reads `RESUMAX_*` variables from the given map (the process environment in production;
+    /// tests pass their own map instead of mutating the environment).
+    pub fn from_env(env: &BTreeMap<String, String>) -> Result<Self, Error> {
+        let get = |key: &str| env.get(&format!("RESUMAX_{key}")).filter(|v| !v.is_empty()).cloned();
+        let credits_enabled = match get("CREDITS_ENABLED").as_deref() {
+            None => None,
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(other) => {
+                return Err(Error::invalid_input(format!(
+                    "RESUMAX_CREDITS_ENABLED must be true or false, not {other:?}"
+                )));
+            }
+        };
+        Ok(Settings {
+            data_dir: get("DATA_DIR"),
+            database_url: get("DATABASE_URL"),
+            queue_url: get("QUEUE_URL"),
+            blob_url: get("BLOB_URL"),
+            ai_providers: get("AI_PROVIDERS"),
+            http_addr: get("HTTP_ADDR"),
+            grpc_addr: get("GRPC_ADDR"),
+            jwt_secret: get("JWT_SECRET"),
+            jwt_public_key: get("JWT_PUBLIC_KEY"),
+            credits_enabled,
+            services: get("SERVICES"),
+            parsing_endpoint: get("PARSING_ENDPOINT"),
+            optimization_endpoint: get("OPTIMIZATION_ENDPOINT"),
+            scoring_endpoint: get("SCORING_ENDPOINT"),
+            export_endpoint: get("EXPORT_ENDPOINT"),
+            workers: get("WORKERS")
+                .map(|w| {
+                    w.parse().map_err(|_| {
+                        Error::invalid_input(format!("RESUMAX_WORKERS must be a number, not {w:?}"))
+                    })
+                })
+                .transpose()?,
+        })
+    }
+
+    /// `self` overridden by every field `over` sets.
+    pub fn overridden_by(self, over: Settings) -> Settings {
+        Settings {
+            data_dir: over.data_dir.or(self.data_dir),
+            database_url: over.database_url.or(self.database_url),
+            queue_url: over.queue_url.or(self.queue_url),
+            blob_url: over.blob_url.or(self.blob_url),
+            ai_providers: over.ai_providers.or(self.ai_providers),
+            http_addr: over.http_addr.or(self.http_addr),
+            grpc_addr: over.grpc_addr.or(self.grpc_addr),
+            jwt_secret: over.jwt_secret.or(self.jwt_secret),
+            jwt_public_key: over.jwt_public_key.or(self.jwt_public_key),
+            credits_enabled: over.credits_enabled.or(self.credits_enabled),
+            services: over.services.or(self.services),
+            parsing_endpoint: over.parsing_endpoint.or(self.parsing_endpoint),
+            optimization_endpoint: over.optimization_endpoint.or(self.optimization_endpoint),
+            scoring_endpoint: over.scoring_endpoint.or(self.scoring_endpoint),
+            export_endpoint: over.export_endpoint.or(self.export_endpoint),
+            workers: over.workers.or(self.workers),
+        }
+    }
+
+    /// Fills embedded defaults and checks every value.
+    pub fn validate(self) -> Result<Config, Error> {
+        let data_dir = PathBuf::from(self.data_dir.unwrap_or_else(|| ".resumax".to_string()));
+        let data = data_dir.display().to_string();
+        let database_url =
+            self.database_url.unwrap_or_else(|| format!("sqlite://{data}/resumax.db?mode=rwc"));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres:")) {
+            return Err(Error::invalid_input(
+                "RESUMAX_DATABASE_URL must start with sqlite:// or postgres://",
+            ));
+        }
+        let queue_url = self.queue_url.unwrap_or_else(|| "inproc://".to_string());
+        let blob_url = self.blob_url.unwrap_or_else(|| format!("file://{data}/blobs"));
+        let ai_providers: Vec<String> = self
+            .ai_providers
+            .unwrap_or_else(|| "offline".to_string())
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if ai_providers.is_empty() {
+            return Err(Error::invalid_input("RESUMAX_AI_PROVIDERS names no provider"));
+        }
+        let parse_addr = |value: Option<String>, default: &str, key: &str| -> Result<SocketAddr, Error> {
+            let value = value.unwrap_or_else(|| default.to_string());
+            value
+                .parse()
+                .map_err(|_| Error::invalid_input(format!("{key} is not a socket address: {value:?}")))
+        };
+        let http_addr = parse_addr(self.http_addr, "127.0.0.1:8080", "RESUMAX_HTTP_ADDR")?;
+        let grpc_addr = parse_addr(self.grpc_addr, "127.0.0.1:50051", "RESUMAX_GRPC_ADDR")?;
+        let services = ServiceName::parse_list(self.services.as_deref().unwrap_or("all"))?;
+        let mut endpoints = BTreeMap::new();
+        for (service, endpoint) in [
+            (ServiceName::Parsing, self.parsing_endpoint),
+            (ServiceName::Optimization, self.optimization_endpoint),
+            (ServiceName::Scoring, self.scoring_endpoint),
+            (ServiceName::Export, self.export_endpoint),
+        ] {
+            if let Some(endpoint) = endpoint.filter(|e| e != "inproc") {
+                endpoints.insert(service, endpoint);
+            }
+        }
+        Ok(Config {
+            data_dir,
+            database_url,
+            queue_url,
+            blob_url,
+            ai_providers,
+            http_addr,
+            grpc_addr,
+            jwt_secret: self.jwt_secret,
+            jwt_public_key: self.jwt_public_key,
+            credits_enabled: self.credits_enabled.unwrap_or(false),
+            services,
+            endpoints,
+            workers: self.workers.unwrap_or(2),
+        })
+    }
+}
+
+/// Validated configuration of one process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub queue_url: String,
+    pub blob_url: String,
+    pub ai_providers: Vec<String>,
+    pub http_addr: SocketAddr,
+    pub grpc_addr: SocketAddr,
+    pub jwt_secret: Option<String>,
+    pub jwt_public_key: Option<String>,
+    pub credits_enabled: bool,
+    /// Services enabled in this process.
+    pub services: Vec<ServiceName>,
+    /// Remote endpoints of peers not enabled here.
+    pub endpoints: BTreeMap<ServiceName, String>,
+    pub workers: usize,
+}
+
+impl Config {
+    pub fn runs(&self, service: ServiceName) -> bool {
+        self.services.contains(&service)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn embedded_defaults() {
+        let config = Settings::default().validate().unwrap();
+        assert_eq!(config.database_url, "sqlite://.resumax/resumax.db?mode=rwc");
+        assert_eq!(config.queue_url, "inproc://");
+        assert_eq!(config.blob_url, "file://.resumax/blobs");
+        assert_eq!(config.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.services, ServiceName::ALL.to_vec());
+        assert!(config.endpoints.is_empty());
+    }
+
+    #[test]
+    fn env_overrides_file_and_flags_override_env() {
+        let file: Settings = toml::from_str("http_addr = \"127.0.0.1:1\"\ndata_dir = \"/tmp/x\"").unwrap();
+        let from_env = Settings::from_env(&env(&[("RESUMAX_HTTP_ADDR", "127.0.0.1:2")])).unwrap();
+        let flags = Settings { services: Some("gateway,scoring".into()), ..Default::default() };
+        let config = file.overridden_by(from_env).overridden_by(flags).validate().unwrap();
+        assert_eq!(config.http_addr.to_string(), "127.0.0.1:2");
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(config.services, vec![ServiceName::Gateway, ServiceName::Scoring]);
+    }
+
+    #[test]
+    fn bad_values_are_rejected_with_the_key() {
+        let err =
+            Settings::from_env(&env(&[("RESUMAX_HTTP_ADDR", "nowhere")])).unwrap().validate().unwrap_err();
+        assert!(err.message.contains("RESUMAX_HTTP_ADDR"), "{err}");
+        assert!(ServiceName::parse_list("gateway,bogus").is_err());
+        assert!(Settings::from_env(&env(&[("RESUMAX_CREDITS_ENABLED", "maybe")])).is_err());
+    }
+}

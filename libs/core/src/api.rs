@@ -31,9 +31,7 @@ impl ParseStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Parsing, Self::Completed, Self::Failed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [Self::Pending, Self::Parsing, Self::Completed, Self::Failed].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -115,8 +113,7 @@ pub trait ParsingApi: Send + Sync {
 #[async_trait]
 pub trait ScoringApi: Send + Sync {
     /// Deterministic: the same input gives the same report.
-    async fn score(&self, resume: &ParsedResume, job: &ParsedJobDescription)
-    -> Result<MatchReport>;
+    async fn score(&self, resume: &ParsedResume, job: &ParsedJobDescription) -> Result<MatchReport>;
 }
 
 #[derive(Debug, Clone)]
@@ -162,18 +159,8 @@ pub struct VersionPage {
 pub trait OptimizationApi: Send + Sync {
     async fn start(&self, user: &UserId, request: StartOptimization) -> Result<Started>;
     async fn get(&self, user: &UserId, optimization_id: Uuid) -> Result<Optimization>;
-    async fn accept(
-        &self,
-        user: &UserId,
-        optimization_id: Uuid,
-        changes: AcceptChanges,
-    ) -> Result<Accepted>;
-    async fn list_versions(
-        &self,
-        user: &UserId,
-        cursor: Option<String>,
-        limit: u32,
-    ) -> Result<VersionPage>;
+    async fn accept(&self, user: &UserId, optimization_id: Uuid, changes: AcceptChanges) -> Result<Accepted>;
+    async fn list_versions(&self, user: &UserId, cursor: Option<String>, limit: u32) -> Result<VersionPage>;
     async fn get_version(&self, user: &UserId, version_id: Uuid) -> Result<Version>;
     /// Hides everything derived from a deleted resume.
     async fn forget_resume(&self, user: &UserId, resume_id: Uuid) -> Result<()>;
@@ -201,12 +188,7 @@ pub struct ExportRecord {
 #[async_trait]
 pub trait ExportApi: Send + Sync {
     /// Renders a version in one format and stores it.
-    async fn export(
-        &self,
-        user: &UserId,
-        version: &Version,
-        format: ExportFormat,
-    ) -> Result<ExportRecord>;
+    async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord>;
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord>;
     /// The rendered bytes of a completed export.
     async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)>;

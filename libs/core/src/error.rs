@@ -134,10 +134,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-        }
+        Error { code, message: message.into() }
     }
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::InvalidInput, message)
@@ -152,17 +149,11 @@ impl Error {
     }
     pub fn storage(operation: &str, cause: impl std::fmt::Display) -> Self {
         log_cause(operation, &cause);
-        Error::new(
-            ErrorCode::StorageError,
-            format!("{operation} failed: storage unavailable"),
-        )
+        Error::new(ErrorCode::StorageError, format!("{operation} failed: storage unavailable"))
     }
     pub fn queue(operation: &str, cause: impl std::fmt::Display) -> Self {
         log_cause(operation, &cause);
-        Error::new(
-            ErrorCode::QueueFailed,
-            format!("{operation} failed: queue unavailable"),
-        )
+        Error::new(ErrorCode::QueueFailed, format!("{operation} failed: queue unavailable"))
     }
 }
 

@@ -11,10 +11,7 @@ impl UserId {
     pub fn parse(sub: &str) -> Result<Self, Error> {
         let sub = sub.trim();
         if sub.is_empty() || sub.len() > 200 || sub.chars().any(char::is_control) {
-            return Err(Error::new(
-                crate::ErrorCode::Unauthorized,
-                "token subject is not a valid user id",
-            ));
+            return Err(Error::new(crate::ErrorCode::Unauthorized, "token subject is not a valid user id"));
         }
         Ok(UserId(sub.to_string()))
     }

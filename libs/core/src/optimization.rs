@@ -17,11 +17,8 @@ pub enum OptimizationStatus {
 }
 
 impl OptimizationStatus {
-    pub const ACTIVE: [OptimizationStatus; 3] = [
-        OptimizationStatus::Queued,
-        OptimizationStatus::Processing,
-        OptimizationStatus::Generating,
-    ];
+    pub const ACTIVE: [OptimizationStatus; 3] =
+        [OptimizationStatus::Queued, OptimizationStatus::Processing, OptimizationStatus::Generating];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,21 +30,12 @@ impl OptimizationStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Queued,
-            Self::Processing,
-            Self::Generating,
-            Self::Completed,
-            Self::Failed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+        [Self::Queued, Self::Processing, Self::Generating, Self::Completed, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            OptimizationStatus::Completed | OptimizationStatus::Failed
-        )
+        matches!(self, OptimizationStatus::Completed | OptimizationStatus::Failed)
     }
 }
 
@@ -103,7 +91,7 @@ pub enum ChangeType {
 pub enum SuggestionTarget {
     /// Replace one line (bullet or summary sentence).
     Line { item: ItemId },
-    /// Replace the skill list of a section.
+    /// Replace the skill list of a section; `suggested` holds the whole new list joined by ", ".
     Skills { section: usize },
 }
 
@@ -229,9 +217,9 @@ impl ExportFormat {
             "pdf" => Ok(ExportFormat::Pdf),
             "docx" => Ok(ExportFormat::Docx),
             "text" => Ok(ExportFormat::Text),
-            other => Err(Error::invalid_input(format!(
-                "unknown export format {other:?}: use pdf, docx or text"
-            ))),
+            other => {
+                Err(Error::invalid_input(format!("unknown export format {other:?}: use pdf, docx or text")))
+            }
         }
     }
 }

@@ -98,13 +98,12 @@ impl Section {
         let mut out = Vec::new();
         for entry in &self.entries {
             out.extend(entry.header_lines.iter().cloned());
-            out.extend(entry.lines.iter().map(|l| {
-                if self.kind == SectionKind::Summary {
-                    l.clone()
-                } else {
-                    format!("- {l}")
-                }
-            }));
+            out.extend(
+                entry
+                    .lines
+                    .iter()
+                    .map(|l| if self.kind == SectionKind::Summary { l.clone() } else { format!("- {l}") }),
+            );
         }
         if !self.skills.is_empty() {
             out.push(self.skills.join(", "));
@@ -133,33 +132,41 @@ impl ParsedResume {
     /// Every line with its stable id, in reading order.
     pub fn lines(&self) -> impl Iterator<Item = (ItemId, &str)> {
         self.sections.iter().enumerate().flat_map(|(s, section)| {
-            section
-                .entries
-                .iter()
-                .enumerate()
-                .flat_map(move |(e, entry)| {
-                    entry.lines.iter().enumerate().map(move |(l, line)| {
-                        (
-                            ItemId {
-                                section: s,
-                                entry: e,
-                                line: l,
-                            },
-                            line.as_str(),
-                        )
-                    })
-                })
+            section.entries.iter().enumerate().flat_map(move |(e, entry)| {
+                entry
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(move |(l, line)| (ItemId { section: s, entry: e, line: l }, line.as_str()))
+            })
         })
     }
 
-    pub fn line(&self, id: ItemId) -> Option<&str> {
-        self.sections
-            .get(id.section)?
-            .entries
-            .get(id.entry)?
-            .lines
-            .get(id.line)
+    /// The resume as ATS-safe plain text: name, tagline, contact line, then each section under
+    /// its heading. Used for exports and to refresh `text` after changes are applied.
+    pub fn to_plain_text(&self) -> String {
+        let mut blocks = Vec::new();
+        let mut head: Vec<String> = self.contact.name.iter().chain(self.tagline.iter()).cloned().collect();
+        let contact_line: Vec<&str> = [&self.contact.email, &self.contact.phone, &self.contact.location]
+            .into_iter()
+            .flatten()
             .map(String::as_str)
+            .chain(self.contact.links.iter().map(String::as_str))
+            .collect();
+        if !contact_line.is_empty() {
+            head.push(contact_line.join(" | "));
+        }
+        if !head.is_empty() {
+            blocks.push(head.join("\n"));
+        }
+        for section in &self.sections {
+            blocks.push(format!("{}\n{}", section.heading.to_uppercase(), section.body_text()));
+        }
+        blocks.join("\n\n")
+    }
+
+    pub fn line(&self, id: ItemId) -> Option<&str> {
+        self.sections.get(id.section)?.entries.get(id.entry)?.lines.get(id.line).map(String::as_str)
     }
 }
 

@@ -1,1 +1,236 @@
-//! Job and event queue trait with the in-process implementation
+//! The work queue and the event bus behind one trait. Embedded mode uses [`InProcessQueue`]; the
+//! NATS JetStream implementation (distributed mode) implements the same trait, so services never
+//! know which one they hold.
+//!
+//! Semantics both implementations keep:
+//! - `publish` with a deduplication id: a job already waiting with the same id is not queued twice.
+//! - a handler's [`Outcome::Retry`] redelivers the job (up to `max_deliver` attempts);
+//!   the last attempt is flagged so the handler can record a final failure instead.
+//! - events are fire-and-forget broadcasts to whoever listens now.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use resumax_core::Error;
+use tokio::sync::{broadcast, mpsc};
+
+/// Subjects of the work queue (`resumax.jobs.>`) and the event bus (`resumax.events.>`).
+pub mod subjects {
+    pub const PARSE: &str = "resumax.jobs.parse";
+    pub const OPTIMIZE: &str = "resumax.jobs.optimize";
+    pub fn optimization_event(status: &str) -> String {
+        format!("resumax.events.optimization.{status}")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub dedup_id: String,
+    pub payload: Vec<u8>,
+    /// 1 for the first delivery.
+    pub attempt: u32,
+    /// No redelivery follows this one: a handler that cannot finish must record the failure.
+    pub last_attempt: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done (successfully or with a recorded failure): acknowledge.
+    Done,
+    /// A transient failure: deliver again later.
+    Retry,
+}
+
+#[async_trait]
+pub trait JobHandler: Send + Sync {
+    async fn handle(&self, delivery: Delivery) -> Outcome;
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub subject: String,
+    pub payload: Vec<u8>,
+}
+
+#[async_trait]
+pub trait Queue: Send + Sync {
+    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error>;
+    /// Starts `workers` concurrent consumers of `subject` that run until the process ends.
+    async fn consume(&self, subject: &str, workers: usize, handler: Arc<dyn JobHandler>)
+    -> Result<(), Error>;
+    async fn publish_event(&self, subject: &str, payload: Vec<u8>) -> Result<(), Error>;
+    fn subscribe_events(&self) -> broadcast::Receiver<Event>;
+    /// Proves the broker answers; used by `/readyz`.
+    async fn check(&self) -> Result<(), Error>;
+}
+
+type Channel = (mpsc::UnboundedSender<Delivery>, Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Delivery>>>);
+
+/// An in-process queue: jobs live in memory, so a crash loses the queue itself. That is why the
+/// services keep their job state in the database and re-publish unfinished work at start.
+pub struct InProcessQueue {
+    channels: Mutex<HashMap<String, Channel>>,
+    /// Dedup ids of jobs published and not yet acknowledged.
+    pending: Arc<Mutex<HashSet<String>>>,
+    events: broadcast::Sender<Event>,
+    max_deliver: u32,
+    retry_delay: Duration,
+}
+
+impl InProcessQueue {
+    pub fn new() -> Arc<Self> {
+        Self::with_redelivery(5, Duration::from_millis(500))
+    }
+
+    pub fn with_redelivery(max_deliver: u32, retry_delay: Duration) -> Arc<Self> {
+        Arc::new(InProcessQueue {
+            channels: Mutex::new(HashMap::new()),
+            pending: Arc::new(Mutex::new(HashSet::new())),
+            events: broadcast::channel(1024).0,
+            max_deliver: max_deliver.max(1),
+            retry_delay,
+        })
+    }
+
+    fn channel(&self, subject: &str) -> Channel {
+        let mut channels = self.channels.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        channels
+            .entry(subject.to_string())
+            .or_insert_with(|| {
+                let (sender, receiver) = mpsc::unbounded_channel();
+                (sender, Arc::new(tokio::sync::Mutex::new(receiver)))
+            })
+            .clone()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[async_trait]
+impl Queue for InProcessQueue {
+    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error> {
+        if !lock(&self.pending).insert(dedup_id.to_string()) {
+            tracing::debug!(subject, dedup_id, "duplicate job ignored");
+            return Ok(());
+        }
+        let delivery = Delivery {
+            dedup_id: dedup_id.to_string(),
+            payload,
+            attempt: 1,
+            last_attempt: self.max_deliver == 1,
+        };
+        self.channel(subject).0.send(delivery).map_err(|e| Error::queue("publishing a job", e))
+    }
+
+    async fn consume(
+        &self,
+        subject: &str,
+        workers: usize,
+        handler: Arc<dyn JobHandler>,
+    ) -> Result<(), Error> {
+        let (sender, receiver) = self.channel(subject);
+        for _ in 0..workers.max(1) {
+            let receiver = receiver.clone();
+            let sender = sender.clone();
+            let handler = handler.clone();
+            let pending = self.pending.clone();
+            let (max_deliver, retry_delay) = (self.max_deliver, self.retry_delay);
+            tokio::spawn(async move {
+                loop {
+                    let Some(delivery) = receiver.lock().await.recv().await else { return };
+                    let dedup_id = delivery.dedup_id.clone();
+                    let (attempt, payload) = (delivery.attempt, delivery.payload.clone());
+                    // A panicking handler must not kill the worker: run it in its own task.
+                    let outcome = tokio::spawn({
+                        let handler = handler.clone();
+                        async move { handler.handle(delivery).await }
+                    })
+                    .await
+                    .unwrap_or(Outcome::Retry);
+                    if outcome == Outcome::Retry && attempt < max_deliver {
+                        let sender = sender.clone();
+                        let next = Delivery {
+                            dedup_id,
+                            payload,
+                            attempt: attempt + 1,
+                            last_attempt: attempt + 1 >= max_deliver,
+                        };
+                        tokio::spawn(async move {
+                            tokio::time::sleep(retry_delay * attempt).await;
+                            let _ = sender.send(next);
+                        });
+                    } else {
+                        lock(&pending).remove(&dedup_id);
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn publish_event(&self, subject: &str, payload: Vec<u8>) -> Result<(), Error> {
+        // No listener is not an error: events are for whoever is watching now.
+        let _ = self.events.send(Event { subject: subject.to_string(), payload });
+        Ok(())
+    }
+
+    fn subscribe_events(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    async fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    struct Recorder {
+        seen: mpsc::UnboundedSender<(String, u32, bool)>,
+        fail_first: AtomicU32,
+    }
+
+    #[async_trait]
+    impl JobHandler for Recorder {
+        async fn handle(&self, delivery: Delivery) -> Outcome {
+            let _ = self.seen.send((delivery.dedup_id, delivery.attempt, delivery.last_attempt));
+            if self.fail_first.load(Ordering::SeqCst) > 0 {
+                self.fail_first.fetch_sub(1, Ordering::SeqCst);
+                return Outcome::Retry;
+            }
+            Outcome::Done
+        }
+    }
+
+    async fn next(rx: &mut mpsc::UnboundedReceiver<(String, u32, bool)>) -> (String, u32, bool) {
+        tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("delivery in time")
+            .expect("open")
+    }
+
+    #[tokio::test]
+    async fn duplicates_are_dropped_and_retries_redeliver_until_the_last_attempt() {
+        let queue = InProcessQueue::with_redelivery(3, Duration::from_millis(1));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let handler = Arc::new(Recorder { seen: tx, fail_first: AtomicU32::new(5) });
+        queue.publish("s", "job-1", vec![1]).await.unwrap();
+        queue.publish("s", "job-1", vec![1]).await.unwrap();
+        queue.consume("s", 2, handler).await.unwrap();
+        assert_eq!(next(&mut rx).await, ("job-1".into(), 1, false));
+        assert_eq!(next(&mut rx).await, ("job-1".into(), 2, false));
+        assert_eq!(next(&mut rx).await, ("job-1".into(), 3, true));
+        // Acknowledged after the last attempt: the id may be published again.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        queue.publish("s", "job-1", vec![1]).await.unwrap();
+        assert_eq!(next(&mut rx).await.1, 1);
+        assert!(rx.try_recv().is_err(), "the duplicate was never delivered");
+    }
+}

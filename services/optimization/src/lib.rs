@@ -1,1 +1,442 @@
-//! Optimization service: runs, worker, diffs, versions
+//! The optimization service, the orchestrator: records runs (idempotent, one active run per
+//! user, resume and JD), hands them to the queue through a transactional outbox, runs the worker
+//! (score, provider chain, guard, diff, score again), and turns accepted changes into versions.
+//! Owns `optimization_requests`, `optimization_versions`, `outbox` and `audit_log`.
+
+pub mod diff;
+pub mod grpc;
+mod records;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use prost::Message;
+use resumax_ai::Provider;
+use resumax_core::api::{
+    AcceptChanges, Accepted, ExportApi, ParseStatus, ParsingApi, ScoringApi, StartOptimization, Started,
+    VersionPage,
+};
+use resumax_core::ids::{UserId, new_id};
+use resumax_core::optimization::{Optimization, OptimizationStatus, Suggestion, Version};
+use resumax_core::{Error, ErrorCode, Result};
+use resumax_db::entity::{audit_log, optimization_request, optimization_version, outbox};
+use resumax_db::{DatabaseConnection, db_error, now};
+use resumax_proto::queue::v1::OptimizeJob;
+use resumax_queue::{Queue, subjects};
+use resumax_storage::BlobStore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use records::{optimization_from_row, version_from_row};
+
+/// The peers this service calls, each through its client trait (local or gRPC).
+#[derive(Clone)]
+pub struct Peers {
+    pub parsing: Arc<dyn ParsingApi>,
+    pub scoring: Arc<dyn ScoringApi>,
+    pub export: Arc<dyn ExportApi>,
+}
+
+pub struct OptimizationService {
+    db: DatabaseConnection,
+    blobs: BlobStore,
+    queue: Arc<dyn Queue>,
+    peers: Peers,
+    /// In fallback order.
+    providers: Vec<Arc<dyn Provider>>,
+    relay_wakeup: tokio::sync::Notify,
+}
+
+impl OptimizationService {
+    pub fn new(
+        db: DatabaseConnection,
+        blobs: BlobStore,
+        queue: Arc<dyn Queue>,
+        peers: Peers,
+        providers: Vec<Arc<dyn Provider>>,
+    ) -> Result<Arc<Self>> {
+        if providers.is_empty() {
+            return Err(Error::invalid_input("at least one AI provider is required"));
+        }
+        Ok(Arc::new(OptimizationService {
+            db,
+            blobs,
+            queue,
+            peers,
+            providers,
+            relay_wakeup: tokio::sync::Notify::new(),
+        }))
+    }
+
+    /// Starts the outbox relay and the workers, and re-queues runs a crash left `queued` or
+    /// `processing`: jobs are keyed by optimization id, so running one again is safe.
+    pub async fn start_workers(self: &Arc<Self>, workers: usize) -> Result<()> {
+        self.queue
+            .consume(subjects::OPTIMIZE, workers, Arc::new(worker::OptimizeWorker(self.clone())))
+            .await?;
+        let unfinished = optimization_request::Entity::find()
+            .filter(
+                optimization_request::Column::Status.is_in(OptimizationStatus::ACTIVE.map(|s| s.as_str())),
+            )
+            .filter(optimization_request::Column::DeletedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing unfinished runs"))?;
+        for row in &unfinished {
+            self.publish_job(&row.id, &row.user_id, &row.request_id).await?;
+        }
+        if !unfinished.is_empty() {
+            tracing::info!(runs = unfinished.len(), "re-queued unfinished optimizations");
+        }
+        let relay = self.clone();
+        tokio::spawn(async move { relay.run_outbox_relay().await });
+        Ok(())
+    }
+
+    async fn publish_job(&self, optimization_id: &str, user: &str, request_id: &str) -> Result<()> {
+        let job = OptimizeJob {
+            optimization_id: optimization_id.to_string(),
+            user_id: user.to_string(),
+            request_id: request_id.to_string(),
+        };
+        self.queue.publish(subjects::OPTIMIZE, optimization_id, job.encode_to_vec()).await
+    }
+
+    /// Publishes outbox rows, then deletes them. A crash between the two publishes the row again
+    /// at the next pass; the queue drops it by its deduplication id.
+    async fn run_outbox_relay(self: Arc<Self>) {
+        loop {
+            if let Err(error) = self.relay_outbox_once().await {
+                tracing::warn!(%error, "outbox relay pass failed; retrying");
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(2), self.relay_wakeup.notified()).await;
+        }
+    }
+
+    async fn relay_outbox_once(&self) -> Result<()> {
+        let rows = outbox::Entity::find()
+            .order_by_asc(outbox::Column::CreatedAt)
+            .limit(100)
+            .all(&self.db)
+            .await
+            .map_err(db_error("reading the outbox"))?;
+        for row in rows {
+            self.queue.publish(&row.subject, &row.dedup_id, row.payload.clone()).await?;
+            outbox::Entity::delete_by_id(row.id)
+                .exec(&self.db)
+                .await
+                .map_err(db_error("clearing the outbox"))?;
+        }
+        Ok(())
+    }
+
+    async fn find_row(&self, user: &UserId, id: Uuid) -> Result<optimization_request::Model> {
+        optimization_request::Entity::find_by_id(id.to_string())
+            .filter(optimization_request::Column::UserId.eq(user.as_str()))
+            .filter(optimization_request::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading an optimization"))?
+            .ok_or_else(|| Error::not_found("optimization"))
+    }
+
+    /// The run an idempotent replay or a concurrent request for the same pair should answer with.
+    async fn existing_run(
+        &self,
+        user: &UserId,
+        request: &StartOptimization,
+    ) -> Result<Option<optimization_request::Model>> {
+        if let Some(key) = &request.client_request_id {
+            let replay = optimization_request::Entity::find()
+                .filter(optimization_request::Column::UserId.eq(user.as_str()))
+                .filter(optimization_request::Column::IdempotencyKey.eq(key.as_str()))
+                .one(&self.db)
+                .await
+                .map_err(db_error("checking idempotency"))?;
+            if let Some(row) = replay {
+                if row.resume_id != request.resume_id.to_string()
+                    || row.job_description_id != request.job_description_id.to_string()
+                {
+                    return Err(Error::invalid_input(
+                        "clientRequestId was already used for a different request",
+                    ));
+                }
+                return Ok(Some(row));
+            }
+        }
+        optimization_request::Entity::find()
+            .filter(optimization_request::Column::UserId.eq(user.as_str()))
+            .filter(optimization_request::Column::ResumeId.eq(request.resume_id.to_string()))
+            .filter(optimization_request::Column::JobDescriptionId.eq(request.job_description_id.to_string()))
+            .filter(
+                optimization_request::Column::Status.is_in(OptimizationStatus::ACTIVE.map(|s| s.as_str())),
+            )
+            .filter(optimization_request::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("checking active runs"))
+    }
+
+    async fn ensure_parsed(&self, user: &UserId, request: &StartOptimization) -> Result<()> {
+        let resume = self.peers.parsing.get_resume(user, request.resume_id).await?;
+        if resume.parse_status != ParseStatus::Completed {
+            return Err(Error::new(
+                ErrorCode::ParseNotReady,
+                format!(
+                    "the resume parse is {}; optimize once it is completed",
+                    resume.parse_status.as_str()
+                ),
+            ));
+        }
+        let job = self.peers.parsing.get_job_description(user, request.job_description_id).await?;
+        if job.parse_status != ParseStatus::Completed {
+            return Err(Error::new(
+                ErrorCode::ParseNotReady,
+                format!(
+                    "the job description parse is {}; optimize once it is completed",
+                    job.parse_status.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn audit(
+    user: &UserId,
+    action: &str,
+    entity_id: &str,
+    detail: Option<String>,
+    request_id: &str,
+) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
+        id: Set(new_id().to_string()),
+        user_id: Set(user.as_str().into()),
+        action: Set(action.into()),
+        entity_id: Set(entity_id.into()),
+        detail: Set(detail),
+        request_id: Set(request_id.into()),
+        created_at: Set(now()),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal("serializing a document", e))
+}
+
+#[async_trait]
+impl resumax_core::api::OptimizationApi for OptimizationService {
+    async fn start(&self, user: &UserId, request: StartOptimization) -> Result<Started> {
+        if let Some(key) = &request.client_request_id
+            && (key.is_empty() || key.len() > 200)
+        {
+            return Err(Error::invalid_input("clientRequestId must be 1 to 200 characters"));
+        }
+        self.ensure_parsed(user, &request).await?;
+        if let Some(row) = self.existing_run(user, &request).await? {
+            return Ok(Started { optimization: optimization_from_row(&row)?, created: false });
+        }
+        let id = new_id().to_string();
+        let at = now();
+        let job = OptimizeJob {
+            optimization_id: id.clone(),
+            user_id: user.as_str().into(),
+            request_id: request.request_id.clone(),
+        };
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
+        let inserted = optimization_request::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user.as_str().into()),
+            resume_id: Set(request.resume_id.to_string()),
+            job_description_id: Set(request.job_description_id.to_string()),
+            strategy: Set(request.strategy.as_str().into()),
+            status: Set(OptimizationStatus::Queued.as_str().into()),
+            idempotency_key: Set(request.client_request_id.clone()),
+            request_id: Set(request.request_id.clone()),
+            error_code: Set(None),
+            error_message: Set(None),
+            provider: Set(None),
+            model: Set(None),
+            score_before: Set(None),
+            score_after: Set(None),
+            attempts: Set(0),
+            result: Set(None),
+            output_key: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await;
+        let row = match inserted {
+            Ok(row) => row,
+            Err(e) => {
+                // A concurrent request for the same pair (or key) won the unique index: answer with it.
+                drop(txn);
+                if let Some(row) = self.existing_run(user, &request).await? {
+                    return Ok(Started { optimization: optimization_from_row(&row)?, created: false });
+                }
+                return Err(Error::storage("recording an optimization", e));
+            }
+        };
+        outbox::ActiveModel {
+            id: Set(new_id().to_string()),
+            subject: Set(subjects::OPTIMIZE.into()),
+            dedup_id: Set(id.clone()),
+            payload: Set(job.encode_to_vec()),
+            created_at: Set(at),
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_error("recording an optimization job"))?;
+        audit(
+            user,
+            "optimization.requested",
+            &id,
+            Some(request.strategy.as_str().into()),
+            &request.request_id,
+        )
+        .insert(&txn)
+        .await
+        .map_err(db_error("auditing an optimization"))?;
+        txn.commit().await.map_err(db_error("committing an optimization"))?;
+        self.relay_wakeup.notify_one();
+        tracing::info!(optimization_id = %id, "optimization queued");
+        Ok(Started { optimization: optimization_from_row(&row)?, created: true })
+    }
+
+    async fn get(&self, user: &UserId, optimization_id: Uuid) -> Result<Optimization> {
+        optimization_from_row(&self.find_row(user, optimization_id).await?)
+    }
+
+    async fn accept(&self, user: &UserId, optimization_id: Uuid, changes: AcceptChanges) -> Result<Accepted> {
+        let row = self.find_row(user, optimization_id).await?;
+        let optimization = optimization_from_row(&row)?;
+        let Some(result) =
+            optimization.result.filter(|_| optimization.status == OptimizationStatus::Completed)
+        else {
+            return Err(Error::invalid_input(format!(
+                "only a completed optimization can be accepted (this one is {})",
+                optimization.status.as_str()
+            )));
+        };
+        if !changes.apply_all && changes.accepted_changes.is_empty() {
+            return Err(Error::invalid_input("nothing to accept: set applyAll or list acceptedChanges"));
+        }
+        for id in &changes.accepted_changes {
+            if !result.suggestions.iter().any(|s| &s.change_id == id) {
+                return Err(Error::invalid_input(format!("unknown change id {id:?}")));
+            }
+        }
+        // applyAll takes every change the guard is sure of; an uncertain change is applied only
+        // when the person names it.
+        let chosen: Vec<&Suggestion> = result
+            .suggestions
+            .iter()
+            .filter(|s| {
+                (changes.apply_all && !s.uncertain) || changes.accepted_changes.contains(&s.change_id)
+            })
+            .collect();
+        let resume = self.peers.parsing.get_resume(user, optimization.resume_id).await?;
+        let original = resume.parsed.ok_or_else(|| Error::not_found("parsed resume"))?;
+        let job = self.peers.parsing.get_job_description(user, optimization.job_description_id).await?;
+        let job = job.parsed.ok_or_else(|| Error::not_found("parsed job description"))?;
+        let optimized = diff::apply(&original, chosen.iter().copied());
+        let version_diff = diff::diff(&original, &optimized, chosen.iter().copied());
+        let score = self.peers.scoring.score(&optimized, &job).await?.alignment_score;
+        let accepted_ids: Vec<String> = chosen.iter().map(|s| s.change_id.clone()).collect();
+
+        let id = new_id().to_string();
+        let at = now();
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
+        let version_row = optimization_version::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user.as_str().into()),
+            optimization_id: Set(row.id.clone()),
+            resume_id: Set(row.resume_id.clone()),
+            score: Set(i32::from(score)),
+            accepted_changes: Set(to_json(&accepted_ids)?),
+            optimized: Set(to_json(&optimized)?),
+            diff: Set(to_json(&version_diff)?),
+            notes: Set(changes.notes.clone()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_error("saving a version"))?;
+        audit(user, "version.saved", &id, Some(to_json(&accepted_ids)?), &row.request_id)
+            .insert(&txn)
+            .await
+            .map_err(db_error("auditing a version"))?;
+        txn.commit().await.map_err(db_error("committing a version"))?;
+        let version = version_from_row(&version_row)?;
+        let mut exports = Vec::new();
+        for format in changes.export_formats {
+            exports.push(self.peers.export.export(user, &version, format).await?);
+        }
+        Ok(Accepted { version, exports })
+    }
+
+    async fn list_versions(&self, user: &UserId, cursor: Option<String>, limit: u32) -> Result<VersionPage> {
+        let limit = limit.clamp(1, 100) as u64;
+        let mut query = optimization_version::Entity::find()
+            .filter(optimization_version::Column::UserId.eq(user.as_str()))
+            .filter(optimization_version::Column::DeletedAt.is_null());
+        if let Some(cursor) = &cursor {
+            // Ids are time-ordered UUIDs: the cursor is the last id of the previous page.
+            let cursor = resumax_core::ids::parse_id(cursor, "cursor")?;
+            query = query.filter(optimization_version::Column::Id.lt(cursor.to_string()));
+        }
+        let mut rows = query
+            .order_by_desc(optimization_version::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing versions"))?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| r.id.clone())
+        } else {
+            None
+        };
+        Ok(VersionPage { items: rows.iter().map(version_from_row).collect::<Result<_>>()?, next_cursor })
+    }
+
+    async fn get_version(&self, user: &UserId, version_id: Uuid) -> Result<Version> {
+        let row = optimization_version::Entity::find_by_id(version_id.to_string())
+            .filter(optimization_version::Column::UserId.eq(user.as_str()))
+            .filter(optimization_version::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a version"))?
+            .ok_or_else(|| Error::not_found("version"))?;
+        version_from_row(&row)
+    }
+
+    async fn forget_resume(&self, user: &UserId, resume_id: Uuid) -> Result<()> {
+        let at = now();
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
+        optimization_request::Entity::update_many()
+            .col_expr(optimization_request::Column::DeletedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(optimization_request::Column::UserId.eq(user.as_str()))
+            .filter(optimization_request::Column::ResumeId.eq(resume_id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(db_error("hiding optimizations"))?;
+        optimization_version::Entity::update_many()
+            .col_expr(optimization_version::Column::DeletedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(optimization_version::Column::UserId.eq(user.as_str()))
+            .filter(optimization_version::Column::ResumeId.eq(resume_id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(db_error("hiding versions"))?;
+        txn.commit().await.map_err(db_error("committing a delete"))?;
+        Ok(())
+    }
+}

@@ -1,1 +1,455 @@
-//! Parsing service: stores uploads, extracts and sections resumes, analyses job descriptions
+//! The parsing service: stores uploads, turns them into structured resumes and job descriptions
+//! (through `resumax-document`) on a queue worker, and answers reads. Owns the `resumes` and
+//! `job_descriptions` tables. Parse status: `pending -> parsing -> completed | failed`.
+
+pub mod grpc;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use prost::Message;
+use resumax_core::api::{
+    JobDescriptionRecord, JobDescriptionSource, MAX_JOB_DESCRIPTION_BYTES, MAX_RESUME_BYTES, ParseError,
+    ParseStatus, ParsingApi, ResumeRecord, Upload,
+};
+use resumax_core::ids::{UserId, new_id};
+use resumax_core::{Error, ErrorCode, Result};
+use resumax_db::entity::{job_description, resume};
+use resumax_db::{DatabaseConnection, db_error, now};
+use resumax_document::Format;
+use resumax_proto::queue::v1::{ParseJob, ParseJobKind};
+use resumax_queue::{Delivery, JobHandler, Outcome, Queue, subjects};
+use resumax_storage::{BlobStore, keys};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use tracing::Instrument;
+use uuid::Uuid;
+
+/// A document that takes longer than this to parse is reported as failed rather than holding a
+/// worker forever (a pathological PDF must not stall the queue).
+const PARSE_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct ParsingService {
+    db: DatabaseConnection,
+    blobs: BlobStore,
+    queue: Arc<dyn Queue>,
+}
+
+impl ParsingService {
+    pub fn new(db: DatabaseConnection, blobs: BlobStore, queue: Arc<dyn Queue>) -> Arc<Self> {
+        Arc::new(ParsingService { db, blobs, queue })
+    }
+
+    /// Starts the parse workers and re-queues every parse left unfinished by a previous process
+    /// (the in-process queue does not survive a restart; the database does).
+    pub async fn start_workers(self: &Arc<Self>, workers: usize) -> Result<()> {
+        self.queue.consume(subjects::PARSE, workers, Arc::new(ParseWorker(self.clone()))).await?;
+        let unfinished = [ParseStatus::Pending.as_str(), ParseStatus::Parsing.as_str()];
+        let resumes = resume::Entity::find()
+            .filter(resume::Column::ParseStatus.is_in(unfinished))
+            .filter(resume::Column::DeletedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing unfinished parses"))?;
+        for row in &resumes {
+            self.enqueue(ParseJobKind::Resume, &row.id, &row.user_id, "requeue").await?;
+        }
+        let jobs = job_description::Entity::find()
+            .filter(job_description::Column::ParseStatus.is_in(unfinished))
+            .filter(job_description::Column::DeletedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing unfinished parses"))?;
+        for row in &jobs {
+            self.enqueue(ParseJobKind::JobDescription, &row.id, &row.user_id, "requeue").await?;
+        }
+        if !resumes.is_empty() || !jobs.is_empty() {
+            tracing::info!(
+                resumes = resumes.len(),
+                job_descriptions = jobs.len(),
+                "re-queued unfinished parses"
+            );
+        }
+        Ok(())
+    }
+
+    async fn enqueue(&self, kind: ParseJobKind, id: &str, user: &str, request_id: &str) -> Result<()> {
+        let job = ParseJob {
+            kind: kind as i32,
+            id: id.to_string(),
+            user_id: user.to_string(),
+            request_id: request_id.to_string(),
+        };
+        self.queue.publish(subjects::PARSE, &format!("parse-{id}"), job.encode_to_vec()).await
+    }
+
+    async fn find_resume(&self, user: &UserId, id: Uuid) -> Result<resume::Model> {
+        resume::Entity::find_by_id(id.to_string())
+            .filter(resume::Column::UserId.eq(user.as_str()))
+            .filter(resume::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a resume"))?
+            .ok_or_else(|| Error::not_found("resume"))
+    }
+
+    async fn find_job_description(&self, user: &UserId, id: Uuid) -> Result<job_description::Model> {
+        job_description::Entity::find_by_id(id.to_string())
+            .filter(job_description::Column::UserId.eq(user.as_str()))
+            .filter(job_description::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a job description"))?
+            .ok_or_else(|| Error::not_found("job description"))
+    }
+
+    /// One parse job. Infrastructure failures ask for a retry; a document that cannot be read is
+    /// a final answer (`failed` with `parse_failed`), never a retry.
+    async fn run_parse(&self, job: ParseJob) -> Result<()> {
+        match ParseJobKind::try_from(job.kind) {
+            Ok(ParseJobKind::Resume) => self.parse_resume(&job.id).await,
+            Ok(ParseJobKind::JobDescription) => self.parse_job_description(&job.id).await,
+            _ => Err(Error::invalid_input(format!("parse job with unknown kind {}", job.kind))),
+        }
+    }
+
+    async fn parse_resume(&self, id: &str) -> Result<()> {
+        let Some(row) =
+            resume::Entity::find_by_id(id).one(&self.db).await.map_err(db_error("reading a resume"))?
+        else {
+            return Ok(());
+        };
+        if row.deleted_at.is_some() || row.parse_status == ParseStatus::Completed.as_str() {
+            return Ok(());
+        }
+        let bytes = self.blobs.get(&keys::parse(&row.storage_key)?).await?;
+        let mut active = row.into_active_model();
+        active.parse_status = Set(ParseStatus::Parsing.as_str().into());
+        active.updated_at = Set(now());
+        let row = active.update(&self.db).await.map_err(db_error("marking a resume parsing"))?;
+
+        let outcome =
+            parse_off_thread(move || resumax_document::read_resume(&bytes).map_err(Error::from)).await;
+        let mut active = row.into_active_model();
+        match outcome {
+            Ok(parsed) => {
+                active.parse_status = Set(ParseStatus::Completed.as_str().into());
+                active.parsed = Set(Some(to_json(&parsed)?));
+            }
+            Err(error) => {
+                tracing::info!(resume_id = id, code = %error.code, message = %error.message, "resume parse failed");
+                active.parse_status = Set(ParseStatus::Failed.as_str().into());
+                active.error_code = Set(Some(error.code.as_str().into()));
+                active.error_message = Set(Some(error.message));
+            }
+        }
+        active.updated_at = Set(now());
+        active.update(&self.db).await.map_err(db_error("saving a parsed resume"))?;
+        Ok(())
+    }
+
+    async fn parse_job_description(&self, id: &str) -> Result<()> {
+        let Some(row) = job_description::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a job description"))?
+        else {
+            return Ok(());
+        };
+        if row.deleted_at.is_some() || row.parse_status == ParseStatus::Completed.as_str() {
+            return Ok(());
+        }
+        let bytes = self.blobs.get(&keys::parse(&row.storage_key)?).await?;
+        let mut active = row.into_active_model();
+        active.parse_status = Set(ParseStatus::Parsing.as_str().into());
+        active.updated_at = Set(now());
+        let row = active.update(&self.db).await.map_err(db_error("marking a job description parsing"))?;
+
+        let outcome =
+            parse_off_thread(move || resumax_document::read_job_description(&bytes).map_err(Error::from))
+                .await;
+        let mut active = row.into_active_model();
+        match outcome {
+            Ok(parsed) => {
+                active.parse_status = Set(ParseStatus::Completed.as_str().into());
+                active.parsed = Set(Some(to_json(&parsed)?));
+            }
+            Err(error) => {
+                active.parse_status = Set(ParseStatus::Failed.as_str().into());
+                active.error_code = Set(Some(error.code.as_str().into()));
+                active.error_message = Set(Some(error.message));
+            }
+        }
+        active.updated_at = Set(now());
+        active.update(&self.db).await.map_err(db_error("saving a parsed job description"))?;
+        Ok(())
+    }
+}
+
+impl ParsingService {
+    /// Gives up on a parse after its last delivery: the client sees why instead of `pending`.
+    async fn record_failure(&self, kind: i32, id: &str, error: &Error) -> Result<()> {
+        let status = ParseStatus::Failed.as_str();
+        if kind == ParseJobKind::Resume as i32 {
+            resume::Entity::update_many()
+                .col_expr(resume::Column::ParseStatus, status.into())
+                .col_expr(resume::Column::ErrorCode, error.code.as_str().into())
+                .col_expr(resume::Column::ErrorMessage, error.message.clone().into())
+                .col_expr(resume::Column::UpdatedAt, now().into())
+                .filter(resume::Column::Id.eq(id))
+                .exec(&self.db)
+                .await
+                .map_err(db_error("recording a parse failure"))?;
+        } else {
+            job_description::Entity::update_many()
+                .col_expr(job_description::Column::ParseStatus, status.into())
+                .col_expr(job_description::Column::ErrorCode, error.code.as_str().into())
+                .col_expr(job_description::Column::ErrorMessage, error.message.clone().into())
+                .col_expr(job_description::Column::UpdatedAt, now().into())
+                .filter(job_description::Column::Id.eq(id))
+                .exec(&self.db)
+                .await
+                .map_err(db_error("recording a parse failure"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Parsing is CPU work: keep it off the async workers, and bound it in time.
+async fn parse_off_thread<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    match tokio::time::timeout(PARSE_TIMEOUT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => {
+            tracing::error!(%panic, "document parser panicked");
+            Err(Error::new(
+                ErrorCode::ParseFailed,
+                "this file could not be read; save it again from your editor and re-upload",
+            ))
+        }
+        Err(_) => Err(Error::new(
+            ErrorCode::ParseFailed,
+            "this file took too long to read; simplify it or save it as a plain PDF",
+        )),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal("serializing a parsed document", e))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &Option<String>) -> Result<Option<T>> {
+    text.as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| Error::internal("reading a stored parsed document", e))
+}
+
+fn parse_status(stored: &str) -> Result<ParseStatus> {
+    ParseStatus::parse(stored).ok_or_else(|| Error::internal("reading a parse status", stored))
+}
+
+fn parse_error(code: &Option<String>, message: &Option<String>) -> Option<ParseError> {
+    code.as_deref().map(|code| ParseError {
+        code: ErrorCode::parse(code).unwrap_or(ErrorCode::ParseFailed),
+        message: message.clone().unwrap_or_default(),
+    })
+}
+
+fn resume_record(row: &resume::Model) -> Result<ResumeRecord> {
+    Ok(ResumeRecord {
+        resume_id: Uuid::parse_str(&row.id).map_err(|e| Error::internal("reading a resume id", e))?,
+        file_name: row.file_name.clone(),
+        parse_status: parse_status(&row.parse_status)?,
+        parsed: from_json(&row.parsed)?,
+        error: parse_error(&row.error_code, &row.error_message),
+        created_at: row.created_at,
+    })
+}
+
+fn job_description_record(row: &job_description::Model) -> Result<JobDescriptionRecord> {
+    Ok(JobDescriptionRecord {
+        job_description_id: Uuid::parse_str(&row.id)
+            .map_err(|e| Error::internal("reading a job description id", e))?,
+        parse_status: parse_status(&row.parse_status)?,
+        parsed: from_json(&row.parsed)?,
+        error: parse_error(&row.error_code, &row.error_message),
+        created_at: row.created_at,
+    })
+}
+
+/// The file name is only a label: it is cut to a sane length and stripped of path parts.
+fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if base.is_empty() { "upload".to_string() } else { base }
+}
+
+#[async_trait]
+impl ParsingApi for ParsingService {
+    async fn upload_resume(&self, user: &UserId, upload: Upload) -> Result<ResumeRecord> {
+        if upload.bytes.len() > MAX_RESUME_BYTES {
+            return Err(Error::new(ErrorCode::SizeExceeded, "resume files are limited to 5 MB"));
+        }
+        let format = match resumax_document::sniff(&upload.bytes) {
+            Some(Format::Pdf) => "pdf",
+            Some(Format::Docx) => "docx",
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedFormat,
+                    "a resume must be a PDF or DOCX file (the content of this file is neither)",
+                ));
+            }
+        };
+        let id = new_id().to_string();
+        let key = keys::resume_original(user.as_str(), &id);
+        let size = upload.bytes.len() as i64;
+        self.blobs.put(&key, upload.bytes).await?;
+        let at = now();
+        let row = resume::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user.as_str().into()),
+            file_name: Set(clean_file_name(&upload.file_name)),
+            format: Set(format.into()),
+            size_bytes: Set(size),
+            storage_key: Set(key.to_string()),
+            parse_status: Set(ParseStatus::Pending.as_str().into()),
+            parsed: Set(None),
+            error_code: Set(None),
+            error_message: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+            deleted_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error("recording a resume"))?;
+        // If publishing fails the row stays `pending` and is re-queued at the next start.
+        self.enqueue(ParseJobKind::Resume, &id, user.as_str(), "upload").await?;
+        resume_record(&row)
+    }
+
+    async fn get_resume(&self, user: &UserId, resume_id: Uuid) -> Result<ResumeRecord> {
+        resume_record(&self.find_resume(user, resume_id).await?)
+    }
+
+    async fn delete_resume(&self, user: &UserId, resume_id: Uuid) -> Result<()> {
+        let mut active = self.find_resume(user, resume_id).await?.into_active_model();
+        active.deleted_at = Set(Some(now()));
+        active.updated_at = Set(now());
+        active.update(&self.db).await.map_err(db_error("deleting a resume"))?;
+        Ok(())
+    }
+
+    async fn create_job_description(
+        &self,
+        user: &UserId,
+        source: JobDescriptionSource,
+    ) -> Result<JobDescriptionRecord> {
+        let id = new_id().to_string();
+        let key = keys::job_description_original(user.as_str(), &id);
+        let at = now();
+        let mut row = job_description::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user.as_str().into()),
+            storage_key: Set(key.to_string()),
+            hints: Set(None),
+            parsed: Set(None),
+            error_code: Set(None),
+            error_message: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+            deleted_at: Set(None),
+            ..Default::default()
+        };
+        let queue_parse = match source {
+            JobDescriptionSource::Text(text) => {
+                if text.text.trim().is_empty() {
+                    return Err(Error::invalid_input("text must not be empty"));
+                }
+                if text.text.len() > MAX_JOB_DESCRIPTION_BYTES {
+                    return Err(Error::new(ErrorCode::SizeExceeded, "job descriptions are limited to 10 MB"));
+                }
+                // Pasted text is cheap to analyse: answer with the result (and its warnings) at once.
+                let parsed = resumax_document::analyze_job_description(
+                    &text.text,
+                    text.title.as_deref(),
+                    text.company.as_deref(),
+                    text.location.as_deref(),
+                );
+                self.blobs.put(&key, text.text.into_bytes()).await?;
+                row.source = Set("text".into());
+                row.file_name = Set(None);
+                row.parse_status = Set(ParseStatus::Completed.as_str().into());
+                row.parsed = Set(Some(to_json(&parsed)?));
+                false
+            }
+            JobDescriptionSource::File(upload) => {
+                if upload.bytes.len() > MAX_JOB_DESCRIPTION_BYTES {
+                    return Err(Error::new(
+                        ErrorCode::SizeExceeded,
+                        "job description files are limited to 10 MB",
+                    ));
+                }
+                if resumax_document::sniff(&upload.bytes).is_none() {
+                    return Err(Error::new(
+                        ErrorCode::UnsupportedFormat,
+                        "a job description file must be PDF, DOCX or plain text",
+                    ));
+                }
+                row.source = Set("file".into());
+                row.file_name = Set(Some(clean_file_name(&upload.file_name)));
+                row.parse_status = Set(ParseStatus::Pending.as_str().into());
+                self.blobs.put(&key, upload.bytes).await?;
+                true
+            }
+        };
+        let row = row.insert(&self.db).await.map_err(db_error("recording a job description"))?;
+        if queue_parse {
+            self.enqueue(ParseJobKind::JobDescription, &id, user.as_str(), "upload").await?;
+        }
+        job_description_record(&row)
+    }
+
+    async fn get_job_description(
+        &self,
+        user: &UserId,
+        job_description_id: Uuid,
+    ) -> Result<JobDescriptionRecord> {
+        job_description_record(&self.find_job_description(user, job_description_id).await?)
+    }
+}
+
+struct ParseWorker(Arc<ParsingService>);
+
+#[async_trait]
+impl JobHandler for ParseWorker {
+    async fn handle(&self, delivery: Delivery) -> Outcome {
+        let job = match ParseJob::decode(delivery.payload.as_slice()) {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::error!(error = %e, "dropping an undecodable parse job");
+                return Outcome::Done;
+            }
+        };
+        let span = tracing::info_span!("parse_job", id = %job.id, request_id = %job.request_id, attempt = delivery.attempt);
+        let (kind, id) = (job.kind, job.id.clone());
+        match self.0.run_parse(job).instrument(span.clone()).await {
+            Ok(()) => Outcome::Done,
+            Err(error) if error.code == ErrorCode::InvalidInput => {
+                tracing::error!(parent: &span, %error, "dropping an invalid parse job");
+                Outcome::Done
+            }
+            Err(error) if delivery.last_attempt => {
+                tracing::error!(parent: &span, %error, "parse job failed on its last attempt");
+                if let Err(e) = self.0.record_failure(kind, &id, &error).await {
+                    tracing::error!(parent: &span, error = %e, "could not record the parse failure");
+                }
+                Outcome::Done
+            }
+            Err(error) => {
+                tracing::warn!(parent: &span, %error, "parse job failed; it will be retried");
+                Outcome::Retry
+            }
+        }
+    }
+}

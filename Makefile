@@ -1,0 +1,32 @@
+# resuMAX developer commands. `make run` and `make test` are the two a newcomer needs.
+
+CARGO ?= cargo
+BUF := node_modules/.bin/buf
+
+.PHONY: run test lint fmt buf-lint clean
+
+## Build and start the embedded product on http://127.0.0.1:8080 (data under ./.resumax).
+run:
+	$(CARGO) run --bin resumax -- serve
+
+## Build and run every test (unit, gRPC round trips, HTTP contract, system tests).
+test:
+	$(CARGO) test --workspace --all-targets
+
+## Formatting, clippy with warnings denied, and buf lint of the protobuf contracts.
+lint: buf-lint
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+$(BUF): package.json
+	npm install --no-audit --no-fund
+	@touch $(BUF)
+
+buf-lint: $(BUF)
+	$(BUF) lint
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,499 @@
+//! A deterministic rewriter that needs no model. It only rearranges and rewords what the resume
+//! already says: the JD's spelling for a concept the resume has, a strong opening verb for a weak
+//! one, skills ordered by JD relevance, and skills the bullets prove but the list omits.
+
+use async_trait::async_trait;
+use resumax_core::optimization::{ChangeType, Strategy, Suggestion, SuggestionTarget};
+use resumax_core::resume::{ItemId, SectionKind};
+use resumax_core::score::{Importance, KeywordMatch};
+
+use crate::provider::{Provider, ProviderError, RewriteRequest};
+use crate::skills_text;
+use crate::words::{contains_word, find_all, replace_all};
+
+/// Summary sentences surface at most this many skills, to stay readable.
+const MAX_SURFACED: usize = 4;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfflineProvider;
+
+#[async_trait]
+impl Provider for OfflineProvider {
+    fn name(&self) -> &str {
+        "offline"
+    }
+    fn model(&self) -> &str {
+        "offline-rewriter-v1"
+    }
+    async fn suggest(&self, request: &RewriteRequest) -> Result<Vec<Suggestion>, ProviderError> {
+        Ok(rewrite(request))
+    }
+}
+
+/// A resume wording the JD spells differently, e.g. "Postgres" for the JD's "PostgreSQL".
+struct Mirror<'a> {
+    jd: &'a str,
+    resume: &'a str,
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn mirrors(matches: &[KeywordMatch]) -> Vec<Mirror<'_>> {
+    let mut out: Vec<Mirror<'_>> = matches
+        .iter()
+        .filter(|m| !m.literal && !m.resume_term.trim().is_empty())
+        .filter(|m| !m.term.eq_ignore_ascii_case(&m.resume_term))
+        // A degree requirement is met by the education entry; it is not a word to swap in.
+        .filter(|m| !m.term.split_whitespace().any(|w| w.eq_ignore_ascii_case("degree")))
+        .map(|m| Mirror { jd: m.term.trim(), resume: m.resume_term.trim() })
+        .collect();
+    // Longer resume wordings first, so "Amazon Web Services" is handled before "Amazon".
+    out.sort_by(|a, b| b.resume.len().cmp(&a.resume.len()).then(a.jd.cmp(b.jd)));
+    out
+}
+
+/// In running text a swap must stay grammatical: same number of words, and for phrases the
+/// same head word ("REST API" -> "REST APIs" yes, "registered nurse" -> "RN License" no).
+fn swappable_in_prose(m: &Mirror<'_>) -> bool {
+    let (a, b) = (word_count(m.jd), word_count(m.resume));
+    if a != b {
+        return false;
+    }
+    if a == 1 {
+        return true;
+    }
+    let head = |s: &str| s.split_whitespace().last().unwrap_or("").trim_end_matches('s').to_ascii_lowercase();
+    head(m.jd) == head(m.resume)
+}
+
+fn mirror_line(line: &str, mirrors: &[Mirror<'_>]) -> (String, Vec<String>) {
+    let mut text = line.to_string();
+    let mut notes = Vec::new();
+    for m in mirrors {
+        if !swappable_in_prose(m) || contains_word(&text, m.jd) {
+            continue;
+        }
+        if let Some(next) = replace_all(&text, m.resume, m.jd) {
+            text = next;
+            notes.push(format!(
+                "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
+                m.jd, m.resume
+            ));
+        }
+    }
+    (text, notes)
+}
+
+const WEAK_OPENINGS: &[(&str, &str)] = &[
+    ("responsible for", ""),
+    ("was responsible for", ""),
+    ("tasked with", ""),
+    ("in charge of", ""),
+    ("worked on", "Contributed to"),
+    ("helped with", "Supported"),
+    ("assisted with", "Supported"),
+    ("assisted in", "Supported"),
+    ("was involved in", "Contributed to"),
+    ("were involved in", "Contributed to"),
+    ("involved in", "Contributed to"),
+    ("participated in", "Contributed to"),
+    ("duties included", "Handled"),
+];
+
+const IRREGULAR: &[(&str, &str)] = &[
+    ("building", "built"),
+    ("leading", "led"),
+    ("running", "ran"),
+    ("setting", "set"),
+    ("writing", "wrote"),
+    ("making", "made"),
+    ("overseeing", "oversaw"),
+    ("teaching", "taught"),
+    ("selling", "sold"),
+    ("buying", "bought"),
+    ("holding", "held"),
+    ("keeping", "kept"),
+    ("meeting", "met"),
+    ("getting", "got"),
+    ("giving", "gave"),
+    ("taking", "took"),
+    ("bringing", "brought"),
+    ("driving", "drove"),
+    ("winning", "won"),
+    ("spending", "spent"),
+    ("sending", "sent"),
+    ("doing", "did"),
+    ("shutting", "shut"),
+    ("cutting", "cut"),
+    ("putting", "put"),
+];
+
+/// Words in -ing that usually name a field of work rather than an action.
+const NOUNS_IN_ING: &[&str] = &[
+    "pricing",
+    "accounting",
+    "marketing",
+    "engineering",
+    "billing",
+    "staffing",
+    "funding",
+    "building",
+    "housing",
+    "catering",
+    "advertising",
+    "banking",
+    "lending",
+    "manufacturing",
+    "nursing",
+    "consulting",
+    "ticketing",
+    "shipping",
+    "packaging",
+    "printing",
+    "networking",
+    "purchasing",
+    "receiving",
+    "merchandising",
+    "bookkeeping",
+    "recruiting",
+    "underwriting",
+];
+
+/// "managing" -> "managed", "planning" -> "planned", "studying" -> "studied".
+fn past_tense(gerund: &str) -> Option<String> {
+    let lower = gerund.to_ascii_lowercase();
+    if let Some((_, past)) = IRREGULAR.iter().find(|(g, _)| *g == lower) {
+        return Some(past.to_string());
+    }
+    let base = lower.strip_suffix("ing").filter(|b| b.len() >= 3)?;
+    if !base.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    if let Some(stem) = base.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return Some(format!("{stem}ied"));
+    }
+    // Removing "ing" already undoes the dropped "e" (manag+ed) and keeps doubled consonants
+    // (plann+ed).
+    Some(format!("{base}ed"))
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A strong verb for a weak opening, keeping every fact of the line.
+fn strengthen(line: &str) -> Option<(String, String)> {
+    let trimmed = line.trim_start();
+    let lead = &line[..line.len() - trimmed.len()];
+    let (phrase, replacement) = WEAK_OPENINGS
+        .iter()
+        .filter(|(p, _)| {
+            trimmed.len() > p.len()
+                && trimmed.is_char_boundary(p.len())
+                && trimmed[..p.len()].eq_ignore_ascii_case(p)
+                && trimmed[p.len()..].starts_with(' ')
+        })
+        .max_by_key(|(p, _)| p.len())?;
+    let rest = trimmed[phrase.len()..].trim_start();
+    if rest.is_empty() {
+        return None;
+    }
+    let opening = &trimmed[..phrase.len()];
+    let rewritten = if replacement.is_empty() {
+        // "Responsible for managing X" -> "Managed X"; "Responsible for the X" -> "Owned the X".
+        let mut next_words = rest.split_whitespace();
+        let first = next_words.next().unwrap_or("");
+        let after = next_words.next().map(|w| w.to_ascii_lowercase());
+        // "Responsible for pricing and billing" names an area, not an action: keep it a noun.
+        let noun_use = NOUNS_IN_ING.contains(&first.to_ascii_lowercase().as_str())
+            || first.ends_with([',', ';', '.'])
+            || matches!(after.as_deref(), None | Some("and" | "or" | "of" | "for" | "at" | "in"));
+        match past_tense(first).filter(|_| !noun_use) {
+            Some(past) => format!("{}{}", capitalize(&past), &rest[first.len()..]),
+            None => format!("Owned {rest}"),
+        }
+    } else {
+        format!("{replacement} {rest}")
+    };
+    Some((
+        format!("{lead}{rewritten}"),
+        format!("opens with a strong verb instead of \"{opening}\"; same facts"),
+    ))
+}
+
+fn importance_rank(i: Importance) -> usize {
+    match i {
+        Importance::Required => 0,
+        Importance::Preferred => 1,
+        Importance::Mentioned => 2,
+    }
+}
+
+/// Where a skill item stands for the JD: (importance rank, position in the JD's lists).
+fn relevance(item: &str, request: &RewriteRequest) -> (usize, usize) {
+    let job = &request.job;
+    let lists = [&job.required_skills, &job.preferred_skills];
+    for (rank, list) in lists.iter().enumerate() {
+        if let Some(pos) = list.iter().position(|s| s.eq_ignore_ascii_case(item) || contains_word(item, s)) {
+            return (rank, pos);
+        }
+    }
+    for (pos, m) in request.report.matched_keywords.iter().enumerate() {
+        if m.term.eq_ignore_ascii_case(item)
+            || m.resume_term.eq_ignore_ascii_case(item)
+            || contains_word(item, &m.resume_term)
+        {
+            return (importance_rank(m.importance), pos);
+        }
+    }
+    (3, 0)
+}
+
+/// JD terms the resume uses word for word in its lines but does not list as skills, in JD
+/// order, most important first.
+fn evidenced_unlisted<'a>(request: &'a RewriteRequest, listed: &[String]) -> Vec<&'a str> {
+    let r = &request.resume;
+    let mut out: Vec<(usize, usize, &str)> = request
+        .report
+        .matched_keywords
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.literal && m.importance != Importance::Mentioned)
+        .filter(|(_, m)| !m.sections.iter().any(|s| s == "skills"))
+        .filter(|(_, m)| !listed.iter().any(|s| s.eq_ignore_ascii_case(&m.term) || contains_word(s, &m.term)))
+        // Only what the resume itself says, never a JD word it does not contain.
+        .filter(|(_, m)| r.lines().any(|(_, line)| contains_word(line, &m.term)))
+        .map(|(pos, m)| (importance_rank(m.importance), pos, m.term.as_str()))
+        .collect();
+    out.sort();
+    out.dedup_by(|a, b| a.2.eq_ignore_ascii_case(b.2));
+    out.into_iter().map(|(_, _, t)| t).collect()
+}
+
+fn join_natural(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
+    let resume = &request.resume;
+    let strategy = request.strategy;
+    let mirrors = mirrors(&request.report.matched_keywords);
+    let mut out: Vec<Suggestion> = Vec::new();
+    let push = |out: &mut Vec<Suggestion>,
+                target: SuggestionTarget,
+                section: SectionKind,
+                change_type: ChangeType,
+                original: String,
+                suggested: String,
+                reasons: Vec<String>| {
+        let change_id = format!("c{}", out.len() + 1);
+        let mut reason = capitalize(&reasons.join("; "));
+        reason.push('.');
+        out.push(Suggestion {
+            change_id,
+            target,
+            section,
+            change_type,
+            original,
+            suggested,
+            reason,
+            uncertain: false,
+        });
+    };
+
+    // Skills the bullets prove, for the summary (aggressive) and for the skills list.
+    let listed: Vec<String> = resume
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Skills)
+        .flat_map(|s| s.skills.iter().cloned())
+        .collect();
+    let unlisted = evidenced_unlisted(request, &listed);
+    let mut summary_done = false;
+
+    for (s, section) in resume.sections.iter().enumerate() {
+        for (e, entry) in section.entries.iter().enumerate() {
+            for (l, line) in entry.lines.iter().enumerate() {
+                let prose = matches!(
+                    section.kind,
+                    SectionKind::Summary | SectionKind::Experience | SectionKind::Projects
+                );
+                if !prose {
+                    continue;
+                }
+                let (mut text, mut reasons) = mirror_line(line, &mirrors);
+                let aligned = !reasons.is_empty();
+                let mut change_type = ChangeType::KeywordAligned;
+                if strategy != Strategy::Conservative
+                    && let Some((strong, why)) = strengthen(&text)
+                {
+                    text = strong;
+                    reasons.push(why);
+                    if !aligned {
+                        change_type = ChangeType::Strengthened;
+                    }
+                }
+                if strategy == Strategy::AggressiveKeywords
+                    && section.kind == SectionKind::Summary
+                    && !summary_done
+                {
+                    summary_done = true;
+                    let fresh: Vec<&str> = unlisted
+                        .iter()
+                        .chain(listed_required(request, &listed).iter())
+                        .copied()
+                        .filter(|t| !contains_word(&text, t))
+                        .fold(Vec::new(), |mut acc, t| {
+                            if !acc.iter().any(|a: &&str| a.eq_ignore_ascii_case(t)) {
+                                acc.push(t);
+                            }
+                            acc
+                        })
+                        .into_iter()
+                        .take(MAX_SURFACED)
+                        .collect();
+                    if !fresh.is_empty() {
+                        let sep = if text.trim_end().ends_with(['.', '!', '?']) { " " } else { ". " };
+                        text = format!("{}{sep}Experienced with {}.", text.trim_end(), join_natural(&fresh));
+                        reasons.push(format!(
+                            "surfaces {} from your experience in the summary, where an ATS and a recruiter look first",
+                            join_natural(&fresh)
+                        ));
+                        if !aligned {
+                            change_type = ChangeType::Added;
+                        }
+                    }
+                }
+                if text != *line {
+                    push(
+                        &mut out,
+                        SuggestionTarget::Line { item: ItemId { section: s, entry: e, line: l } },
+                        section.kind,
+                        change_type,
+                        line.clone(),
+                        text,
+                        reasons,
+                    );
+                }
+            }
+        }
+
+        if section.kind != SectionKind::Skills || section.skills.is_empty() {
+            continue;
+        }
+        let mut items: Vec<String> = section.skills.clone();
+        let mut reasons = Vec::new();
+        let mut change_type = ChangeType::Reordered;
+        for item in items.iter_mut() {
+            for m in &mirrors {
+                let whole = item.trim().eq_ignore_ascii_case(m.resume);
+                let swapped = if whole {
+                    Some(m.jd.to_string())
+                } else if swappable_in_prose(m) && !contains_word(item, m.jd) {
+                    replace_all(item, m.resume, m.jd)
+                } else {
+                    None
+                };
+                if let Some(next) = swapped {
+                    reasons.push(format!("lists \"{}\" as the JD writes it (was \"{}\")", m.jd, m.resume));
+                    *item = next;
+                    change_type = ChangeType::KeywordAligned;
+                    break;
+                }
+            }
+        }
+        if strategy != Strategy::Conservative {
+            let before = items.clone();
+            // Stable: items the JD does not name keep their order behind the ones it does.
+            items.sort_by_key(|item| relevance(item, request));
+            if items != before {
+                reasons.push("orders skills by what the JD asks for first".to_string());
+            }
+            let added: Vec<&str> = unlisted
+                .iter()
+                .copied()
+                .filter(|t| !items.iter().any(|i| i.eq_ignore_ascii_case(t)))
+                .collect();
+            if !added.is_empty() {
+                let mut grown: Vec<String> = added.iter().map(|t| t.to_string()).collect();
+                grown.extend(items);
+                items = grown;
+                reasons.push(format!("adds {} that your experience already shows", join_natural(&added)));
+                change_type = ChangeType::Added;
+            }
+        }
+        let original = skills_text(&section.skills);
+        let suggested = skills_text(&items);
+        if suggested != original {
+            push(
+                &mut out,
+                SuggestionTarget::Skills { section: s },
+                section.kind,
+                change_type,
+                original,
+                suggested,
+                reasons,
+            );
+        }
+    }
+    out
+}
+
+/// Required JD terms the resume lists as skills and proves in its lines, for the summary.
+fn listed_required<'a>(request: &'a RewriteRequest, listed: &[String]) -> Vec<&'a str> {
+    request
+        .report
+        .matched_keywords
+        .iter()
+        .filter(|m| m.literal && m.importance == Importance::Required)
+        .filter(|m| listed.iter().any(|s| s.eq_ignore_ascii_case(&m.term)))
+        .filter(|m| request.resume.lines().any(|(_, line)| !find_all(line, &m.term).is_empty()))
+        .map(|m| m.term.as_str())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_openings_become_strong_verbs() {
+        let s = |l: &str| strengthen(l).map(|(t, _)| t);
+        assert_eq!(s("Responsible for managing a team of 5").as_deref(), Some("Managed a team of 5"));
+        assert_eq!(s("Responsible for the payroll run").as_deref(), Some("Owned the payroll run"));
+        assert_eq!(s("Worked on the checkout API").as_deref(), Some("Contributed to the checkout API"));
+        assert_eq!(s("helped with onboarding").as_deref(), Some("Supported onboarding"));
+        assert_eq!(s("Was involved in planning audits").as_deref(), Some("Contributed to planning audits"));
+        assert_eq!(s("Responsible for leading standups").as_deref(), Some("Led standups"));
+        assert_eq!(s("Responsible for planning events").as_deref(), Some("Planned events"));
+        assert_eq!(s("Responsible for pricing strategy").as_deref(), Some("Owned pricing strategy"));
+        assert_eq!(
+            s("Responsible for budgeting and forecasting").as_deref(),
+            Some("Owned budgeting and forecasting")
+        );
+        assert_eq!(s("Built a rate limiter"), None);
+        assert_eq!(s("Worked onsite"), None);
+    }
+
+    #[test]
+    fn prose_swaps_stay_grammatical() {
+        let ok = Mirror { jd: "PostgreSQL", resume: "Postgres" };
+        let plural = Mirror { jd: "REST APIs", resume: "REST API" };
+        let title = Mirror { jd: "RN License", resume: "registered nurse" };
+        let longer = Mirror { jd: "RN License", resume: "RN" };
+        assert!(swappable_in_prose(&ok) && swappable_in_prose(&plural));
+        assert!(!swappable_in_prose(&title) && !swappable_in_prose(&longer));
+    }
+}

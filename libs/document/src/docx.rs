@@ -1,0 +1,236 @@
+//! DOCX reading: a bounded zip reader and a walk over `word/document.xml` (paragraphs, runs,
+//! tabs, tables, text boxes) plus page headers and footers.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::{DocLine, DocumentError};
+
+/// Hard limits that make a zip bomb fail instead of expanding.
+pub(crate) const MAX_TOTAL_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_ENTRIES: usize = 2000;
+pub(crate) const MAX_RATIO: u64 = 100;
+
+pub(crate) struct Package {
+    archive: zip::ZipArchive<Cursor<Vec<u8>>>,
+}
+
+impl Package {
+    /// Opens the zip and checks every entry against the limits before anything is inflated.
+    pub(crate) fn open(bytes: &[u8]) -> Result<Package, DocumentError> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec()))
+            .map_err(|e| DocumentError::Corrupt(format!("unreadable zip: {e}")))?;
+        if archive.len() > MAX_ENTRIES {
+            return Err(DocumentError::TooLarge(format!(
+                "the archive has {} entries (limit {MAX_ENTRIES})",
+                archive.len()
+            )));
+        }
+        let mut total = 0u64;
+        for i in 0..archive.len() {
+            let entry = archive
+                .by_index_raw(i)
+                .map_err(|e| DocumentError::Corrupt(format!("unreadable zip entry: {e}")))?;
+            let size = entry.size();
+            total = total.saturating_add(size);
+            if size > 1024 && size / entry.compressed_size().max(1) > MAX_RATIO {
+                return Err(DocumentError::TooLarge(
+                    "an archive entry expands more than 100 times (zip bomb)".into(),
+                ));
+            }
+        }
+        if total > MAX_TOTAL_BYTES {
+            return Err(DocumentError::TooLarge("the archive expands to more than 50 MB".into()));
+        }
+        Ok(Package { archive })
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.archive.index_for_name(name).is_some()
+    }
+
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect()
+    }
+
+    /// One entry, read with a cap so that a lying size header cannot inflate past the limit.
+    pub(crate) fn read(&mut self, name: &str) -> Result<Vec<u8>, DocumentError> {
+        let entry =
+            self.archive.by_name(name).map_err(|e| DocumentError::Corrupt(format!("missing {name}: {e}")))?;
+        let mut out = Vec::new();
+        entry
+            .take(MAX_TOTAL_BYTES + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| DocumentError::Corrupt(format!("unreadable {name}: {e}")))?;
+        if out.len() as u64 > MAX_TOTAL_BYTES {
+            return Err(DocumentError::TooLarge(format!("{name} expands to more than 50 MB")));
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) fn is_docx(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .map(|a| a.index_for_name("word/document.xml").is_some())
+        .unwrap_or(false)
+}
+
+/// Lines of the document: page headers, body (text boxes after their anchor paragraph), footers.
+pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
+    let mut pkg = Package::open(bytes)?;
+    if !pkg.has("word/document.xml") {
+        return Err(DocumentError::Unsupported("this archive is not a Word document".into()));
+    }
+    let mut names = pkg.names();
+    names.sort();
+    let part = |prefix: &str, n: &str| {
+        n.starts_with(prefix) && n.ends_with(".xml") && !n[prefix.len()..].contains('/')
+    };
+    let headers: Vec<String> = names.iter().filter(|n| part("word/header", n)).cloned().collect();
+    let footers: Vec<String> = names.iter().filter(|n| part("word/footer", n)).cloned().collect();
+
+    let mut out = Vec::new();
+    let mut seen_parts: Vec<Vec<DocLine>> = Vec::new();
+    for name in &headers {
+        let lines = walk(&pkg.read(name)?)?;
+        if !lines.is_empty() && !seen_parts.contains(&lines) {
+            seen_parts.push(lines.clone());
+            out.extend(lines);
+        }
+    }
+    let body = walk(&pkg.read("word/document.xml")?)?;
+    out.extend(body);
+    for name in &footers {
+        let lines = walk(&pkg.read(name)?)?;
+        if !lines.is_empty() && !seen_parts.contains(&lines) {
+            seen_parts.push(lines.clone());
+            out.extend(lines);
+        }
+    }
+    if out.iter().all(|l| l.text.trim().is_empty()) {
+        return Err(DocumentError::Empty);
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Para {
+    text: String,
+    bullet: bool,
+    /// Paragraphs of text boxes anchored in this paragraph.
+    boxed: Vec<DocLine>,
+}
+
+fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
+    let text = String::from_utf8_lossy(xml);
+    let mut reader = Reader::from_str(&text);
+    let mut out: Vec<DocLine> = Vec::new();
+    let mut stack: Vec<Para> = Vec::new();
+    let mut skip_depth = 0usize;
+    let mut in_text = false;
+    let mut run_depth = 0usize;
+    let mut ppr_depth = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| DocumentError::Corrupt(format!("malformed document xml: {e}")))?;
+        match event {
+            Event::Eof => break,
+            Event::Start(e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                if skip_depth > 0 {
+                    skip_depth += 1;
+                    continue;
+                }
+                match name {
+                    // The VML fallback repeats the text box content of the drawing.
+                    "mc:Fallback" | "w:instrText" | "w:delText" => skip_depth = 1,
+                    "w:p" => stack.push(Para::default()),
+                    "w:r" => run_depth += 1,
+                    "w:pPr" => ppr_depth += 1,
+                    "w:t" => in_text = true,
+                    _ => {}
+                }
+            }
+            Event::Empty(e) => {
+                if skip_depth > 0 {
+                    continue;
+                }
+                let name = e.name();
+                let Some(p) = stack.last_mut() else { continue };
+                match name.as_ref() {
+                    "w:tab" | "w:ptab" if run_depth > 0 => p.text.push('\t'),
+                    "w:br" | "w:cr" if run_depth > 0 => p.text.push('\n'),
+                    "w:noBreakHyphen" => p.text.push('-'),
+                    "w:numPr" if ppr_depth > 0 => p.bullet = true,
+                    "w:pStyle" if ppr_depth > 0 => {
+                        let style = e
+                            .try_get_attribute("w:val")
+                            .ok()
+                            .flatten()
+                            .map(|a| a.value.to_ascii_lowercase())
+                            .unwrap_or_default();
+                        if style.contains("bullet") {
+                            p.bullet = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_text && skip_depth == 0 => {
+                if let Some(p) = stack.last_mut() {
+                    p.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text && skip_depth == 0 => {
+                if let Some(p) = stack.last_mut() {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match &*r {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    if let Some(c) = c {
+                        p.text.push(c);
+                    }
+                }
+            }
+            Event::End(e) => {
+                if skip_depth > 0 {
+                    skip_depth -= 1;
+                    continue;
+                }
+                match e.name().as_ref() {
+                    "w:t" => in_text = false,
+                    "w:r" => run_depth = run_depth.saturating_sub(1),
+                    "w:pPr" => ppr_depth = ppr_depth.saturating_sub(1),
+                    "w:p" => {
+                        let Some(p) = stack.pop() else { continue };
+                        let mut lines: Vec<DocLine> = p
+                            .text
+                            .split('\n')
+                            .map(|t| DocLine { text: t.to_string(), bullet: p.bullet })
+                            .filter(|l| !l.text.trim().is_empty())
+                            .collect();
+                        lines.extend(p.boxed);
+                        match stack.last_mut() {
+                            Some(outer) => outer.boxed.extend(lines),
+                            None => out.extend(lines),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}

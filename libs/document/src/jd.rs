@@ -1,0 +1,345 @@
+//! Job-description analysis: sanitizing, title/company/location/employment type, and the skills
+//! named under "required" and "nice to have" cues.
+
+use resumax_core::job_description::ParsedJobDescription;
+
+use crate::text::{sanitize, strip_bullet};
+
+const SHORT_CHARS: usize = 500;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Other,
+    Required,
+    Preferred,
+}
+
+/// Classifies a cue line ("Requirements", "Nice to have:"), or None for ordinary lines.
+fn cue(line: &str) -> Option<Part> {
+    let t = line.trim().trim_end_matches(':').trim().to_lowercase();
+    if t.is_empty() || t.split_whitespace().count() > 7 || strip_bullet(line).is_some() {
+        return None;
+    }
+    let preferred = [
+        "nice to have",
+        "nice-to-have",
+        "preferred",
+        "bonus",
+        "plus",
+        "desirable",
+        "good to have",
+        "extra credit",
+        "would be great",
+        "ideally",
+    ];
+    let required = [
+        "requirement",
+        "qualification",
+        "what you'll need",
+        "what you will need",
+        "what you need",
+        "must have",
+        "must-have",
+        "what we're looking for",
+        "what we are looking for",
+        "you have",
+        "you bring",
+        "who you are",
+        "skills",
+        "about you",
+        "you should have",
+        "we need",
+        "essential",
+        "minimum",
+    ];
+    if preferred.iter().any(|p| t.contains(p)) {
+        return Some(Part::Preferred);
+    }
+    if required.iter().any(|p| t.contains(p)) {
+        return Some(Part::Required);
+    }
+    // Any other short heading-like line ends the current part.
+    let heading_like = line.trim().ends_with(':')
+        || (t.split_whitespace().count() <= 5 && !t.ends_with('.') && !t.contains(','));
+    heading_like.then_some(Part::Other)
+}
+
+const LEAD_INS: &[&str] = &[
+    "strong working knowledge of",
+    "working knowledge of",
+    "hands-on experience with",
+    "hands-on experience in",
+    "experience with",
+    "experience in",
+    "experience using",
+    "experience of",
+    "knowledge of",
+    "familiarity with",
+    "proficiency in",
+    "proficiency with",
+    "proficient in",
+    "proficient with",
+    "expertise in",
+    "ability to",
+    "understanding of",
+    "solid grounding in",
+    "solid understanding of",
+    "background in",
+    "exposure to",
+    "comfort with",
+    "comfortable with",
+    "skills in",
+    "fluency in",
+    "fluent in",
+    "certification in",
+    "strong",
+    "solid",
+    "excellent",
+    "good",
+    "deep",
+    "proven",
+    "demonstrated",
+];
+
+/// Short skill phrases from one requirement line.
+fn skill_phrases(line: &str) -> Vec<String> {
+    let mut t = strip_bullet(line).unwrap_or(line).trim().trim_end_matches('.').to_string();
+    // "3+ years of ..." and similar lead-ins carry no skill name.
+    if let Some(idx) = t.find(" of ")
+        && t[..idx].chars().any(|c| c.is_ascii_digit())
+        && t[..idx].to_lowercase().contains("year")
+    {
+        t = t[idx + 4..].to_string();
+    }
+    let mut out = Vec::new();
+    for piece in t.split([',', ';', '/']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" or ")) {
+        let mut p = piece.trim().to_string();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            let lower = p.to_lowercase();
+            for lead in LEAD_INS {
+                if lower.starts_with(lead) && lower.len() > lead.len() {
+                    p = p[lead.len()..].trim().to_string();
+                    changed = true;
+                    break;
+                }
+            }
+            for lead in ["including ", "such as ", "e.g. ", "like ", "with "] {
+                if let Some(idx) = p.to_lowercase().find(lead) {
+                    p = p[idx + lead.len()..].trim().to_string();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        let p = p.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '.' | ':')).to_string();
+        let words = p.split_whitespace().count();
+        if (1..=5).contains(&words) && p.chars().any(char::is_alphabetic) && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn field(line: &str, keys: &[&str]) -> Option<String> {
+    let (k, v) = line.split_once(':')?;
+    let k = k.trim().to_lowercase();
+    let v = v.trim();
+    (keys.contains(&k.as_str()) && !v.is_empty() && v.len() < 120).then(|| v.to_string())
+}
+
+const TYPE_WORDS: &[&str] = &[
+    "full-time",
+    "full time",
+    "part-time",
+    "part time",
+    "contract",
+    "temporary",
+    "internship",
+    "freelance",
+    "permanent",
+    "fixed-term",
+];
+
+fn looks_like_type(s: &str) -> bool {
+    let l = s.to_lowercase();
+    TYPE_WORDS.iter().any(|w| l.contains(w))
+}
+
+fn looks_like_location(s: &str) -> bool {
+    let l = s.to_lowercase();
+    if l.contains("remote") || l.contains("hybrid") || l.contains("on-site") {
+        return s.split_whitespace().count() <= 6;
+    }
+    s.contains(',')
+        && s.split_whitespace().count() <= 6
+        && !s.chars().any(|c| c.is_ascii_digit())
+        && s.split(',').all(|p| p.trim().chars().next().is_some_and(char::is_uppercase))
+}
+
+pub(crate) fn analyze(
+    text: &str,
+    title: Option<&str>,
+    company: Option<&str>,
+    location: Option<&str>,
+) -> ParsedJobDescription {
+    let sanitized = sanitize(text);
+    let lines: Vec<&str> = sanitized.lines().map(str::trim).collect();
+
+    let mut d_title = None;
+    let mut d_company = None;
+    let mut d_location = None;
+    let mut d_type = None;
+    for l in &lines {
+        d_title = d_title.or_else(|| field(l, &["title", "job title", "position", "role", "job"]));
+        d_company = d_company.or_else(|| {
+            field(l, &["company", "employer", "organization", "organisation", "hiring company", "client"])
+        });
+        d_location =
+            d_location.or_else(|| field(l, &["location", "based in", "office", "where", "work location"]));
+        d_type = d_type.or_else(|| {
+            field(
+                l,
+                &[
+                    "employment type",
+                    "type",
+                    "job type",
+                    "position type",
+                    "contract",
+                    "schedule",
+                    "employment",
+                ],
+            )
+        });
+    }
+    let nonempty: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
+    // Headed postings: title on the first line, "Company · Location · Type" on the second.
+    if let Some(first) = nonempty.first()
+        && d_title.is_none()
+        && !first.contains(':')
+        && first.split_whitespace().count() <= 8
+        && !first.ends_with('.')
+        && cue(first) != Some(Part::Required)
+    {
+        d_title = Some(first.to_string());
+        if let Some(second) = nonempty.get(1) {
+            let parts: Vec<&str> =
+                second.split(['·', '|', '•']).map(str::trim).filter(|p| !p.is_empty()).collect();
+            if parts.len() >= 2 {
+                for p in &parts {
+                    if d_type.is_none() && looks_like_type(p) {
+                        d_type = Some(p.to_string());
+                    } else if d_location.is_none() && looks_like_location(p) {
+                        d_location = Some(p.to_string());
+                    } else if d_company.is_none() && !looks_like_type(p) && !looks_like_location(p) {
+                        d_company = Some(p.to_string());
+                    }
+                }
+            }
+        }
+    }
+    // Prose postings: "<Company> is hiring a <Title> to join the team in <Location>."
+    for l in &nonempty {
+        if let Some(idx) = l.find(" is hiring ") {
+            let who = l[..idx].trim();
+            if d_company.is_none() && who.split_whitespace().count() <= 6 {
+                d_company = Some(who.to_string());
+            }
+            let rest = &l[idx + " is hiring ".len()..];
+            let rest = rest.strip_prefix("an ").or_else(|| rest.strip_prefix("a ")).unwrap_or(rest);
+            if let Some(end) = rest.find(" to join") {
+                d_title.get_or_insert_with(|| rest[..end].trim().to_string());
+                let after = &rest[end..];
+                if let Some(i) = after.find(" in ") {
+                    let loc = after[i + 4..].split(". ").next().unwrap_or("").trim_end_matches('.').trim();
+                    if d_location.is_none() && !loc.is_empty() && loc.split_whitespace().count() <= 6 {
+                        d_location = Some(loc.to_string());
+                    }
+                }
+            }
+        }
+        if d_type.is_none() {
+            for sentence in l.split(". ") {
+                if let Some(i) = sentence.to_lowercase().find("position type:") {
+                    d_type = Some(sentence[i + 14..].trim().trim_end_matches('.').to_string());
+                }
+            }
+        }
+    }
+
+    let mut required = Vec::new();
+    let mut preferred = Vec::new();
+    let mut part = Part::Other;
+    for l in &lines {
+        if l.is_empty() {
+            continue;
+        }
+        // "Nice to have: MATLAB, Python" puts the list on the cue line itself.
+        if let Some((head, tail)) = l.split_once(':')
+            && let Some(p) = cue(&format!("{head}:"))
+            && !tail.trim().is_empty()
+            && field(l, &["title", "job title", "position", "role", "company", "location"]).is_none()
+        {
+            let dest = match p {
+                Part::Required => &mut required,
+                Part::Preferred => &mut preferred,
+                Part::Other => {
+                    part = Part::Other;
+                    continue;
+                }
+            };
+            for s in skill_phrases(tail) {
+                if !dest.contains(&s) {
+                    dest.push(s);
+                }
+            }
+            part = p;
+            continue;
+        }
+        if let Some(p) = cue(l) {
+            part = p;
+            continue;
+        }
+        let dest = match part {
+            Part::Required => &mut required,
+            Part::Preferred => &mut preferred,
+            Part::Other => continue,
+        };
+        for s in skill_phrases(l) {
+            if !dest.contains(&s) {
+                dest.push(s);
+            }
+        }
+    }
+
+    let pick = |client: Option<&str>, derived: Option<String>| {
+        client.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).or(derived)
+    };
+    let out_title = pick(title, d_title);
+    let out_company = pick(company, d_company);
+    let out_location = pick(location, d_location);
+    let mut warnings = Vec::new();
+    if sanitized.chars().count() < SHORT_CHARS {
+        warnings.push("short".to_string());
+    }
+    if out_title.is_none() {
+        warnings.push("missing_title".to_string());
+    }
+    if out_company.is_none() {
+        warnings.push("missing_company".to_string());
+    }
+    if out_location.is_none() {
+        warnings.push("missing_location".to_string());
+    }
+    ParsedJobDescription {
+        title: out_title,
+        company: out_company,
+        location: out_location,
+        employment_type: d_type,
+        required_skills: required,
+        preferred_skills: preferred,
+        sanitized_text: sanitized,
+        warnings,
+    }
+}

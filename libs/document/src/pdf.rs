@@ -1,0 +1,751 @@
+//! PDF text extraction: interprets page content streams on top of lopdf's object model, decodes
+//! strings through each font's ToUnicode map or simple encoding, and hands positioned glyphs to
+//! the layout module.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::DocumentError;
+use crate::layout::{self, Glyph};
+
+/// Pages beyond this are not read: no resume or job posting is that long, and it bounds the work.
+const MAX_PAGES: usize = 60;
+/// Glyph budget per document, so a hostile file cannot make extraction run for minutes.
+const MAX_GLYPHS: usize = 2_000_000;
+const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
+const MAX_FORM_DEPTH: usize = 8;
+
+type Matrix = [f32; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn mul(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// Text of every page, one logical line per line, pages in order.
+pub(crate) fn extract(bytes: &[u8]) -> Result<String, DocumentError> {
+    let doc = load(bytes)?;
+    let pages = doc.get_pages();
+    if pages.is_empty() {
+        return Err(DocumentError::Corrupt("the PDF has no pages".into()));
+    }
+    let mut fonts = FontCache::default();
+    let mut out: Vec<String> = Vec::new();
+    let mut images = 0usize;
+    let mut glyph_total = 0usize;
+    for (_, page_id) in pages.into_iter().take(MAX_PAGES) {
+        let mut interp = Interpreter {
+            doc: &doc,
+            fonts: &mut fonts,
+            glyphs: Vec::new(),
+            images: 0,
+            budget: MAX_GLYPHS.saturating_sub(glyph_total),
+        };
+        interp.run_page(page_id);
+        images += interp.images;
+        glyph_total += interp.glyphs.len();
+        let lines = layout::page_lines(interp.glyphs);
+        out.extend(lines);
+    }
+    let text = out.join("\n");
+    if text.trim().is_empty() {
+        return Err(if images > 0 { DocumentError::NoTextLayer } else { DocumentError::Empty });
+    }
+    Ok(text)
+}
+
+fn load(bytes: &[u8]) -> Result<Document, DocumentError> {
+    let declares_encryption = bytes.windows(8).any(|w| w == b"/Encrypt");
+    let mut doc = match Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        Err(err) => {
+            return Err(match err {
+                lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => DocumentError::Encrypted,
+                _ if declares_encryption => DocumentError::Encrypted,
+                other => DocumentError::Corrupt(other.to_string()),
+            });
+        }
+    };
+    // Owner-password-only files open with the empty user password.
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(DocumentError::Encrypted);
+    }
+    Ok(doc)
+}
+
+/// How a font maps codes to text and advances.
+struct Font {
+    /// Bytes per code: 1 for simple fonts, usually 2 for Type0.
+    code_len: CodeLen,
+    to_unicode: HashMap<u32, String>,
+    /// Simple fonts: the base encoding (with Differences) for codes ToUnicode does not cover.
+    simple: Option<Vec<Option<String>>>,
+    /// Advance per code, in text space units per unit of font size.
+    widths: HashMap<u32, f32>,
+    default_width: f32,
+    /// Type 3 fonts scale glyphs by their FontMatrix; 1.0 for every other font.
+    size_scale: f32,
+}
+
+enum CodeLen {
+    One,
+    Two,
+    /// From the ToUnicode codespace ranges: (length, low, high).
+    Ranges(Vec<(usize, u32, u32)>),
+}
+
+impl Font {
+    fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize)> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let len = match &self.code_len {
+                CodeLen::One => 1,
+                CodeLen::Two => 2,
+                CodeLen::Ranges(ranges) => {
+                    let mut chosen = 1;
+                    for &(len, lo, hi) in ranges {
+                        if i + len <= bytes.len() {
+                            let code = be(&bytes[i..i + len]);
+                            if code >= lo && code <= hi {
+                                chosen = len;
+                                break;
+                            }
+                        }
+                    }
+                    chosen
+                }
+            };
+            let end = (i + len).min(bytes.len());
+            out.push((be(&bytes[i..end]), end - i));
+            i = end;
+        }
+        out
+    }
+
+    fn text(&self, code: u32) -> Option<&str> {
+        if let Some(s) = self.to_unicode.get(&code) {
+            return Some(s.as_str());
+        }
+        self.simple.as_ref().and_then(|t| t.get(code as usize)).and_then(|s| s.as_deref())
+    }
+
+    fn width(&self, code: u32) -> f32 {
+        self.widths.get(&code).copied().unwrap_or(self.default_width)
+    }
+}
+
+fn be(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32)
+}
+
+#[derive(Default)]
+struct FontCache {
+    by_id: HashMap<ObjectId, Rc<Font>>,
+}
+
+fn number(obj: &Object) -> Option<f32> {
+    match obj {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+fn deref<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
+    doc.dereference(obj).map(|(_, o)| o).unwrap_or(obj)
+}
+
+fn dict_get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    dict.get(key).ok().map(|o| deref(doc, o))
+}
+
+fn stream_bytes(doc: &Document, obj: &Object) -> Option<Vec<u8>> {
+    let stream = deref(doc, obj).as_stream().ok()?;
+    stream.decompressed_content_with_limit(MAX_STREAM_BYTES).ok().or_else(|| {
+        // Unfiltered streams report an error from the decompressor; their content is raw.
+        if stream.dict.get(b"Filter").is_err() { Some(stream.content.clone()) } else { None }
+    })
+}
+
+fn build_font(doc: &Document, dict: &Dictionary) -> Font {
+    let subtype = dict_get(doc, dict, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let is_type0 = subtype == b"Type0";
+    let mut to_unicode = HashMap::new();
+    let mut ranges = Vec::new();
+    if let Some(bytes) = dict.get(b"ToUnicode").ok().and_then(|o| stream_bytes(doc, o)) {
+        parse_cmap(&bytes, &mut to_unicode, &mut ranges);
+    }
+    let code_len = if is_type0 {
+        if ranges.is_empty() || ranges.iter().all(|r| r.0 == 2) {
+            CodeLen::Two
+        } else {
+            CodeLen::Ranges(ranges)
+        }
+    } else {
+        CodeLen::One
+    };
+
+    let mut widths = HashMap::new();
+    let mut default_width = 0.5;
+    let mut size_scale = 1.0;
+    if is_type0 {
+        let descendant = dict_get(doc, dict, b"DescendantFonts")
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok());
+        if let Some(desc) = descendant {
+            default_width = dict_get(doc, desc, b"DW").and_then(number).unwrap_or(1000.0) / 1000.0;
+            if let Some(w) = dict_get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
+                parse_cid_widths(doc, w, &mut widths);
+            }
+        } else {
+            default_width = 1.0;
+        }
+    } else {
+        let scale = if subtype == b"Type3" {
+            let m: Vec<f32> = dict_get(doc, dict, b"FontMatrix")
+                .and_then(|o| o.as_array().ok())
+                .map(|a| a.iter().filter_map(|o| number(deref(doc, o))).collect())
+                .unwrap_or_default();
+            if let Some(d) = m.get(3).map(|d| d.abs()).filter(|d| *d > 0.0) {
+                size_scale = d / 0.001;
+            }
+            m.first().map(|a| a.abs()).filter(|a| *a > 0.0).unwrap_or(0.001)
+        } else {
+            0.001
+        };
+        let first = dict_get(doc, dict, b"FirstChar").and_then(number).unwrap_or(0.0) as u32;
+        if let Some(w) = dict_get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
+            for (i, o) in w.iter().enumerate() {
+                if let Some(v) = number(deref(doc, o)) {
+                    widths.insert(first + i as u32, v * scale);
+                }
+            }
+        }
+        if let Some(missing) = dict_get(doc, dict, b"FontDescriptor")
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|d| dict_get(doc, d, b"MissingWidth"))
+            .and_then(number)
+            .filter(|w| *w > 0.0)
+        {
+            default_width = missing * scale;
+        }
+    }
+
+    let simple = if is_type0 { None } else { Some(simple_table(doc, dict)) };
+    Font { code_len, to_unicode, simple, widths, default_width, size_scale }
+}
+
+/// The 256-entry code-to-text table of a simple font, from its /Encoding (base encoding plus
+/// Differences, resolved through lopdf's glyph list).
+fn simple_table(doc: &Document, dict: &Dictionary) -> Vec<Option<String>> {
+    let mut font = dict.clone();
+    font.remove(b"ToUnicode");
+    font.set("Type", Object::Name(b"Font".to_vec()));
+    let encoding = font.get_font_encoding(doc);
+    (0u16..256)
+        .map(|c| {
+            let enc = encoding.as_ref().ok()?;
+            let s = enc.bytes_to_string(&[c as u8]).ok()?;
+            if s.is_empty() || s.chars().all(|ch| ch == '\u{FFFD}' || ch == '\0') { None } else { Some(s) }
+        })
+        .collect()
+}
+
+fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
+    let items: Vec<&Object> = w.iter().map(|o| deref(doc, o)).collect();
+    let mut i = 0;
+    while i < items.len() {
+        let Some(first) = number(items[i]) else {
+            i += 1;
+            continue;
+        };
+        let first = first.max(0.0) as u32;
+        match items.get(i + 1) {
+            Some(Object::Array(arr)) => {
+                for (k, o) in arr.iter().enumerate() {
+                    if let Some(v) = number(deref(doc, o)) {
+                        out.insert(first + k as u32, v / 1000.0);
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = number(o).unwrap_or(first as f32).max(0.0) as u32;
+                let v = items.get(i + 2).and_then(|o| number(o)).unwrap_or(1000.0);
+                // A hostile range could ask for billions of entries; real fonts stay far below.
+                for c in first..=last.min(first.saturating_add(65_536)) {
+                    out.insert(c, v / 1000.0);
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Tok {
+    Hex(Vec<u8>),
+    Open,
+    Close,
+    Word(Vec<u8>),
+    Name(Vec<u8>),
+}
+
+fn cmap_tokens(data: &[u8]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        let c = data[i];
+        match c {
+            b'%' => {
+                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if data.get(i + 1) == Some(&b'<') => i += 2,
+            b'>' if data.get(i + 1) == Some(&b'>') => i += 2,
+            b'<' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < data.len() && data[j] != b'>' {
+                    j += 1;
+                }
+                let digits: Vec<u8> =
+                    data[start..j.min(data.len())].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                let mut bytes = Vec::with_capacity(digits.len() / 2 + 1);
+                for pair in digits.chunks(2) {
+                    let hi = hex_val(pair[0]);
+                    let lo = pair.get(1).map(|&d| hex_val(d)).unwrap_or(0);
+                    bytes.push(hi << 4 | lo);
+                }
+                out.push(Tok::Hex(bytes));
+                i = j + 1;
+            }
+            b'[' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            b']' => {
+                out.push(Tok::Close);
+                i += 1;
+            }
+            b'/' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < data.len() && !is_delim(data[j]) {
+                    j += 1;
+                }
+                out.push(Tok::Name(data[start..j].to_vec()));
+                i = j;
+            }
+            b'(' => {
+                // Literal strings in CMaps only appear in metadata; skip them balanced.
+                let mut depth = 0;
+                while i < data.len() {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            _ if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                let start = i;
+                while i < data.len() && !is_delim(data[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                } else {
+                    out.push(Tok::Word(data[start..i].to_vec()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_delim(c: u8) -> bool {
+    c.is_ascii_whitespace() || b"()<>[]{}/%".contains(&c)
+}
+
+fn hex_val(d: u8) -> u8 {
+    match d {
+        b'0'..=b'9' => d - b'0',
+        b'a'..=b'f' => d - b'a' + 10,
+        b'A'..=b'F' => d - b'A' + 10,
+        _ => 0,
+    }
+}
+
+fn utf16_text(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| if c.len() == 2 { (c[0] as u16) << 8 | c[1] as u16 } else { c[0] as u16 })
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+fn parse_cmap(data: &[u8], map: &mut HashMap<u32, String>, ranges: &mut Vec<(usize, u32, u32)>) {
+    let toks = cmap_tokens(data);
+    let mut i = 0;
+    let mut mode = 0u8;
+    while i < toks.len() {
+        match &toks[i] {
+            Tok::Word(w) if w == b"begincodespacerange" => mode = 1,
+            Tok::Word(w) if w == b"beginbfchar" => mode = 2,
+            Tok::Word(w) if w == b"beginbfrange" => mode = 3,
+            Tok::Word(w) if w.starts_with(b"end") => mode = 0,
+            Tok::Hex(lo) if mode == 1 => {
+                if let Some(Tok::Hex(hi)) = toks.get(i + 1) {
+                    ranges.push((lo.len().max(1), be(lo), be(hi)));
+                    i += 1;
+                }
+            }
+            Tok::Hex(src) if mode == 2 => {
+                match toks.get(i + 1) {
+                    Some(Tok::Hex(dst)) => {
+                        map.insert(be(src), utf16_text(dst));
+                    }
+                    Some(Tok::Name(name)) => {
+                        if let Some(s) = glyph_name_text(name) {
+                            map.insert(be(src), s);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            Tok::Hex(lo) if mode == 3 => {
+                let (Some(Tok::Hex(hi)), Some(dst)) = (toks.get(i + 1), toks.get(i + 2)) else {
+                    i += 1;
+                    continue;
+                };
+                let (lo, hi) = (be(lo), be(hi));
+                // Ranges larger than a plane are not real ToUnicode data.
+                let hi = hi.min(lo.saturating_add(0xFFFF));
+                match dst {
+                    Tok::Hex(base) => {
+                        let mut units: Vec<u16> = base
+                            .chunks(2)
+                            .map(
+                                |c| if c.len() == 2 { (c[0] as u16) << 8 | c[1] as u16 } else { c[0] as u16 },
+                            )
+                            .collect();
+                        for code in lo..=hi {
+                            map.insert(code, String::from_utf16_lossy(&units));
+                            if let Some(last) = units.last_mut() {
+                                *last = last.wrapping_add(1);
+                            }
+                        }
+                        i += 2;
+                    }
+                    Tok::Open => {
+                        let mut k = i + 3;
+                        let mut code = lo;
+                        while let Some(Tok::Hex(d)) = toks.get(k) {
+                            if code <= hi {
+                                map.insert(code, utf16_text(d));
+                            }
+                            code = code.saturating_add(1);
+                            k += 1;
+                        }
+                        i = k;
+                    }
+                    _ => i += 2,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Text for a glyph name in a CMap or Differences array ("uni0041", "u1F600", or a name lopdf
+/// knows through its glyph list).
+fn glyph_name_text(name: &[u8]) -> Option<String> {
+    let s = std::str::from_utf8(name).ok()?;
+    if let Some(hex) = s.strip_prefix("uni").filter(|h| h.len() >= 4) {
+        let units: Vec<u16> = hex
+            .as_bytes()
+            .chunks(4)
+            .filter_map(|c| u16::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+            .collect();
+        return Some(String::from_utf16_lossy(&units));
+    }
+    if let Some(hex) = s.strip_prefix('u') {
+        let cp = u32::from_str_radix(hex, 16).ok()?;
+        return char::from_u32(cp).map(String::from);
+    }
+    None
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    hscale: f32,
+    leading: f32,
+    rise: f32,
+}
+
+impl Default for GState {
+    fn default() -> Self {
+        GState {
+            ctm: IDENTITY,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            hscale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+        }
+    }
+}
+
+struct Interpreter<'a> {
+    doc: &'a Document,
+    fonts: &'a mut FontCache,
+    glyphs: Vec<Glyph>,
+    images: usize,
+    budget: usize,
+}
+
+impl<'a> Interpreter<'a> {
+    fn run_page(&mut self, page_id: ObjectId) {
+        let Ok(content) = self.doc.get_page_content_with_limit(page_id, MAX_STREAM_BYTES) else {
+            return;
+        };
+        let resources = self.page_resources(page_id);
+        let mut state = GState::default();
+        self.run(&content, resources, &mut state, 0);
+    }
+
+    fn page_resources(&self, page_id: ObjectId) -> Option<&'a Dictionary> {
+        let mut node = self.doc.get_dictionary(page_id).ok()?;
+        for _ in 0..32 {
+            if let Some(res) = dict_get(self.doc, node, b"Resources").and_then(|o| o.as_dict().ok()) {
+                return Some(res);
+            }
+            node = dict_get(self.doc, node, b"Parent").and_then(|o| o.as_dict().ok())?;
+        }
+        None
+    }
+
+    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<Rc<Font>> {
+        let doc = self.doc;
+        let fonts = dict_get(doc, resources?, b"Font")?.as_dict().ok()?;
+        let raw = fonts.get(name).ok()?;
+        if let Object::Reference(id) = raw {
+            if let Some(f) = self.fonts.by_id.get(id) {
+                return Some(f.clone());
+            }
+            let dict = doc.get_object(*id).ok()?.as_dict().ok()?;
+            let font = Rc::new(build_font(doc, dict));
+            self.fonts.by_id.insert(*id, font.clone());
+            return Some(font);
+        }
+        Some(Rc::new(build_font(doc, raw.as_dict().ok()?)))
+    }
+
+    fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs: &mut GState, depth: usize) {
+        let Ok(content) = Content::decode(content) else {
+            return;
+        };
+        let mut stack: Vec<GState> = Vec::new();
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
+        for op in &content.operations {
+            if self.budget == 0 {
+                return;
+            }
+            let args = &op.operands;
+            let num = |i: usize| args.get(i).and_then(number).unwrap_or(0.0);
+            match op.operator.as_str() {
+                "q" => {
+                    if stack.len() < 256 {
+                        stack.push(gs.clone());
+                    }
+                }
+                "Q" => {
+                    if let Some(s) = stack.pop() {
+                        *gs = s;
+                    }
+                }
+                "cm" => {
+                    let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    gs.ctm = mul(&m, &gs.ctm);
+                }
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                "Tf" => {
+                    gs.font =
+                        args.first().and_then(|o| o.as_name().ok()).and_then(|n| self.font(resources, n));
+                    gs.size = num(1);
+                }
+                "Tc" => gs.char_spacing = num(0),
+                "Tw" => gs.word_spacing = num(0),
+                "Tz" => gs.hscale = num(0) / 100.0,
+                "TL" => gs.leading = num(0),
+                "Ts" => gs.rise = num(0),
+                "Td" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(0), num(1)], &tlm);
+                    tm = tlm;
+                }
+                "TD" => {
+                    gs.leading = -num(1);
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(0), num(1)], &tlm);
+                    tm = tlm;
+                }
+                "Tm" => {
+                    tlm = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    tm = tlm;
+                }
+                "T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
+                    tm = tlm;
+                }
+                "Tj" => {
+                    if let Some(Object::String(s, _)) = args.first() {
+                        self.show(s, gs, &mut tm);
+                    }
+                }
+                "'" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
+                    tm = tlm;
+                    if let Some(Object::String(s, _)) = args.first() {
+                        self.show(s, gs, &mut tm);
+                    }
+                }
+                "\"" => {
+                    gs.word_spacing = num(0);
+                    gs.char_spacing = num(1);
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
+                    tm = tlm;
+                    if let Some(Object::String(s, _)) = args.get(2) {
+                        self.show(s, gs, &mut tm);
+                    }
+                }
+                "TJ" => {
+                    if let Some(Object::Array(items)) = args.first() {
+                        for item in items {
+                            match item {
+                                Object::String(s, _) => self.show(s, gs, &mut tm),
+                                other => {
+                                    if let Some(adj) = number(other) {
+                                        let tx = -adj / 1000.0 * gs.size * gs.hscale;
+                                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                "BI" | "ID" | "EI" => self.images += 1,
+                "Do" => {
+                    if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
+                        self.do_xobject(resources, name, gs, depth);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn do_xobject(&mut self, resources: Option<&'a Dictionary>, name: &[u8], gs: &GState, depth: usize) {
+        let doc = self.doc;
+        let Some(xobjects) =
+            resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok())
+        else {
+            return;
+        };
+        let Some(stream) = xobjects.get(name).ok().map(|o| deref(doc, o)).and_then(|o| o.as_stream().ok())
+        else {
+            return;
+        };
+        let subtype = dict_get(doc, &stream.dict, b"Subtype").and_then(|o| o.as_name().ok());
+        match subtype {
+            Some(b"Image") => self.images += 1,
+            Some(b"Form") if depth < MAX_FORM_DEPTH => {
+                let Ok(content) = stream.decompressed_content_with_limit(MAX_STREAM_BYTES).or_else(|e| {
+                    if stream.dict.get(b"Filter").is_err() { Ok(stream.content.clone()) } else { Err(e) }
+                }) else {
+                    return;
+                };
+                let mut inner = gs.clone();
+                if let Some(m) = dict_get(doc, &stream.dict, b"Matrix").and_then(|o| o.as_array().ok()) {
+                    let v: Vec<f32> = m.iter().filter_map(|o| number(deref(doc, o))).collect();
+                    if v.len() == 6 {
+                        inner.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &inner.ctm);
+                    }
+                }
+                let res =
+                    dict_get(doc, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok()).or(resources);
+                self.run(&content, res, &mut inner, depth + 1);
+            }
+            _ => {}
+        }
+    }
+
+    fn show(&mut self, bytes: &[u8], gs: &GState, tm: &mut Matrix) {
+        let Some(font) = gs.font.clone() else {
+            return;
+        };
+        for (code, len) in font.codes(bytes) {
+            if self.budget == 0 {
+                return;
+            }
+            let w0 = font.width(code);
+            let trm = mul(&[gs.size * gs.hscale, 0.0, 0.0, gs.size, 0.0, gs.rise], &mul(tm, &gs.ctm));
+            let text_space = mul(tm, &gs.ctm);
+            let scale_x = (text_space[0] * text_space[0] + text_space[1] * text_space[1]).sqrt();
+            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt() * font.size_scale;
+            let visible = w0 * gs.size * gs.hscale * scale_x;
+            if let Some(text) = font.text(code) {
+                let upright = trm[3].abs() >= trm[2].abs();
+                self.glyphs.push(Glyph {
+                    x: trm[4],
+                    y: trm[5],
+                    w: visible,
+                    size,
+                    text: text.to_string(),
+                    upright,
+                    exact: font.widths.contains_key(&code),
+                });
+                self.budget -= 1;
+            }
+            let space = if len == 1 && code == 32 { gs.word_spacing } else { 0.0 };
+            let tx = (w0 * gs.size + gs.char_spacing + space) * gs.hscale;
+            *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
+        }
+    }
+}

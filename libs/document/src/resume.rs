@@ -1,0 +1,781 @@
+//! Resume structure from logical lines: contact block, section headings, and entries (jobs,
+//! degrees, projects, certifications) with normalised dates.
+
+use resumax_core::resume::{Contact, Entry, ParsedResume, Section, SectionKind};
+
+use crate::DocLine;
+use crate::dates::{DateRange, find_range};
+use crate::text::strip_bullet;
+
+/// Words that can make up a section heading; a heading is a short line made only of these.
+const HEADING_NOUNS: &[&str] = &[
+    "experience",
+    "experiences",
+    "history",
+    "employment",
+    "education",
+    "background",
+    "training",
+    "skills",
+    "skill",
+    "competencies",
+    "competences",
+    "expertise",
+    "tools",
+    "technologies",
+    "summary",
+    "profile",
+    "objective",
+    "projects",
+    "project",
+    "certifications",
+    "certification",
+    "certificates",
+    "licenses",
+    "licences",
+    "license",
+    "contact",
+    "contacts",
+    "languages",
+    "interests",
+    "awards",
+    "achievements",
+    "accomplishments",
+    "publications",
+    "volunteering",
+    "volunteer",
+    "references",
+    "information",
+    "me",
+    "strengths",
+    "qualifications",
+    "courses",
+    "coursework",
+    "details",
+    "highlights",
+    "overview",
+    "activities",
+    "affiliations",
+    "honors",
+    "honours",
+    "stack",
+    "toolkit",
+    "work",
+    "career",
+    "portfolio",
+];
+const HEADING_MODIFIERS: &[&str] = &[
+    "professional",
+    "work",
+    "relevant",
+    "career",
+    "key",
+    "technical",
+    "core",
+    "academic",
+    "selected",
+    "additional",
+    "areas",
+    "of",
+    "and",
+    "about",
+    "personal",
+    "other",
+    "my",
+    "recent",
+    "notable",
+    "employment",
+    "education",
+    "skills",
+    "training",
+    "tools",
+    "licenses",
+    "certifications",
+    "contact",
+    "research",
+    "leadership",
+    "side",
+    "open",
+    "source",
+    "industry",
+    "executive",
+    "software",
+    "soft",
+    "hard",
+    "language",
+    "tech",
+    "&",
+];
+
+fn heading_kind(line: &DocLine) -> Option<SectionKind> {
+    let t = line.text.trim().trim_end_matches(':').trim();
+    if t.is_empty()
+        || t.len() > 48
+        || t.contains('\t')
+        || t.contains('@')
+        || t.chars().any(|c| c.is_ascii_digit())
+        || strip_bullet(t).is_some()
+    {
+        return None;
+    }
+    let lower = t.to_lowercase().replace('&', " & ").replace(['/', ','], " ");
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 {
+        return None;
+    }
+    if !words.iter().all(|w| HEADING_NOUNS.contains(w) || HEADING_MODIFIERS.contains(w)) {
+        return None;
+    }
+    let last = *words.last()?;
+    if !HEADING_NOUNS.contains(&last) {
+        return None;
+    }
+    let has = |w: &str| words.iter().any(|x| x.starts_with(w));
+    Some(if has("certif") || has("licen") {
+        SectionKind::Certifications
+    } else if has("education") || has("academic") || has("coursework") {
+        SectionKind::Education
+    } else if has("project") || has("portfolio") {
+        SectionKind::Projects
+    } else if has("experience")
+        || has("employment")
+        || (has("history") && !has("education"))
+        || words == ["work"]
+    {
+        SectionKind::Experience
+    } else if has("skill")
+        || has("competen")
+        || has("expertise")
+        || has("tool")
+        || has("technolog")
+        || has("stack")
+        || has("strengths")
+    {
+        SectionKind::Skills
+    } else if has("summary")
+        || has("profile")
+        || has("objective")
+        || words == ["about", "me"]
+        || has("overview")
+    {
+        SectionKind::Summary
+    } else {
+        SectionKind::Other
+    })
+}
+
+pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
+    let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let mut heads: Vec<(usize, SectionKind)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(k) = heading_kind(l) {
+            heads.push((i, k));
+        }
+    }
+    let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
+    let header = &lines[..header_end];
+
+    let mut sections = Vec::new();
+    let mut contact_lines: Vec<&DocLine> = header.iter().collect();
+    for (n, &(start, kind)) in heads.iter().enumerate() {
+        let end = heads.get(n + 1).map(|h| h.0).unwrap_or(lines.len());
+        let body = &lines[start + 1..end];
+        let heading = lines[start].text.trim().trim_end_matches(':').to_string();
+        if kind == SectionKind::Other && heading.to_lowercase().contains("contact") {
+            contact_lines.extend(body.iter());
+        }
+        sections.push(build_section(kind, heading, body));
+    }
+    let (contact, tagline) = contact_of(header, &contact_lines, lines);
+    let mut warnings = Vec::new();
+    if heads.is_empty() {
+        warnings.push("no_sections".to_string());
+    }
+    if contact.email.is_none() {
+        warnings.push("missing_email".to_string());
+    }
+    ParsedResume { contact, tagline, sections, text, warnings }
+}
+
+fn body_line(l: &DocLine) -> String {
+    strip_bullet(&l.text).unwrap_or(&l.text).trim().to_string()
+}
+
+fn build_section(kind: SectionKind, heading: String, body: &[DocLine]) -> Section {
+    let mut section = Section { kind, heading, entries: Vec::new(), skills: Vec::new() };
+    match kind {
+        SectionKind::Summary | SectionKind::Other => {
+            let lines: Vec<String> = body.iter().map(body_line).filter(|l| !l.is_empty()).collect();
+            if !lines.is_empty() {
+                section.entries.push(Entry { lines, ..Entry::default() });
+            }
+        }
+        SectionKind::Skills => section.skills = skills_of(body),
+        SectionKind::Experience => section.entries = experience_entries(body),
+        SectionKind::Education => section.entries = education_entries(body),
+        SectionKind::Projects => section.entries = project_entries(body),
+        SectionKind::Certifications => {
+            section.entries = body
+                .iter()
+                .map(|l| {
+                    let t = body_line(l);
+                    let mut e = Entry::default();
+                    let mut name = t.clone();
+                    if let Some((r, s, end)) = find_range(&t) {
+                        name = strip_date(&t, s, end);
+                        apply_range(&mut e, r);
+                    }
+                    e.organization = Some(name);
+                    e.header_lines = vec![t];
+                    e
+                })
+                .collect();
+        }
+    }
+    section
+}
+
+fn skills_of(body: &[DocLine]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in body {
+        let mut t = body_line(l);
+        // "Languages: Python, Go" lists items after a short category label.
+        if let Some(idx) = t.find(':') {
+            let label = &t[..idx];
+            if label.split_whitespace().count() <= 4 && !t[idx + 1..].trim().is_empty() {
+                t = t[idx + 1..].trim().to_string();
+            }
+        }
+        for item in t.split([',', '|', '·', '•', '\t', ';', '▪', '◦']) {
+            let item = item.trim().trim_end_matches('.').trim();
+            if !item.is_empty() && item.chars().count() <= 60 && !out.iter().any(|o| o == item) {
+                out.push(item.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn apply_range(e: &mut Entry, r: DateRange) {
+    e.start = r.start;
+    e.end = r.end;
+    e.current = r.current;
+    e.date_text = Some(r.text);
+}
+
+/// The line without the date span and the separators that attached it.
+fn strip_date(line: &str, s: usize, e: usize) -> String {
+    let before = line[..s].trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '|' | '·' | ',' | '(' | '–' | '—' | '-' | '•')
+    });
+    let after = line[e..].trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '|' | '·' | ',' | ')' | '–' | '—' | '-' | '•')
+    });
+    match (before.is_empty(), after.is_empty()) {
+        (true, _) => after.to_string(),
+        (_, true) => before.to_string(),
+        _ => format!("{before}\t{after}"),
+    }
+}
+
+const ROLE_WORDS: &[&str] = &[
+    "engineer",
+    "manager",
+    "designer",
+    "director",
+    "analyst",
+    "developer",
+    "teacher",
+    "nurse",
+    "specialist",
+    "consultant",
+    "lead",
+    "head",
+    "officer",
+    "coordinator",
+    "assistant",
+    "associate",
+    "intern",
+    "executive",
+    "representative",
+    "scientist",
+    "architect",
+    "administrator",
+    "accountant",
+    "artist",
+    "partner",
+    "generalist",
+    "recruiter",
+    "president",
+    "founder",
+    "advisor",
+    "adviser",
+    "technician",
+    "supervisor",
+    "owner",
+    "marketer",
+    "writer",
+    "editor",
+    "strategist",
+    "programmer",
+    "researcher",
+    "instructor",
+    "tutor",
+    "principal",
+    "vp",
+    "cto",
+    "ceo",
+    "cfo",
+    "controller",
+    "auditor",
+    "clerk",
+    "operator",
+    "agent",
+    "planner",
+    "producer",
+    "therapist",
+    "physician",
+    "pharmacist",
+    "paralegal",
+    "attorney",
+    "lawyer",
+    "chef",
+    "cook",
+    "staff",
+    "member",
+    "fellow",
+    "trainee",
+    "apprentice",
+    "bookkeeper",
+    "buyer",
+    "mechanic",
+    "electrician",
+    "photographer",
+    "illustrator",
+    "animator",
+    "sre",
+    "devops",
+    "rn",
+    "lpn",
+    "educator",
+    "counselor",
+    "librarian",
+    "professor",
+    "lecturer",
+    "dentist",
+    "surgeon",
+];
+
+fn role_score(part: &str) -> usize {
+    part.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            ROLE_WORDS.contains(w) || ROLE_WORDS.iter().any(|r| w.len() > 4 && w.strip_suffix('s') == Some(r))
+        })
+        .count()
+}
+
+fn is_location(part: &str) -> bool {
+    let p = part.trim();
+    let lower = p.to_lowercase();
+    if matches!(lower.as_str(), "remote" | "hybrid" | "on-site" | "onsite") {
+        return true;
+    }
+    if p.chars().any(|c| c.is_ascii_digit()) || !p.contains(',') {
+        return false;
+    }
+    let pieces: Vec<&str> = p.split(',').map(str::trim).collect();
+    pieces.len() <= 3
+        && pieces.iter().all(|x| {
+            !x.is_empty()
+                && x.split_whitespace().count() <= 3
+                && x.chars().next().is_some_and(|c| c.is_uppercase())
+        })
+}
+
+/// Splits an entry header line into its printed parts (title, employer, location).
+fn parts_of(line: &str) -> Vec<String> {
+    let mut parts = vec![line.to_string()];
+    for sep in ["\t", " — ", " – ", " | ", " · ", " • ", " - ", " @ ", " at "] {
+        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
+    }
+    let mut out = Vec::new();
+    for p in parts {
+        let p = p.trim().trim_matches(|c: char| matches!(c, ',' | '(' | ')')).trim().to_string();
+        if p.is_empty() {
+            continue;
+        }
+        // "Cobalt Media Group, Dublin, Ireland": the tail after the first comma is a place.
+        if !is_location(&p)
+            && let Some(idx) = p.find(", ")
+            && is_location(&p[idx + 2..])
+        {
+            out.push(p[..idx].trim().to_string());
+            out.push(p[idx + 2..].trim().to_string());
+            continue;
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn is_content_line(l: &DocLine) -> bool {
+    if l.bullet || strip_bullet(&l.text).is_some() {
+        return true;
+    }
+    let words = l.text.split_whitespace().count();
+    words >= 9 && find_range(&l.text).is_none() && !l.text.contains('\t')
+}
+
+fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
+    // Header blocks (non-content lines) each open an entry; content lines are its bullets.
+    let mut blocks: Vec<(Vec<&DocLine>, Vec<&DocLine>)> = Vec::new();
+    for l in body {
+        let content = is_content_line(l);
+        match blocks.last_mut() {
+            Some((_, content_lines)) if content => content_lines.push(l),
+            Some((head, content_lines)) if content_lines.is_empty() => head.push(l),
+            _ if content => blocks.push((Vec::new(), vec![l])),
+            _ => blocks.push((vec![l], Vec::new())),
+        }
+    }
+    let mut out = Vec::new();
+    for (head, content) in blocks {
+        let dated = head.iter().filter(|l| find_range(&l.text).is_some()).count();
+        // Several dated headers in a row without bullets are several entries.
+        let chunks: Vec<Vec<&DocLine>> = if dated > 1 && head.len() % dated == 0 {
+            head.chunks(head.len() / dated).map(|c| c.to_vec()).collect()
+        } else {
+            vec![head]
+        };
+        let n = chunks.len();
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            let lines = if i + 1 == n { content.as_slice() } else { &[] };
+            out.push(job_entry(&chunk, lines));
+        }
+    }
+    out
+}
+
+fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
+    let mut e = Entry {
+        header_lines: head.iter().map(|l| l.text.clone()).collect(),
+        lines: content.iter().map(|l| body_line(l)).collect(),
+        ..Entry::default()
+    };
+    let mut candidates: Vec<String> = Vec::new();
+    for l in head {
+        let mut t = l.text.clone();
+        if e.date_text.is_none()
+            && let Some((r, s, end)) = find_range(&t)
+        {
+            t = strip_date(&t, s, end);
+            apply_range(&mut e, r);
+        }
+        for p in parts_of(&t) {
+            if e.location.is_none() && is_location(&p) {
+                e.location = Some(p);
+            } else if !is_location(&p) {
+                candidates.push(p);
+            }
+        }
+    }
+    let best = candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (role_score(c), std::cmp::Reverse(*i)))
+        .filter(|(_, c)| role_score(c) > 0)
+        .map(|(i, _)| i);
+    match best {
+        Some(i) => {
+            e.title = Some(candidates[i].clone());
+            e.organization = candidates.iter().enumerate().find(|(j, _)| *j != i).map(|(_, c)| c.clone());
+        }
+        None => {
+            e.title = candidates.first().cloned();
+            e.organization = candidates.get(1).cloned();
+        }
+    }
+    e
+}
+
+const INSTITUTION_WORDS: &[&str] = &[
+    "university",
+    "college",
+    "institute",
+    "school",
+    "academy",
+    "polytechnic",
+    "conservatory",
+    "université",
+    "universidad",
+    "universität",
+    "universidade",
+    "università",
+    "hochschule",
+    "seminary",
+    "politecnico",
+    "eth",
+    "epfl",
+    "mit",
+    "ucla",
+    "nyu",
+];
+
+fn is_institution(p: &str) -> bool {
+    p.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| INSTITUTION_WORDS.contains(&w))
+}
+
+fn is_degree(p: &str) -> bool {
+    let lower = p.to_lowercase();
+    let starts = [
+        "b.",
+        "m.",
+        "ph",
+        "bachelor",
+        "master",
+        "associate",
+        "diploma",
+        "doctor",
+        "mba",
+        "bs ",
+        "ba ",
+        "ms ",
+        "ma ",
+        "bsc",
+        "msc",
+        "beng",
+        "meng",
+        "bba",
+        "mfa",
+        "bfa",
+        "llb",
+        "llm",
+        "jd",
+        "md",
+        "a.a",
+        "a.s",
+        "aas",
+        "certificate",
+        "hnd",
+        "bsn",
+        "msn",
+        "dnp",
+        "ed.",
+        "high school",
+    ];
+    starts.iter().any(|s| lower.starts_with(s)) && !is_institution(p)
+}
+
+fn education_entries(body: &[DocLine]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut cur = Entry::default();
+    let flush = |cur: &mut Entry, out: &mut Vec<Entry>| {
+        if cur.organization.is_some() || cur.title.is_some() || !cur.header_lines.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    for l in body {
+        let raw = body_line(l);
+        let mut t = raw.clone();
+        let mut range = None;
+        if let Some((r, s, end)) = find_range(&t) {
+            t = strip_date(&t, s, end);
+            range = Some(r);
+        }
+        let parts = parts_of(&t);
+        let inst = parts.iter().find(|p| is_institution(p)).cloned();
+        let degree = parts.iter().find(|p| is_degree(p)).cloned();
+        let repeats = (inst.is_some() && cur.organization.is_some())
+            || (degree.is_some() && cur.title.is_some())
+            || (range.is_some() && cur.date_text.is_some());
+        if repeats {
+            flush(&mut cur, &mut out);
+        }
+        if let Some(r) = range {
+            apply_range(&mut cur, r);
+        }
+        if inst.is_none() && degree.is_none() && t.is_empty() {
+            cur.header_lines.push(raw);
+            continue;
+        }
+        if inst.is_some() || degree.is_some() {
+            if let Some(i) = inst {
+                cur.organization = Some(i);
+            }
+            if let Some(d) = degree {
+                // "B.A., Communications" prints the field after a comma.
+                cur.title = Some(d);
+            }
+            for p in &parts {
+                if cur.location.is_none() && is_location(p) {
+                    cur.location = Some(p.clone());
+                }
+            }
+            cur.header_lines.push(raw);
+        } else {
+            cur.lines.push(raw);
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+fn project_entries(body: &[DocLine]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for l in body {
+        let t = body_line(l);
+        let is_name =
+            !l.bullet && t.split_whitespace().count() <= 7 && !t.ends_with('.') && !t.contains("://");
+        if is_name || out.is_empty() {
+            let mut e = Entry::default();
+            let mut name = t.clone();
+            if let Some((r, s, end)) = find_range(&t) {
+                name = strip_date(&t, s, end);
+                apply_range(&mut e, r);
+            }
+            e.organization = Some(name.split('\t').next().unwrap_or(&name).trim().to_string());
+            e.header_lines.push(t.clone());
+            if !is_name {
+                e.lines.push(t);
+            }
+            out.push(e);
+        } else if let Some(e) = out.last_mut() {
+            e.lines.push(t);
+        }
+    }
+    out
+}
+
+fn find_email(s: &str) -> Option<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | ',' | ';' | '<' | '>' | '(' | ')'))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ':')))
+        .find(|w| {
+            let Some((user, domain)) = w.split_once('@') else { return false };
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+        .map(|w| w.trim_start_matches("mailto:").to_string())
+}
+
+fn find_phone(s: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_ascii_digit() || c == '+' || c == '(' {
+            let mut j = i;
+            let mut digits = 0;
+            let mut end = start;
+            while j < chars.len() {
+                let (pos, ch) = chars[j];
+                if ch.is_ascii_digit() {
+                    digits += 1;
+                    end = pos + 1;
+                } else if matches!(ch, ' ' | '-' | '.' | '(' | ')' | '+') {
+                    if ch == ')' {
+                        end = pos + 1;
+                    }
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            let cand = s[start..end].trim();
+            if (7..=15).contains(&digits)
+                && find_range(cand).is_none_or(|(r, _, _)| r.text.len() < cand.len() / 2)
+            {
+                return Some(cand.to_string());
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn is_link(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    (lower.contains("linkedin.")
+        || lower.contains("github.")
+        || lower.starts_with("http")
+        || lower.starts_with("www.")
+        || (lower.contains('/') && lower.contains('.') && !lower.contains('@')))
+        && !lower.contains(' ')
+        && find_range(w).is_none()
+}
+
+fn contact_of(header: &[DocLine], contact_lines: &[&DocLine], all: &[DocLine]) -> (Contact, Option<String>) {
+    let mut c = Contact::default();
+    let scan: Vec<&str> =
+        contact_lines.iter().map(|l| l.text.as_str()).chain(all.iter().map(|l| l.text.as_str())).collect();
+    c.email = scan.iter().find_map(|l| find_email(l));
+    c.phone = contact_lines.iter().find_map(|l| find_phone(&l.text));
+    for l in contact_lines {
+        for part in l.text.split(['|', '·', '\t', '•']).map(str::trim) {
+            if c.location.is_none() && is_location(part) && find_email(part).is_none() {
+                c.location = Some(part.to_string());
+            }
+            for w in part.split_whitespace() {
+                let w = w.trim_end_matches([',', ';']);
+                if is_link(w) && !c.links.iter().any(|x| x == w) {
+                    c.links.push(w.to_string());
+                }
+            }
+        }
+    }
+    let is_contactish = |t: &str| {
+        find_email(t).is_some()
+            || find_phone(t).is_some()
+            || t.contains("://")
+            || t.to_lowercase().contains("linkedin")
+            || is_location(t)
+    };
+    let mut name_idx = None;
+    for (i, l) in header.iter().enumerate() {
+        let t = l.text.trim();
+        let words = t.split_whitespace().count();
+        if !is_contactish(t) && (1..=5).contains(&words) && !t.chars().any(|c| c.is_ascii_digit()) {
+            c.name = Some(t.split('\t').next().unwrap_or(t).trim().to_string());
+            name_idx = Some(i);
+            break;
+        }
+    }
+    if c.name.is_none()
+        && let Some(first) = all.iter().find(|l| !is_contactish(&l.text))
+    {
+        c.name = Some(first.text.split('\t').next().unwrap_or(&first.text).trim().to_string());
+    }
+    let tagline = name_idx
+        .and_then(|i| header.get(i + 1))
+        .map(|l| l.text.trim().to_string())
+        .filter(|t| !is_contactish(t) && t.split_whitespace().count() <= 10);
+    (c, tagline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(t: &str) -> DocLine {
+        DocLine { text: t.into(), bullet: false }
+    }
+
+    #[test]
+    fn headings_are_recognised_without_tuning_to_one_spelling() {
+        assert_eq!(heading_kind(&l("Work History")), Some(SectionKind::Experience));
+        assert_eq!(heading_kind(&l("PROFESSIONAL EXPERIENCE")), Some(SectionKind::Experience));
+        assert_eq!(heading_kind(&l("Technical Skills:")), Some(SectionKind::Skills));
+        assert_eq!(heading_kind(&l("Licenses & Certifications")), Some(SectionKind::Certifications));
+        assert_eq!(heading_kind(&l("Education & Training")), Some(SectionKind::Education));
+        assert_eq!(heading_kind(&l("Project Management")), None);
+        assert_eq!(heading_kind(&l("Led the team")), None);
+    }
+
+    #[test]
+    fn contact_details_are_found() {
+        assert_eq!(find_email("a | jo.doe@mail.example.com | b").as_deref(), Some("jo.doe@mail.example.com"));
+        assert_eq!(find_phone("Boston, MA | +1 (617) 555-0148").as_deref(), Some("+1 (617) 555-0148"));
+        assert_eq!(find_phone("2019 – 2021"), None);
+    }
+}

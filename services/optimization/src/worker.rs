@@ -1,0 +1,272 @@
+//! The optimize worker: `queued -> processing -> generating -> completed | failed`.
+//!
+//! A job carries only the optimization id; the worker loads the current row, so a redelivered job
+//! is harmless (a terminal run is acknowledged untouched).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use prost::Message;
+use resumax_ai::{ProviderError, RewriteRequest, guard};
+use resumax_core::ids::UserId;
+use resumax_core::optimization::{ChangeType, OptimizationResult, OptimizationStatus, Strategy};
+use resumax_core::{Error, ErrorCode, Result};
+use resumax_db::entity::optimization_request;
+use resumax_db::{db_error, now};
+use resumax_proto::common::v1::{ErrorCode as CommonErrorCode, OptimizationStatus as CommonStatus};
+use resumax_proto::queue::v1::OptimizeJob;
+use resumax_queue::{Delivery, JobHandler, Outcome, subjects};
+use resumax_storage::keys;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use tracing::Instrument;
+
+use crate::{OptimizationService, diff, to_json};
+
+pub struct OptimizeWorker(pub Arc<OptimizationService>);
+
+#[async_trait]
+impl JobHandler for OptimizeWorker {
+    async fn handle(&self, delivery: Delivery) -> Outcome {
+        let job = match OptimizeJob::decode(delivery.payload.as_slice()) {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::error!(error = %e, "dropping an undecodable optimize job");
+                return Outcome::Done;
+            }
+        };
+        let span = tracing::info_span!(
+            "optimize_job",
+            optimization_id = %job.optimization_id,
+            request_id = %job.request_id,
+            attempt = delivery.attempt
+        );
+        let service = &self.0;
+        match service.run(&job.optimization_id).instrument(span.clone()).await {
+            Ok(()) => Outcome::Done,
+            Err(error) if delivery.last_attempt => {
+                tracing::error!(parent: &span, %error, "optimization failed on its last attempt");
+                let code = if error.code == ErrorCode::StorageError {
+                    ErrorCode::StorageError
+                } else {
+                    ErrorCode::QueueFailed
+                };
+                let message = format!(
+                    "the run could not finish after {} attempts: {}",
+                    delivery.attempt, error.message
+                );
+                if let Err(e) = service.fail(&job.optimization_id, code, &message).await {
+                    tracing::error!(parent: &span, error = %e, "could not record the failure");
+                }
+                Outcome::Done
+            }
+            Err(error) => {
+                tracing::warn!(parent: &span, %error, "optimization attempt failed; it will be retried");
+                Outcome::Retry
+            }
+        }
+    }
+}
+
+impl OptimizationService {
+    /// One attempt. `Ok` means the run reached a terminal status (or needs nothing); `Err` is an
+    /// infrastructure failure worth another attempt.
+    async fn run(&self, id: &str) -> Result<()> {
+        let Some(row) = optimization_request::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a run"))?
+        else {
+            return Ok(());
+        };
+        let status = OptimizationStatus::parse(&row.status).unwrap_or(OptimizationStatus::Failed);
+        if row.deleted_at.is_some() || status.is_terminal() {
+            return Ok(());
+        }
+        let user = UserId::parse(&row.user_id)?;
+        let strategy = Strategy::parse(&row.strategy)?;
+        let resume_id = resumax_core::ids::parse_id(&row.resume_id, "resumeId")?;
+        let job_id = resumax_core::ids::parse_id(&row.job_description_id, "jobDescriptionId")?;
+        let attempts = row.attempts + 1;
+        let mut active = row.into_active_model();
+        active.attempts = Set(attempts);
+        let row = self.set_status(active, OptimizationStatus::Processing).await?;
+
+        let resume = self.peers.parsing.get_resume(&user, resume_id).await;
+        let job = self.peers.parsing.get_job_description(&user, job_id).await;
+        let (resume, job) = match (resume, job) {
+            (Ok(resume), Ok(job)) => (resume, job),
+            // The resume or JD was deleted meanwhile: the run is hidden with it, nothing to do.
+            (Err(e), _) | (_, Err(e)) if e.code == ErrorCode::NotFound => return Ok(()),
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        let (Some(resume), Some(job)) = (resume.parsed, job.parsed) else {
+            return self
+                .fail(
+                    id,
+                    ErrorCode::SchemaValidationFailed,
+                    "the resume or job description has no parsed content",
+                )
+                .await;
+        };
+        let before = self.peers.scoring.score(&resume, &job).await?;
+        let row = self.set_status(row.into_active_model(), OptimizationStatus::Generating).await?;
+
+        let request =
+            RewriteRequest { resume: resume.clone(), job: job.clone(), report: before.clone(), strategy };
+        let mut failures: Vec<(String, ProviderError)> = Vec::new();
+        let mut answer = None;
+        for provider in &self.providers {
+            match provider.suggest(&request).await {
+                Ok(suggestions) => {
+                    answer = Some((provider.name().to_string(), provider.model().to_string(), suggestions));
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(provider = provider.name(), %error, "provider failed; trying the next one");
+                    failures.push((provider.name().to_string(), error));
+                }
+            }
+        }
+        let Some((provider, model, suggestions)) = answer else {
+            let (name, last) = failures.pop().expect("at least one provider is configured");
+            let error = Error::from(last);
+            return self.fail(id, error.code, &format!("{name}: {}", error.message)).await;
+        };
+
+        let guarded = guard(&resume, suggestions);
+        let optimized = diff::apply(&resume, guarded.kept.iter().filter(|s| !s.uncertain));
+        let sections = diff::diff(&resume, &optimized, &guarded.kept);
+        let after = self.peers.scoring.score(&optimized, &job).await?;
+
+        let mut warnings: Vec<String> =
+            job.warnings.iter().map(|w| format!("job description: {w}")).collect();
+        warnings.extend(
+            guarded.dropped.iter().map(|(s, why)| format!("dropped change to {:?}: {why}", s.original)),
+        );
+        let uncertain = guarded.kept.iter().filter(|s| s.uncertain).count();
+        if uncertain > 0 {
+            warnings.push(format!(
+                "{uncertain} changes are marked uncertain and keep the original unless you accept them"
+            ));
+        }
+        let result = OptimizationResult {
+            summary: summarize(
+                before.alignment_score,
+                after.alignment_score,
+                &guarded.kept,
+                guarded.dropped.len(),
+            ),
+            score_before: before,
+            score_after: after,
+            diff: sections,
+            suggestions: guarded.kept,
+            warnings,
+            provider: provider.clone(),
+            model: model.clone(),
+            optimized,
+        };
+        // The provider's answer is kept in object storage for audit; the row keeps only the key.
+        let output_key = keys::optimization_artifact(&row.user_id, id, "output");
+        let output = serde_json::json!({ "provider": provider, "model": model, "suggestions": result.suggestions, "dropped": guarded.dropped.iter().map(|(s, why)| serde_json::json!({"suggestion": s, "reason": why})).collect::<Vec<_>>() });
+        self.blobs.put(&output_key, to_json(&output)?.into_bytes()).await?;
+
+        let mut active = row.into_active_model();
+        active.result = Set(Some(to_json(&result)?));
+        active.score_before = Set(Some(i32::from(result.score_before.alignment_score)));
+        active.score_after = Set(Some(i32::from(result.score_after.alignment_score)));
+        active.provider = Set(Some(provider));
+        active.model = Set(Some(model));
+        active.output_key = Set(Some(output_key.to_string()));
+        self.set_status(active, OptimizationStatus::Completed).await?;
+        Ok(())
+    }
+
+    async fn set_status(
+        &self,
+        mut active: optimization_request::ActiveModel,
+        status: OptimizationStatus,
+    ) -> Result<optimization_request::Model> {
+        active.status = Set(status.as_str().into());
+        active.updated_at = Set(now());
+        let row = active.update(&self.db).await.map_err(db_error("updating a run"))?;
+        self.publish_event(&row).await;
+        Ok(row)
+    }
+
+    pub(crate) async fn fail(&self, id: &str, code: ErrorCode, message: &str) -> Result<()> {
+        let Some(row) = optimization_request::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading a run"))?
+        else {
+            return Ok(());
+        };
+        let mut active = row.into_active_model();
+        active.error_code = Set(Some(code.as_str().into()));
+        active.error_message = Set(Some(message.into()));
+        self.set_status(active, OptimizationStatus::Failed).await?;
+        Ok(())
+    }
+
+    /// Status events are best effort: a lost event costs a poll, never a run.
+    async fn publish_event(&self, row: &optimization_request::Model) {
+        let event = resumax_proto::queue::v1::OptimizationEvent {
+            optimization_id: row.id.clone(),
+            user_id: row.user_id.clone(),
+            status: CommonStatus::from(
+                OptimizationStatus::parse(&row.status).unwrap_or(OptimizationStatus::Failed),
+            ) as i32,
+            error_code: row
+                .error_code
+                .as_deref()
+                .and_then(ErrorCode::parse)
+                .map(|c| CommonErrorCode::from(c) as i32)
+                .unwrap_or_default(),
+            error_message: row.error_message.clone().unwrap_or_default(),
+            at: Some(resumax_proto::convert::timestamp(now())),
+        };
+        if let Err(error) =
+            self.queue.publish_event(&subjects::optimization_event(&row.status), event.encode_to_vec()).await
+        {
+            tracing::warn!(%error, "could not publish a status event");
+        }
+    }
+}
+
+/// Plain-language summary of a run, most important first.
+fn summarize(
+    before: u8,
+    after: u8,
+    kept: &[resumax_core::optimization::Suggestion],
+    dropped: usize,
+) -> Vec<String> {
+    let mut summary = vec![format!("alignment score {before} -> {after}")];
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in kept {
+        let label = match s.change_type {
+            ChangeType::KeywordAligned => "use the job description's wording",
+            ChangeType::Strengthened => "strengthen a bullet's opening",
+            ChangeType::Reordered => "reorder skills by relevance",
+            ChangeType::Added => "list a skill your experience already shows",
+            ChangeType::Rephrased => "rephrase",
+            ChangeType::Unchanged => continue,
+        };
+        *counts.entry(label).or_default() += 1;
+    }
+    if kept.is_empty() {
+        summary.push(
+            "no change suggested: the resume already uses the job description's terms it can truthfully use"
+                .into(),
+        );
+    }
+    for (label, n) in counts {
+        summary.push(format!("{n} x {label}"));
+    }
+    if dropped > 0 {
+        summary.push(format!(
+            "{dropped} suggested changes were dropped because they would add facts not in your resume"
+        ));
+    }
+    summary
+}

@@ -1,0 +1,337 @@
+//! Composes one process from the configuration: backends by URL scheme, each enabled service in
+//! process, each other peer through its gRPC client, the REST gateway on the HTTP address and the
+//! gRPC servers (with health and reflection) on the gRPC address.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use axum::Json;
+use axum::routing::get;
+use resumax_config::{Config, ServiceName};
+use resumax_core::api::{ExportApi, OptimizationApi, ParsingApi, ScoringApi};
+use resumax_db::DatabaseConnection;
+use resumax_queue::{InProcessQueue, Queue};
+use resumax_storage::BlobStore;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The services of one process and the peers they call.
+pub struct Services {
+    pub parsing: Option<Arc<dyn ParsingApi>>,
+    pub export: Option<Arc<dyn ExportApi>>,
+    pub optimization: Option<Arc<dyn OptimizationApi>>,
+    /// Services implemented in this process, served over gRPC too.
+    local: LocalServices,
+    db: Option<DatabaseConnection>,
+    blobs: BlobStore,
+    queue: Arc<dyn Queue>,
+}
+
+#[derive(Default)]
+struct LocalServices {
+    parsing: Option<Arc<dyn ParsingApi>>,
+    scoring: Option<Arc<dyn ScoringApi>>,
+    export: Option<Arc<dyn ExportApi>>,
+    optimization: Option<Arc<dyn OptimizationApi>>,
+}
+
+pub fn prepare_data_dir(config: &Config) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))
+}
+
+/// The HS256 secret: from the configuration, else generated once and kept in the data dir so
+/// tokens survive restarts.
+pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &config.jwt_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    prepare_data_dir(config)?;
+    let path = config.data_dir.join("jwt-secret");
+    if let Ok(secret) = std::fs::read(&path) {
+        if secret.len() >= 32 {
+            return Ok(secret);
+        }
+        bail!("{} is shorter than 32 bytes; delete it to generate a new one", path.display());
+    }
+    let secret: String = {
+        use rand::Rng;
+        let mut rng = rand::rng();
+        (0..64).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
+    };
+    write_private(&path, secret.as_bytes())?;
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
+    if url.starts_with("inproc:") {
+        return Ok(InProcessQueue::new());
+    }
+    bail!("RESUMAX_QUEUE_URL {url:?} is not supported by this build: use inproc://")
+}
+
+/// The provider chain, in fallback order. Only the offline rewriter is built so far; naming
+/// another provider is refused at start rather than failing every run later.
+fn providers_from_names(names: &[String]) -> anyhow::Result<Vec<Arc<dyn resumax_ai::Provider>>> {
+    names
+        .iter()
+        .map(|name| match name.as_str() {
+            "offline" => Ok(Arc::new(resumax_ai::OfflineProvider) as Arc<dyn resumax_ai::Provider>),
+            other => bail!("AI provider {other:?} is not available in this build: use offline"),
+        })
+        .collect()
+}
+
+fn needs(config: &Config, service: ServiceName) -> anyhow::Error {
+    let needed_by: Vec<&str> = config.services.iter().map(|s| s.as_str()).collect();
+    anyhow::anyhow!(
+        "{} is needed by {} but is neither enabled in this process (--services) nor given an endpoint \
+         (RESUMAX_{}_ENDPOINT)",
+        service.as_str(),
+        needed_by.join(","),
+        service.as_str().to_uppercase()
+    )
+}
+
+impl Services {
+    /// Builds the services this configuration enables and connects the peers they need.
+    /// `start_workers` is false for one-shot tools that drive the services themselves.
+    pub async fn build(config: &Config) -> anyhow::Result<Services> {
+        let owns_tables = [ServiceName::Parsing, ServiceName::Optimization, ServiceName::Export]
+            .iter()
+            .any(|s| config.runs(*s));
+        if config.database_url.starts_with("sqlite:") || config.blob_url.starts_with("file:") {
+            prepare_data_dir(config)?;
+        }
+        let db = if owns_tables {
+            let db = resumax_db::connect(&config.database_url).await?;
+            // Embedded mode migrates on start; production runs `resumax migrate` as a job.
+            resumax_db::migrate(&db).await?;
+            Some(db)
+        } else {
+            None
+        };
+        let blobs = BlobStore::from_url(&config.blob_url)?;
+        let queue = open_queue(&config.queue_url)?;
+        let mut local = LocalServices::default();
+
+        let parsing: Option<Arc<dyn ParsingApi>> = if let Some(db) = &db
+            && config.runs(ServiceName::Parsing)
+        {
+            let service = resumax_parsing::ParsingService::new(db.clone(), blobs.clone(), queue.clone());
+            if config.workers > 0 {
+                service.start_workers(config.workers).await?;
+            }
+            local.parsing = Some(service.clone());
+            Some(service)
+        } else if let Some(endpoint) = config.endpoints.get(&ServiceName::Parsing) {
+            Some(Arc::new(resumax_parsing::grpc::ParsingGrpcClient::connect(endpoint.clone()).await?))
+        } else {
+            None
+        };
+        let scoring: Option<Arc<dyn ScoringApi>> = if config.runs(ServiceName::Scoring) {
+            let service: Arc<dyn ScoringApi> = Arc::new(resumax_scoring::ScoringService);
+            local.scoring = Some(service.clone());
+            Some(service)
+        } else if let Some(endpoint) = config.endpoints.get(&ServiceName::Scoring) {
+            Some(Arc::new(resumax_scoring::grpc::ScoringGrpcClient::connect(endpoint.clone()).await?))
+        } else {
+            None
+        };
+        let export: Option<Arc<dyn ExportApi>> = if let Some(db) = &db
+            && config.runs(ServiceName::Export)
+        {
+            let service: Arc<dyn ExportApi> =
+                Arc::new(resumax_export::ExportService::new(db.clone(), blobs.clone()));
+            local.export = Some(service.clone());
+            Some(service)
+        } else if let Some(endpoint) = config.endpoints.get(&ServiceName::Export) {
+            Some(Arc::new(resumax_export::grpc::ExportGrpcClient::connect(endpoint.clone()).await?))
+        } else {
+            None
+        };
+        let optimization: Option<Arc<dyn OptimizationApi>> = if let Some(db) = &db
+            && config.runs(ServiceName::Optimization)
+        {
+            let peers = resumax_optimization::Peers {
+                parsing: parsing.clone().ok_or_else(|| needs(config, ServiceName::Parsing))?,
+                scoring: scoring.clone().ok_or_else(|| needs(config, ServiceName::Scoring))?,
+                export: export.clone().ok_or_else(|| needs(config, ServiceName::Export))?,
+            };
+            let providers = providers_from_names(&config.ai_providers)?;
+            let service = resumax_optimization::OptimizationService::new(
+                db.clone(),
+                blobs.clone(),
+                queue.clone(),
+                peers,
+                providers,
+            )?;
+            if config.workers > 0 {
+                service.start_workers(config.workers).await?;
+            }
+            local.optimization = Some(service.clone());
+            Some(service)
+        } else if let Some(endpoint) = config.endpoints.get(&ServiceName::Optimization) {
+            Some(Arc::new(
+                resumax_optimization::grpc::OptimizationGrpcClient::connect(endpoint.clone()).await?,
+            ))
+        } else {
+            None
+        };
+        Ok(Services { parsing, export, optimization, local, db, blobs, queue })
+    }
+
+    /// `/readyz`: every backend this process uses answers.
+    async fn ready(&self) -> Result<(), String> {
+        if let Some(db) = &self.db {
+            db.ping().await.map_err(|e| format!("database: {e}"))?;
+        }
+        self.blobs.check().await.map_err(|e| format!("object storage: {}", e.message))?;
+        self.queue.check().await.map_err(|e| format!("queue: {}", e.message))?;
+        Ok(())
+    }
+}
+
+pub struct Node {
+    pub http_addr: SocketAddr,
+    pub grpc_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Node {
+    pub async fn start(config: Config) -> anyhow::Result<Node> {
+        let services = Arc::new(Services::build(&config).await?);
+        let (shutdown, signal) = watch::channel(false);
+
+        let mut http = axum::Router::new();
+        if config.runs(ServiceName::Gateway) {
+            let gateway = resumax_gateway::Gateway {
+                parsing: services.parsing.clone().ok_or_else(|| needs(&config, ServiceName::Parsing))?,
+                optimization: services
+                    .optimization
+                    .clone()
+                    .ok_or_else(|| needs(&config, ServiceName::Optimization))?,
+                export: services.export.clone().ok_or_else(|| needs(&config, ServiceName::Export))?,
+                auth: match &config.jwt_public_key {
+                    Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
+                    None => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),
+                },
+            };
+            http = http.merge(resumax_gateway::router(gateway));
+        } else {
+            http = http.route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }));
+        }
+        let ready_services = services.clone();
+        http = http.route(
+            "/readyz",
+            get(move || {
+                let services = ready_services.clone();
+                async move {
+                    match services.ready().await {
+                        Ok(()) => (axum::http::StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
+                        Err(reason) => (
+                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            Json(serde_json::json!({"status": "not_ready", "reason": reason})),
+                        ),
+                    }
+                }
+            }),
+        );
+
+        let http_listener = TcpListener::bind(config.http_addr)
+            .await
+            .with_context(|| format!("binding http {}", config.http_addr))?;
+        let grpc_listener = TcpListener::bind(config.grpc_addr)
+            .await
+            .with_context(|| format!("binding grpc {}", config.grpc_addr))?;
+        let http_addr = http_listener.local_addr()?;
+        let grpc_addr = grpc_listener.local_addr()?;
+
+        let mut http_signal = signal.clone();
+        let http_task = tokio::spawn(async move {
+            axum::serve(http_listener, http)
+                .with_graceful_shutdown(async move {
+                    let _ = http_signal.wait_for(|stop| *stop).await;
+                })
+                .await
+                .context("http server")
+        });
+        let grpc_task = tokio::spawn(serve_grpc(services.clone(), grpc_listener, signal));
+        tracing::info!(%http_addr, %grpc_addr, services = ?config.services, "resumax started");
+        Ok(Node { http_addr, grpc_addr, shutdown, tasks: vec![http_task, grpc_task] })
+    }
+
+    /// Runs until Ctrl-C or SIGTERM, then drains both servers.
+    pub async fn wait_for_shutdown(self) -> anyhow::Result<()> {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        ctrl_c.await?;
+        tracing::info!("shutting down");
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            task.await??;
+        }
+        Ok(())
+    }
+}
+
+async fn serve_grpc(
+    services: Arc<Services>,
+    listener: TcpListener,
+    mut signal: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    use tonic_health::ServingStatus;
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(resumax_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .context("building grpc reflection")?;
+    let local = &services.local;
+    let mut router = tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_optional_service(local.parsing.clone().map(resumax_parsing::grpc::server));
+    router = router
+        .add_optional_service(local.scoring.clone().map(resumax_scoring::grpc::server))
+        .add_optional_service(local.export.clone().map(resumax_export::grpc::server))
+        .add_optional_service(local.optimization.clone().map(resumax_optimization::grpc::server));
+    for (name, enabled) in [
+        ("resumax.parsing.v1.ParsingService", local.parsing.is_some()),
+        ("resumax.scoring.v1.ScoringService", local.scoring.is_some()),
+        ("resumax.export.v1.ExportService", local.export.is_some()),
+        ("resumax.optimization.v1.OptimizationService", local.optimization.is_some()),
+    ] {
+        if enabled {
+            health.set_service_status(name, ServingStatus::Serving).await;
+        }
+    }
+    router
+        .serve_with_incoming_shutdown(tokio_stream::wrappers::TcpListenerStream::new(listener), async move {
+            let _ = signal.wait_for(|stop| *stop).await;
+        })
+        .await
+        .context("grpc server")
+}

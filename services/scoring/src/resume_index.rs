@@ -1,0 +1,393 @@
+//! A resume read once into searchable fields, so ranking it against many JDs re-reads nothing.
+
+use std::collections::HashMap;
+
+use resumax_core::resume::{ParsedResume, SectionKind};
+
+use crate::taxonomy::Form;
+use crate::terms::JdTerm;
+use crate::text::{Token, tokenize};
+use crate::{required_years, title_words};
+
+/// Where in the resume a term appears, and how much that placement proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Experience and project bullets: the skill was used at work.
+    Bullet,
+    Summary,
+    Certification,
+    Education,
+    /// Titles, employers and other entry headers.
+    Header,
+    /// A bare skills list: a claim without context, and the easiest place to stuff.
+    Skills,
+    Other,
+    /// Only in the raw text, outside every parsed section.
+    Text,
+}
+
+impl Place {
+    fn weight(self) -> f64 {
+        match self {
+            Place::Bullet => 1.0,
+            Place::Certification => 0.9,
+            Place::Summary | Place::Education | Place::Header => 0.85,
+            Place::Other => 0.75,
+            Place::Skills => 0.7,
+            Place::Text => 0.6,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Field<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    place: Place,
+    section: &'static str,
+}
+
+/// How a JD term was found in the resume.
+#[derive(Debug, Clone)]
+pub(crate) struct Evidence {
+    /// 1 for the JD's exact wording, 0.85 for an inflection of it, 0.7 through an alias.
+    pub quality: f64,
+    /// How convincing the best placement is (bullets beat a bare skills list).
+    pub place_weight: f64,
+    pub literal: bool,
+    pub resume_term: String,
+    pub sections: Vec<String>,
+    pub skills_list_only: bool,
+    /// Matched as the field of a degree ("Mechanical Engineering" for "... Degree").
+    pub degree_field: bool,
+}
+
+const LITERAL: f64 = 1.0;
+const INFLECTED: f64 = 0.85;
+const ALIAS: f64 = 0.7;
+
+pub struct ResumeIndex<'a> {
+    resume: &'a ParsedResume,
+    fields: Vec<Field<'a>>,
+    by_stem: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl<'a> ResumeIndex<'a> {
+    pub fn new(resume: &'a ParsedResume) -> Self {
+        let mut fields = Vec::new();
+        let mut add = |text: &'a str, place: Place, section: &'static str| {
+            let tokens = tokenize(text);
+            if !tokens.is_empty() {
+                fields.push(Field { text, tokens, place, section });
+            }
+        };
+        if let Some(tagline) = &resume.tagline {
+            add(tagline, Place::Summary, "summary");
+        }
+        for section in &resume.sections {
+            let label = section.kind.as_str();
+            let line_place = match section.kind {
+                SectionKind::Experience | SectionKind::Projects => Place::Bullet,
+                SectionKind::Summary => Place::Summary,
+                SectionKind::Certifications => Place::Certification,
+                SectionKind::Education => Place::Education,
+                SectionKind::Skills => Place::Skills,
+                SectionKind::Other => Place::Other,
+            };
+            let header_place = match section.kind {
+                SectionKind::Education => Place::Education,
+                SectionKind::Certifications => Place::Certification,
+                _ => Place::Header,
+            };
+            for entry in &section.entries {
+                if entry.header_lines.is_empty() {
+                    for text in [&entry.title, &entry.organization].into_iter().flatten() {
+                        add(text, header_place, label);
+                    }
+                } else {
+                    for text in &entry.header_lines {
+                        add(text, header_place, label);
+                    }
+                }
+                for line in &entry.lines {
+                    add(line, line_place, label);
+                }
+            }
+            for skill in &section.skills {
+                let place = if section.kind == SectionKind::Skills { Place::Skills } else { line_place };
+                add(skill, place, label);
+            }
+        }
+        add(&resume.text, Place::Text, "other");
+        let mut by_stem: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (f, field) in fields.iter().enumerate() {
+            for (p, tok) in field.tokens.iter().enumerate() {
+                by_stem.entry(tok.stem.clone()).or_default().push((f, p));
+            }
+        }
+        ResumeIndex { resume, fields, by_stem }
+    }
+
+    fn occurrences<'s>(&'s self, form: &'s Form) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.by_stem.get(&form.stems[0]).into_iter().flatten().copied().filter(move |&(f, p)| {
+            let field = &self.fields[f];
+            form.matches_at(field.text, &field.tokens, p)
+        })
+    }
+
+    pub(crate) fn find(&self, term: &JdTerm) -> Option<Evidence> {
+        let wording = &term.forms[0];
+        // (field, position, length, quality, place weight, is degree field)
+        let mut hits: Vec<(usize, usize, usize, f64, f64, bool)> = Vec::new();
+        for form in &term.forms {
+            for (f, p) in self.occurrences(form) {
+                let window = &self.fields[f].tokens[p..p + form.stems.len()];
+                let quality = if window.len() == wording.folded.len()
+                    && window.iter().zip(&wording.folded).all(|(t, w)| &t.folded == w)
+                {
+                    LITERAL
+                } else if window.len() == wording.stems.len()
+                    && window.iter().zip(&wording.stems).all(|(t, w)| &t.stem == w)
+                {
+                    INFLECTED
+                } else {
+                    ALIAS
+                };
+                hits.push((f, p, window.len(), quality, self.fields[f].place.weight(), false));
+            }
+        }
+        if let Some(field_form) = &term.degree_field {
+            for (f, p) in self.occurrences(field_form) {
+                if self.fields[f].place == Place::Education {
+                    hits.push((f, p, field_form.stems.len(), LITERAL, 1.0, true));
+                }
+            }
+        }
+        // The raw text only counts when no parsed section has the term.
+        if hits.iter().any(|h| self.fields[h.0].place != Place::Text) {
+            hits.retain(|h| self.fields[h.0].place != Place::Text);
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let quality = hits.iter().map(|h| h.3).fold(0.0, f64::max);
+        let place_weight = hits.iter().map(|h| h.4).fold(0.0, f64::max);
+        // Quote the most specific wording: best quality, then the longest match, then the first.
+        let best = hits
+            .iter()
+            .filter(|h| h.3 == quality)
+            .min_by_key(|h| (h.5, std::cmp::Reverse(h.2), h.0, h.1))
+            .copied()
+            .unwrap_or(hits[0]);
+        let field = &self.fields[best.0];
+        let resume_term =
+            field.text[field.tokens[best.1].start..field.tokens[best.1 + best.2 - 1].end].to_string();
+        let mut sections: Vec<String> = Vec::new();
+        for h in &hits {
+            let s = self.fields[h.0].section;
+            if !sections.iter().any(|x| x == s) {
+                sections.push(s.to_string());
+            }
+        }
+        let literal = hits.iter().any(|h| h.3 == LITERAL && !h.5);
+        Some(Evidence {
+            quality,
+            place_weight,
+            literal,
+            resume_term,
+            sections,
+            skills_list_only: hits.iter().all(|h| self.fields[h.0].place == Place::Skills),
+            degree_field: !literal && best.5,
+        })
+    }
+
+    /// 0..=100 for the best resume title against the JD's title, and that title.
+    pub(crate) fn title_alignment(&self, jd_title: &str) -> (f64, Option<String>) {
+        let wanted = title_words(jd_title);
+        let Some(head) = wanted.last() else {
+            return (0.0, None);
+        };
+        let total = wanted.len() as f64 + 1.0;
+        let mut candidates: Vec<(&str, f64)> = Vec::new();
+        if let Some(t) = &self.resume.tagline {
+            candidates.push((t, 1.0));
+        }
+        let mut roles = 0;
+        for section in &self.resume.sections {
+            match section.kind {
+                SectionKind::Experience => {
+                    for entry in &section.entries {
+                        let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str));
+                        if let Some(t) = title {
+                            // The latest roles say what the person does now.
+                            candidates.push((t, if roles < 2 { 1.0 } else { 0.85 }));
+                            roles += 1;
+                        }
+                    }
+                }
+                SectionKind::Summary => {
+                    if let Some(first) = section.entries.first().and_then(|e| e.lines.first()) {
+                        candidates.push((first, 0.9));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut best: (f64, Option<String>) = (0.0, None);
+        for (text, factor) in candidates {
+            let have = title_words(text);
+            let got: f64 =
+                wanted.iter().filter(|w| have.contains(w)).map(|w| if w == head { 2.0 } else { 1.0 }).sum();
+            let s = 100.0 * factor * got / total;
+            if s > best.0 {
+                best = (s, Some(text.chars().take(80).collect()));
+            }
+        }
+        best
+    }
+
+    /// Years covered by dated experience entries (overlaps counted once), or the years the
+    /// summary claims, whichever is larger. An ongoing role ends at the latest date the resume
+    /// prints (at least a year after it started): reading the clock would make the score change
+    /// from one day to the next for the same input.
+    pub(crate) fn years_of_experience(&self) -> f64 {
+        let mut latest = 0;
+        for section in &self.resume.sections {
+            for entry in &section.entries {
+                for d in [&entry.start, &entry.end].into_iter().flatten() {
+                    if let Some(m) = month_index(d, true) {
+                        latest = latest.max(m);
+                    }
+                }
+            }
+        }
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        for section in &self.resume.sections {
+            if section.kind != SectionKind::Experience {
+                continue;
+            }
+            for entry in &section.entries {
+                let Some(start) = entry.start.as_deref().and_then(|s| month_index(s, false)) else {
+                    continue;
+                };
+                let end = match entry.end.as_deref().and_then(|s| month_index(s, true)) {
+                    Some(e) => e,
+                    None if entry.current => latest.max(start + 12),
+                    None => continue,
+                };
+                if end >= start {
+                    spans.push((start, end + 1));
+                }
+            }
+        }
+        spans.sort_unstable();
+        let mut months = 0;
+        let mut reach = 0;
+        for (s, e) in spans {
+            let s = s.max(reach);
+            if e > s {
+                months += e - s;
+            }
+            reach = reach.max(e);
+        }
+        let computed = f64::from(months) / 12.0;
+        let claimed = self
+            .resume
+            .section(SectionKind::Summary)
+            .map(|s| {
+                s.entries
+                    .iter()
+                    .flat_map(|e| e.lines.iter())
+                    .filter_map(|l| required_years(l))
+                    .fold(0.0, f64::max)
+            })
+            .unwrap_or(0.0);
+        computed.max(claimed)
+    }
+
+    /// Highest degree in the education section: 0.5 associate, 1 bachelor, 2 master, 3 doctorate.
+    pub(crate) fn degree_level(&self) -> f64 {
+        let mut level: f64 = 0.0;
+        for section in &self.resume.sections {
+            if section.kind != SectionKind::Education {
+                continue;
+            }
+            for entry in &section.entries {
+                let texts = entry
+                    .title
+                    .iter()
+                    .chain(&entry.organization)
+                    .chain(&entry.header_lines)
+                    .chain(&entry.lines);
+                for text in texts {
+                    for t in tokenize(text) {
+                        level = level.max(degree_token_level(&t.folded));
+                    }
+                }
+            }
+        }
+        level
+    }
+
+    /// Checks an ATS needs to pass to file and search the resume, with advice when failed.
+    pub(crate) fn searchability_checks(&self) -> Vec<(bool, &'static str)> {
+        let r = self.resume;
+        let has = |kind: SectionKind| r.sections.iter().any(|s| s.kind == kind);
+        vec![
+            (
+                r.contact.email.as_deref().is_some_and(|e| e.contains('@')),
+                "Add an email address to the contact details so a recruiter can reach you.",
+            ),
+            (
+                r.contact.phone.as_deref().is_some_and(|p| !p.trim().is_empty()),
+                "Add a phone number to the contact details.",
+            ),
+            (
+                r.sections.iter().any(|s| {
+                    s.kind == SectionKind::Experience
+                        && s.entries.iter().any(|e| e.start.is_some() || e.date_text.is_some())
+                }),
+                "Use a standard \"Experience\" heading with one dated entry per role so an ATS can read your history.",
+            ),
+            (
+                r.sections.iter().any(|s| {
+                    s.kind == SectionKind::Skills && (!s.skills.is_empty() || !s.entries.is_empty())
+                }),
+                "Add a \"Skills\" section that lists your tools and methods in the JD's wording.",
+            ),
+            (
+                has(SectionKind::Education),
+                "Add an \"Education\" section: an ATS looks for it even when the JD does not ask for a degree.",
+            ),
+        ]
+    }
+}
+
+fn degree_token_level(word: &str) -> f64 {
+    match word {
+        "phd" | "ph.d" | "doctorate" | "doctor" | "d.phil" | "edd" | "ed.d" => 3.0,
+        "master" | "masters" | "m.s" | "ms" | "m.a" | "ma" | "m.ed" | "m.acc" | "macc" | "mba" | "m.b.a"
+        | "msn" | "m.s.n" | "m.eng" | "meng" | "m.sc" | "msc" | "mfa" | "m.f.a" => 2.0,
+        "bachelor" | "bachelors" | "b.s" | "bs" | "b.a" | "ba" | "b.f.a" | "bfa" | "b.b.a" | "bba"
+        | "b.eng" | "beng" | "bsn" | "b.s.n" | "b.ed" | "b.sc" | "bsc" | "bsme" => 1.0,
+        "associate" | "associates" | "a.a" | "aa" | "a.a.s" | "aas" | "a.s" | "adn" => 0.5,
+        _ => 0.0,
+    }
+}
+
+/// `YYYY-MM` or `YYYY` as months since year 0; a bare year is January as a start and December
+/// as an end.
+fn month_index(date: &str, as_end: bool) -> Option<u32> {
+    let mut parts = date.trim().split('-');
+    let year: u32 = parts.next()?.parse().ok()?;
+    if !(1900..=2200).contains(&year) {
+        return None;
+    }
+    let month = match parts.next() {
+        Some(m) => m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?,
+        None if as_end => 12,
+        None => 1,
+    };
+    Some(year * 12 + month - 1)
+}

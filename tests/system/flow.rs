@@ -1,0 +1,177 @@
+//! The whole product through HTTP: upload, parse, optimize, inspect, accept, version.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Node, corpus, ground_truth, temp_dir};
+
+const PDF_RESUME: &str = "resumes/resume_033.pdf";
+const DOCX_RESUME: &str = "resumes/resume_023.docx";
+const JOB: &str = "jds/jd_025.txt";
+
+fn years(text: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = BTreeSet::new();
+    for window in 0..chars.len().saturating_sub(3) {
+        let candidate: String = chars[window..window + 4].iter().collect();
+        let bounded = (window == 0 || !chars[window - 1].is_ascii_digit())
+            && chars.get(window + 4).is_none_or(|c| !c.is_ascii_digit());
+        if bounded
+            && candidate.chars().all(|c| c.is_ascii_digit())
+            && (candidate.starts_with("19") || candidate.starts_with("20"))
+        {
+            found.insert(candidate);
+        }
+    }
+    found
+}
+
+/// Employers of every corpus resume: a suggestion naming one absent from this resume invented it.
+fn corpus_employers() -> BTreeSet<String> {
+    let mut employers = BTreeSet::new();
+    for entry in std::fs::read_dir(corpus("resumes")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let truth: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for section in truth["sections"].as_array().into_iter().flatten() {
+                for job in section["entries"].as_array().into_iter().flatten() {
+                    if let Some(employer) = job["employer"].as_str() {
+                        employers.insert(employer.to_string());
+                    }
+                }
+            }
+        }
+    }
+    employers
+}
+
+/// No suggestion may add a year or an employer that the resume does not already have.
+fn assert_truthful(run: &Value, truth: &Value) {
+    let resume_text = truth["text"].as_str().unwrap();
+    let resume_years = years(resume_text);
+    let foreign: Vec<String> =
+        corpus_employers().into_iter().filter(|e| !resume_text.contains(e.as_str())).collect();
+    let suggestions = run["suggestions"].as_array().expect("suggestions array");
+    for suggestion in suggestions {
+        let text = suggestion["suggested"].as_str().unwrap();
+        for year in years(text) {
+            assert!(resume_years.contains(&year), "suggestion adds the date {year}: {suggestion}");
+        }
+        for employer in &foreign {
+            assert!(
+                !text.contains(employer.as_str()),
+                "suggestion adds the employer {employer}: {suggestion}"
+            );
+        }
+    }
+}
+
+async fn optimize_and_check(
+    node: &Node,
+    token: &str,
+    resume_id: &str,
+    job_id: &str,
+    truth: &Value,
+) -> String {
+    let (status, started) = node
+        .post_json(token, "/optimize", json!({"resumeId": resume_id, "jobDescriptionId": job_id, "clientRequestId": format!("run-{resume_id}")}))
+        .await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["optimizationId"].as_str().unwrap().to_string();
+    assert_eq!(started["status"], "queued");
+
+    // A replay with the same client request id answers with the same run.
+    let (status, replay) = node
+        .post_json(token, "/optimize", json!({"resumeId": resume_id, "jobDescriptionId": job_id, "clientRequestId": format!("run-{resume_id}")}))
+        .await;
+    assert_eq!(status, 200, "{replay}");
+    assert_eq!(replay["optimizationId"], id.as_str());
+
+    let run = node.wait_for(token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+    let score = run["alignmentScore"].as_u64().expect("alignmentScore");
+    assert!(score <= 100, "{score}");
+    assert!(run["scoreBefore"].as_u64().is_some_and(|s| s <= 100));
+    assert!(run["matchReport"].is_object());
+    let diff = run["diff"].as_array().expect("diff");
+    assert!(!diff.is_empty(), "diff is empty: {run}");
+    for section in diff {
+        assert!(section["changeType"].is_string(), "section without change type: {section}");
+    }
+    let changes: Vec<&Value> = diff.iter().flat_map(|s| s["changes"].as_array().unwrap().iter()).collect();
+    assert!(!changes.is_empty(), "the offline provider suggested nothing: {run}");
+    for change in &changes {
+        assert!(change["changeType"].is_string() && change["changeId"].is_string(), "{change}");
+        assert_ne!(change["original"], change["optimized"], "{change}");
+    }
+    assert_truthful(&run, truth);
+    id
+}
+
+#[tokio::test]
+async fn upload_parse_optimize_accept_and_find_the_version() {
+    let dir = temp_dir();
+    let node = Node::start(dir.path(), &[]).await;
+    let token = node.token("alice", true);
+
+    let (status, pdf) = node.upload_resume(&token, PDF_RESUME).await;
+    assert_eq!(status, 201, "{pdf}");
+    assert!(["pending", "parsing", "completed"].contains(&pdf["parseStatus"].as_str().unwrap()), "{pdf}");
+    let (status, docx) = node.upload_resume(&token, DOCX_RESUME).await;
+    assert_eq!(status, 201, "{docx}");
+    let job_text = std::fs::read_to_string(corpus(JOB)).unwrap();
+    let (status, job) = node.post_json(&token, "/job-descriptions", json!({"text": job_text})).await;
+    assert_eq!(status, 201, "{job}");
+
+    let pdf_id = pdf["resumeId"].as_str().unwrap();
+    let docx_id = docx["resumeId"].as_str().unwrap();
+    let job_id = job["jobDescriptionId"].as_str().unwrap();
+    let parsed_pdf = node.wait_parsed(&token, &format!("/resumes/{pdf_id}")).await;
+    let parsed_docx = node.wait_parsed(&token, &format!("/resumes/{docx_id}")).await;
+    node.wait_parsed(&token, &format!("/job-descriptions/{job_id}")).await;
+    for parsed in [&parsed_pdf, &parsed_docx] {
+        assert!(parsed["sections"].as_array().is_some_and(|s| !s.is_empty()), "no sections: {parsed}");
+    }
+    let pdf_truth = ground_truth("resumes/resume_033.json");
+    assert_eq!(parsed_pdf["contact"]["email"], pdf_truth["contact"]["email"]);
+
+    let docx_truth = ground_truth("resumes/resume_023.json");
+    let pdf_run = optimize_and_check(&node, &token, pdf_id, job_id, &pdf_truth).await;
+    optimize_and_check(&node, &token, docx_id, job_id, &docx_truth).await;
+
+    let (status, accepted) = node
+        .post_json(
+            &token,
+            &format!("/optimize/{pdf_run}/accept"),
+            json!({"applyAll": true, "exportFormats": ["text"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{accepted}");
+    assert_eq!(accepted["status"], "saved");
+    let version_id = accepted["versionId"].as_str().unwrap();
+    let export = &accepted["exports"][0];
+    assert_eq!(export["format"], "text");
+    let download = node
+        .http
+        .get(node.url(export["downloadUrl"].as_str().unwrap()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    let exported = download.text().await.unwrap();
+    assert!(exported.contains(pdf_truth["contact"]["email"].as_str().unwrap()), "{exported}");
+
+    let (status, versions) = node.get(&token, "/versions").await;
+    assert_eq!(status, 200, "{versions}");
+    assert!(versions["items"].as_array().unwrap().iter().any(|v| v["versionId"] == version_id), "{versions}");
+    let (status, version) = node.get(&token, &format!("/versions/{version_id}")).await;
+    assert_eq!(status, 200, "{version}");
+    assert_eq!(version["optimizationId"], pdf_run.as_str());
+    assert!(version["optimizedSections"].as_array().is_some_and(|s| !s.is_empty()), "{version}");
+    assert!(version["acceptedChanges"].as_array().is_some_and(|c| !c.is_empty()), "{version}");
+    // Another user sees none of it.
+    let (status, _) = node.get(&node.token("bob", true), &format!("/versions/{version_id}")).await;
+    assert_eq!(status, 404);
+}

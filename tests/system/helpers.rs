@@ -24,6 +24,7 @@ pub fn ground_truth(relative: &str) -> Value {
 pub struct Node {
     child: Child,
     pub base: String,
+    pub grpc_addr: String,
     pub data_dir: PathBuf,
     pub http: reqwest::Client,
 }
@@ -31,6 +32,11 @@ pub struct Node {
 impl Node {
     /// Starts a node on free ports with `data_dir`, and waits until it answers `/readyz`.
     pub async fn start(data_dir: &Path, env: &[(&str, &str)]) -> Node {
+        Node::start_services(data_dir, "all", env).await
+    }
+
+    /// Starts a node running only `services` (`all` or a comma-separated list).
+    pub async fn start_services(data_dir: &Path, services: &str, env: &[(&str, &str)]) -> Node {
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -39,7 +45,7 @@ impl Node {
             .expect("node log file");
         let mut command = Command::new(BIN);
         command
-            .arg("serve")
+            .args(["serve", "--services", services])
             .env("RESUMAX_DATA_DIR", data_dir)
             .env("RESUMAX_HTTP_ADDR", "127.0.0.1:0")
             .env("RESUMAX_GRPC_ADDR", "127.0.0.1:0")
@@ -51,23 +57,31 @@ impl Node {
         }
         let mut child = command.spawn().expect("spawn resumax serve");
         let stdout = child.stdout.take().expect("stdout piped");
-        let first_line = tokio::task::spawn_blocking(move || {
-            let mut line = String::new();
-            BufReader::new(stdout).read_line(&mut line).map(|_| line)
+        // The node prints "http listening on ADDR" then "grpc listening on ADDR" once bound.
+        let first_lines = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(stdout);
+            let (mut http, mut grpc) = (String::new(), String::new());
+            reader.read_line(&mut http)?;
+            reader.read_line(&mut grpc)?;
+            Ok::<_, std::io::Error>((http, grpc))
         });
-        let line = tokio::time::timeout(Duration::from_secs(60), first_line)
+        let (http, grpc) = tokio::time::timeout(Duration::from_secs(60), first_lines)
             .await
             .unwrap_or_else(|_| panic!("node did not start; see {}", data_dir.join("node.log").display()))
             .expect("reader thread")
             .expect("read stdout");
-        let addr = line
-            .trim()
-            .strip_prefix("http listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}; see node.log"))
-            .to_string();
+        let after = |line: &str, prefix: &str| {
+            line.trim()
+                .strip_prefix(prefix)
+                .unwrap_or_else(|| panic!("unexpected line {line:?}; see node.log"))
+                .to_string()
+        };
+        let addr = after(&http, "http listening on ");
+        let grpc_addr = after(&grpc, "grpc listening on ");
         let node = Node {
             child,
             base: format!("http://{addr}"),
+            grpc_addr,
             data_dir: data_dir.to_path_buf(),
             http: reqwest::Client::new(),
         };

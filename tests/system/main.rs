@@ -3,5 +3,6 @@
 
 mod errors;
 mod flow;
+mod grpc;
 mod helpers;
 mod restart;

@@ -290,7 +290,7 @@ mod tests {
     #[test]
     fn html_is_stripped() {
         let s = sanitize("<p>Hello&nbsp;<b>world</b> &amp; co</p><ul><li>Rust</li></ul>");
-        assert_eq!(s, "Hello world & co\n• Rust");
+        assert_eq!(s, "Hello world & co\n\n• Rust");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! and [`error_from_status`] carry a `resumax_core::Error` across gRPC unchanged.
 
 pub mod convert;
+pub mod server_info;
 mod transport;
 
 pub use transport::{

@@ -75,10 +75,10 @@ pub fn connect_lazy(endpoint: String) -> Result<Channel, Error> {
 /// the call.
 pub fn request_with_id<T>(message: T, request_id: &str) -> Request<T> {
     let mut request = Request::new(message);
-    if let Ok(value) = MetadataValue::try_from(request_id) {
-        if !request_id.is_empty() {
-            request.metadata_mut().insert(REQUEST_ID_METADATA, value);
-        }
+    if !request_id.is_empty()
+        && let Ok(value) = MetadataValue::try_from(request_id)
+    {
+        request.metadata_mut().insert(REQUEST_ID_METADATA, value);
     }
     request
 }

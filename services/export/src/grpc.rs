@@ -155,8 +155,11 @@ mod tests {
     /// resume, refuses the formats it cannot render, and scopes every export by user.
     #[derive(Default)]
     struct InMemoryExport {
-        files: Mutex<HashMap<Uuid, (String, ExportRecord, Vec<u8>)>>,
+        files: Mutex<HashMap<Uuid, StoredExport>>,
     }
+
+    /// Owner, record and rendered bytes.
+    type StoredExport = (String, ExportRecord, Vec<u8>);
 
     #[async_trait]
     impl ExportApi for InMemoryExport {

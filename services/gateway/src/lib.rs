@@ -26,7 +26,7 @@ mod json;
 mod upload;
 
 pub use auth::{Auth, Caller, issue_token};
-pub use context::{REQUEST_ID_HEADER, RequestId};
+pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;
 pub use json::optimization_json;
 

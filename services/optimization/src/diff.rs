@@ -26,7 +26,7 @@ pub fn apply<'a>(resume: &ParsedResume, accepted: impl IntoIterator<Item = &'a S
             }
             SuggestionTarget::Skills { section } => {
                 if let Some(section) = optimized.sections.get_mut(*section)
-                    && section.skills.join(", ") == suggestion.original
+                    && resumax_ai::skills_text(&section.skills) == suggestion.original
                 {
                     section.skills = split_skills(&suggestion.suggested);
                 }

@@ -591,7 +591,7 @@ mod tests {
         let second = remote.accept(&alice, id, AcceptChanges { apply_all: true, ..Default::default() }).await;
         let second = second.unwrap().version;
         let first_page = remote.list_versions(&alice, None, 1).await.unwrap();
-        assert_eq!(first_page.items, [accepted.version.clone()]);
+        assert_eq!(first_page.items, std::slice::from_ref(&accepted.version));
         let cursor = first_page.next_cursor.clone();
         assert_eq!(cursor, Some(version_id.to_string()));
         let second_page = remote.list_versions(&alice, cursor, 1).await.unwrap();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use prost::Message;
-use resumax_ai::{ProviderError, RewriteRequest, guard};
+use resumax_ai::{ProviderError, RewriteRequest, guard_with_report};
 use resumax_core::ids::UserId;
 use resumax_core::optimization::{ChangeType, OptimizationResult, OptimizationStatus, Strategy};
 use resumax_core::{Error, ErrorCode, Result};
@@ -134,7 +134,7 @@ impl OptimizationService {
             return self.fail(id, error.code, &format!("{name}: {}", error.message)).await;
         };
 
-        let guarded = guard(&resume, suggestions);
+        let guarded = guard_with_report(&resume, &before, suggestions);
         let optimized = diff::apply(&resume, guarded.kept.iter().filter(|s| !s.uncertain));
         let sections = diff::diff(&resume, &optimized, &guarded.kept);
         let after = self.peers.scoring.score(&optimized, &job).await?;

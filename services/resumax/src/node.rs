@@ -217,7 +217,28 @@ impl Node {
         let services = Arc::new(Services::build(&config).await?);
         let (shutdown, signal) = watch::channel(false);
 
-        let mut http = axum::Router::new();
+        let ready_services = services.clone();
+        // Operations routes get the gateway's request-id and error layer too: every response
+        // carries `x-request-id`, whichever services this process runs.
+        let mut http = axum::Router::new()
+            .route(
+                "/readyz",
+                get(move || {
+                    let services = ready_services.clone();
+                    async move {
+                        match services.ready().await {
+                            Ok(()) => {
+                                (axum::http::StatusCode::OK, Json(serde_json::json!({"status": "ready"})))
+                            }
+                            Err(reason) => (
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                Json(serde_json::json!({"status": "not_ready", "reason": reason})),
+                            ),
+                        }
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn(resumax_gateway::request_context));
         if config.runs(ServiceName::Gateway) {
             let gateway = resumax_gateway::Gateway {
                 parsing: services.parsing.clone().ok_or_else(|| needs(&config, ServiceName::Parsing))?,
@@ -233,24 +254,12 @@ impl Node {
             };
             http = http.merge(resumax_gateway::router(gateway));
         } else {
-            http = http.route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }));
+            http = http.route(
+                "/healthz",
+                get(|| async { Json(serde_json::json!({"status": "ok"})) })
+                    .layer(axum::middleware::from_fn(resumax_gateway::request_context)),
+            );
         }
-        let ready_services = services.clone();
-        http = http.route(
-            "/readyz",
-            get(move || {
-                let services = ready_services.clone();
-                async move {
-                    match services.ready().await {
-                        Ok(()) => (axum::http::StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
-                        Err(reason) => (
-                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                            Json(serde_json::json!({"status": "not_ready", "reason": reason})),
-                        ),
-                    }
-                }
-            }),
-        );
 
         let http_listener = TcpListener::bind(config.http_addr)
             .await
@@ -270,7 +279,17 @@ impl Node {
                 .await
                 .context("http server")
         });
-        let grpc_task = tokio::spawn(serve_grpc(services.clone(), grpc_listener, signal));
+        // The gateway's own gRPC service says where every service of this node runs.
+        let server_info = config.runs(ServiceName::Gateway).then(|| {
+            let located = ServiceName::ALL.iter().filter_map(|service| {
+                let remote = config.endpoints.get(service).filter(|_| !config.runs(*service));
+                (config.runs(*service) || remote.is_some()).then(|| {
+                    resumax_proto::server_info::service_info(service.as_str(), remote.map(String::as_str))
+                })
+            });
+            resumax_proto::server_info::server(env!("CARGO_PKG_VERSION").to_string(), located.collect())
+        });
+        let grpc_task = tokio::spawn(serve_grpc(services.clone(), server_info, grpc_listener, signal));
         tracing::info!(%http_addr, %grpc_addr, services = ?config.services, "resumax started");
         Ok(Node { http_addr, grpc_addr, shutdown, tasks: vec![http_task, grpc_task] })
     }
@@ -297,8 +316,13 @@ impl Node {
     }
 }
 
+type ServerInfoServer = resumax_proto::gateway::v1::gateway_service_server::GatewayServiceServer<
+    resumax_proto::server_info::ServerInfo,
+>;
+
 async fn serve_grpc(
     services: Arc<Services>,
+    server_info: Option<ServerInfoServer>,
     listener: TcpListener,
     mut signal: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -310,15 +334,17 @@ async fn serve_grpc(
         .build_v1()
         .context("building grpc reflection")?;
     let local = &services.local;
-    let mut router = tonic::transport::Server::builder()
+    let has_gateway = server_info.is_some();
+    let router = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection)
-        .add_optional_service(local.parsing.clone().map(resumax_parsing::grpc::server));
-    router = router
+        .add_optional_service(server_info)
+        .add_optional_service(local.parsing.clone().map(resumax_parsing::grpc::server))
         .add_optional_service(local.scoring.clone().map(resumax_scoring::grpc::server))
         .add_optional_service(local.export.clone().map(resumax_export::grpc::server))
         .add_optional_service(local.optimization.clone().map(resumax_optimization::grpc::server));
     for (name, enabled) in [
+        ("resumax.gateway.v1.GatewayService", has_gateway),
         ("resumax.parsing.v1.ParsingService", local.parsing.is_some()),
         ("resumax.scoring.v1.ScoringService", local.scoring.is_some()),
         ("resumax.export.v1.ExportService", local.export.is_some()),

@@ -1,4 +1,4 @@
-mod common;
+use resumax_corpus as common;
 
 use resumax_ai::{OfflineProvider, Provider, RewriteRequest, guard, guard_with_report};
 use resumax_core::job_description::ParsedJobDescription;

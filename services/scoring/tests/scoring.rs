@@ -1,10 +1,8 @@
-mod common;
-
-use common::{jds, resumes};
 use resumax_core::api::ScoringApi;
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::{Contact, Entry, ParsedResume, Section, SectionKind};
 use resumax_core::score::Importance;
+use resumax_corpus::{jds, resumes};
 use resumax_scoring::{ResumeIndex, ScoringService, score, score_indexed};
 
 fn job(title: &str, required: &[&str], preferred: &[&str], text: &str) -> ParsedJobDescription {

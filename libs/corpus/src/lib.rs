@@ -1,5 +1,5 @@
-//! The evaluation corpus (`/work/shared/corpus`), read from its ground truth into domain types.
-#![allow(dead_code)]
+//! Test and benchmark support: the evaluation corpus (`../shared/corpus` beside the checkout),
+//! read from its ground truth into domain types. A dev-dependency only; never in a binary.
 
 use std::path::PathBuf;
 

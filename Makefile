@@ -30,3 +30,8 @@ fmt:
 
 clean:
 	$(CARGO) clean
+
+## Render the k8s overlays, validate them against the Kubernetes schemas and run checkov (k8s/check).
+.PHONY: k8s
+k8s:
+	k8s/check

@@ -2,13 +2,14 @@
 
 use serde_json::json;
 
-use crate::helpers::{Node, corpus, status_and_json, temp_dir};
+use crate::helpers::{Backends, Node, corpus, status_and_json, temp_dir};
 
-#[tokio::test]
-async fn errors_carry_the_contract_codes_and_a_request_id() {
+crate::on_both_backends!(errors_carry_the_contract_codes_and_a_request_id);
+
+async fn errors_carry_the_contract_codes_and_a_request_id(backends: Backends) {
     let dir = temp_dir();
     // No workers: uploads stay `pending`, which makes "optimize before the parse" deterministic.
-    let node = Node::start(dir.path(), &[("RESUMAX_WORKERS", "0")]).await;
+    let node = Node::start(dir.path(), &backends, &[("RESUMAX_WORKERS", "0")]).await;
     let alice = node.token("alice", true);
     let bob = node.token("bob", true);
 

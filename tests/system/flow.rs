@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Node, corpus, ground_truth, temp_dir};
+use crate::helpers::{Backends, Node, corpus, ground_truth, temp_dir};
 
 const PDF_RESUME: &str = "resumes/resume_033.pdf";
 const DOCX_RESUME: &str = "resumes/resume_023.docx";
@@ -109,10 +109,11 @@ async fn optimize_and_check(
     id
 }
 
-#[tokio::test]
-async fn upload_parse_optimize_accept_and_find_the_version() {
+crate::on_both_backends!(upload_parse_optimize_accept_and_find_the_version);
+
+async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     let dir = temp_dir();
-    let node = Node::start(dir.path(), &[]).await;
+    let node = Node::start(dir.path(), &backends, &[]).await;
     let token = node.token("alice", true);
 
     let (status, pdf) = node.upload_resume(&token, PDF_RESUME).await;

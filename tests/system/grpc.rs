@@ -5,12 +5,12 @@ use serde_json::json;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
-use crate::helpers::{Node, corpus, temp_dir};
+use crate::helpers::{Backends, Node, corpus, temp_dir};
 
 #[tokio::test]
 async fn every_local_service_reports_serving_over_grpc_health() {
     let dir = temp_dir();
-    let node = Node::start(dir.path(), &[]).await;
+    let node = Node::start(dir.path(), &Backends::embedded(), &[]).await;
     let channel = tonic::transport::Channel::from_shared(format!("http://{}", node.grpc_addr))
         .expect("endpoint")
         .connect()
@@ -31,14 +31,17 @@ async fn every_local_service_reports_serving_over_grpc_health() {
     assert_eq!(unknown.unwrap_err().code(), tonic::Code::NotFound);
 }
 
-#[tokio::test]
-async fn a_gateway_alone_serves_the_flow_through_grpc_peers() {
+crate::on_both_backends!(a_gateway_alone_serves_the_flow_through_grpc_peers);
+
+async fn a_gateway_alone_serves_the_flow_through_grpc_peers(backends: Backends) {
     let dir = temp_dir();
-    let backend = Node::start_services(dir.path(), "parsing,scoring,optimization,export", &[]).await;
+    let backend =
+        Node::start_services(dir.path(), "parsing,scoring,optimization,export", &backends, &[]).await;
     let endpoint = format!("http://{}", backend.grpc_addr);
     let gateway = Node::start_services(
         dir.path(),
         "gateway",
+        &Backends::embedded(),
         &[
             ("RESUMAX_PARSING_ENDPOINT", &endpoint),
             ("RESUMAX_OPTIMIZATION_ENDPOINT", &endpoint),

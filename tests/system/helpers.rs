@@ -20,6 +20,52 @@ pub fn ground_truth(relative: &str) -> Value {
     serde_json::from_str(&text).expect("ground truth is JSON")
 }
 
+/// Where nodes keep their state: the embedded defaults (SQLite, local files, in-process queue),
+/// or the production backends (PostgreSQL, NATS JetStream, S3), fresh for each test.
+#[derive(Clone, Default)]
+pub struct Backends {
+    env: Vec<(String, String)>,
+}
+
+impl Backends {
+    pub fn embedded() -> Backends {
+        Backends::default()
+    }
+
+    /// `None` (a skip) only outside CI: under `CI=true` a missing service fails the test.
+    pub async fn production() -> Option<Backends> {
+        let database = resumax_testkit::postgres_database().await?;
+        let queue = resumax_testkit::nats_url().await?;
+        let bucket = resumax_testkit::s3_bucket().await?;
+        let mut env = vec![
+            ("RESUMAX_DATABASE_URL".to_string(), database),
+            ("RESUMAX_QUEUE_URL".to_string(), queue),
+            ("RESUMAX_BLOB_URL".to_string(), bucket.url),
+        ];
+        env.extend(bucket.env);
+        Some(Backends { env })
+    }
+}
+
+/// Runs a scenario on the embedded and on the production backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            #[tokio::test]
+            async fn embedded() {
+                super::$scenario($crate::helpers::Backends::embedded()).await;
+            }
+
+            #[tokio::test]
+            async fn production() {
+                let Some(backends) = $crate::helpers::Backends::production().await else { return };
+                super::$scenario(backends).await;
+            }
+        }
+    };
+}
+
 /// A running `resumax serve`; killed (SIGKILL, like a crash) when dropped.
 pub struct Node {
     child: Child,
@@ -27,16 +73,23 @@ pub struct Node {
     pub grpc_addr: String,
     pub data_dir: PathBuf,
     pub http: reqwest::Client,
+    /// The backend variables the node runs with, for CLI commands against the same state.
+    backend_env: Vec<(String, String)>,
 }
 
 impl Node {
     /// Starts a node on free ports with `data_dir`, and waits until it answers `/readyz`.
-    pub async fn start(data_dir: &Path, env: &[(&str, &str)]) -> Node {
-        Node::start_services(data_dir, "all", env).await
+    pub async fn start(data_dir: &Path, backends: &Backends, env: &[(&str, &str)]) -> Node {
+        Node::start_services(data_dir, "all", backends, env).await
     }
 
     /// Starts a node running only `services` (`all` or a comma-separated list).
-    pub async fn start_services(data_dir: &Path, services: &str, env: &[(&str, &str)]) -> Node {
+    pub async fn start_services(
+        data_dir: &Path,
+        services: &str,
+        backends: &Backends,
+        env: &[(&str, &str)],
+    ) -> Node {
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -52,6 +105,9 @@ impl Node {
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(log);
+        for (key, value) in &backends.env {
+            command.env(key, value);
+        }
         for (key, value) in env {
             command.env(key, value);
         }
@@ -84,6 +140,7 @@ impl Node {
             grpc_addr,
             data_dir: data_dir.to_path_buf(),
             http: reqwest::Client::new(),
+            backend_env: backends.env.clone(),
         };
         let ready = node.http.get(node.url("/readyz")).send().await.expect("readyz answers");
         assert_eq!(ready.status(), 200, "node not ready: {:?}", ready.text().await);
@@ -97,6 +154,18 @@ impl Node {
     /// A token from `resumax token`, signed with the key this node keeps in its data dir.
     pub fn token(&self, user: &str, verified: bool) -> String {
         token_for(&self.data_dir, user, verified)
+    }
+
+    /// Runs `resumax <args>` against this node's data dir and backends; its stdout.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let output = Command::new(BIN)
+            .args(args)
+            .env("RESUMAX_DATA_DIR", &self.data_dir)
+            .envs(self.backend_env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run resumax");
+        assert!(output.status.success(), "resumax {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8 output")
     }
 
     pub fn kill(mut self) {

@@ -1,6 +1,8 @@
-//! System tests: spawn the real `resumax` binary (the whole node, embedded backends) on port 0
-//! with a temporary data directory and talk to it over HTTP only.
+//! System tests: spawn the real `resumax` binary on port 0 with a temporary data directory, on the
+//! embedded backends and on the production ones (PostgreSQL, NATS JetStream, S3), and talk to it
+//! over HTTP (and gRPC) only.
 
+mod credits;
 mod errors;
 mod flow;
 mod grpc;

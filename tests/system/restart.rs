@@ -2,12 +2,13 @@
 
 use serde_json::json;
 
-use crate::helpers::{Node, corpus, temp_dir};
+use crate::helpers::{Backends, Node, corpus, temp_dir};
 
-#[tokio::test]
-async fn a_restart_keeps_everything_and_finishes_queued_runs() {
+crate::on_both_backends!(a_restart_keeps_everything_and_finishes_queued_runs);
+
+async fn a_restart_keeps_everything_and_finishes_queued_runs(backends: Backends) {
     let dir = temp_dir();
-    let node = Node::start(dir.path(), &[]).await;
+    let node = Node::start(dir.path(), &backends, &[]).await;
     let token = node.token("alice", true);
     let (_, resume) = node.upload_resume(&token, "resumes/resume_023.docx").await;
     let resume_id = resume["resumeId"].as_str().unwrap().to_string();
@@ -27,7 +28,7 @@ async fn a_restart_keeps_everything_and_finishes_queued_runs() {
     node.kill();
 
     // A node that takes no jobs: the run is recorded `queued` and stays so until the crash.
-    let idle = Node::start(dir.path(), &[("RESUMAX_WORKERS", "0")]).await;
+    let idle = Node::start(dir.path(), &backends, &[("RESUMAX_WORKERS", "0")]).await;
     let (status, queued) = idle
         .post_json(
             &token,
@@ -41,7 +42,7 @@ async fn a_restart_keeps_everything_and_finishes_queued_runs() {
     assert_eq!(still["status"], "queued");
     idle.kill();
 
-    let node = Node::start(dir.path(), &[]).await;
+    let node = Node::start(dir.path(), &backends, &[]).await;
     let (status, resume) = node.get(&token, &format!("/resumes/{resume_id}")).await;
     assert_eq!((status, resume["parseStatus"].as_str()), (200, Some("completed")), "{resume}");
     let (status, _) = node.get(&token, &format!("/job-descriptions/{job_id}")).await;

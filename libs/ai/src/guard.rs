@@ -1,15 +1,19 @@
 //! The truthfulness guard, applied to every suggestion from every provider.
 //!
+//! First the suggested text is normalised (whitespace, bullet characters, list separators).
 //! Dropped: a suggestion whose `original` is not the resume's text at its target (the evidence
-//! link is broken), one that grows the text past the cap, and one that introduces an employer,
-//! school, degree or date the resume does not contain. Marked uncertain (the default is then the
-//! original): one that introduces a number, or a skill-like capitalised term the resume never
-//! uses.
+//! link is broken), one that grows the text or its section past the cap, one that loses the
+//! original's numbers or most of its words, and one that introduces an employer, school, degree,
+//! date or certification the resume does not contain (or renames one it does). Marked uncertain
+//! (the default is then the original): one that introduces a number, a money amount, a number
+//! word, or a skill the resume never shows. Kept suggestions come back in resume order. The
+//! guard reads no instruction from anywhere: a JD's text is only searched for its company name.
 
 use std::collections::HashSet;
 
+use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::optimization::{Suggestion, SuggestionTarget};
-use resumax_core::resume::ParsedResume;
+use resumax_core::resume::{ParsedResume, SectionKind};
 use resumax_core::score::MatchReport;
 
 use crate::skills_text;
@@ -30,7 +34,7 @@ pub struct Guarded {
 /// Checks suggestions against the resume alone: a JD term swapped in for the resume's own
 /// wording ("PostgreSQL" for "Postgres") cannot be verified here and is marked uncertain.
 pub fn guard(resume: &ParsedResume, suggestions: Vec<Suggestion>) -> Guarded {
-    run(resume, &[], suggestions)
+    guard_for_job(resume, None, None, suggestions)
 }
 
 /// Like [`guard`], and also accepts the JD's wording for a concept the scoring report matched in
@@ -40,13 +44,53 @@ pub fn guard_with_report(
     report: &MatchReport,
     suggestions: Vec<Suggestion>,
 ) -> Guarded {
+    guard_for_job(resume, Some(report), None, suggestions)
+}
+
+/// The full guard: with the report (accepted JD wordings, JD terms the resume lacks) and the JD
+/// (its skills and company, the likeliest things for a model to borrow).
+pub fn guard_for_job(
+    resume: &ParsedResume,
+    report: Option<&MatchReport>,
+    job: Option<&ParsedJobDescription>,
+    suggestions: Vec<Suggestion>,
+) -> Guarded {
     let equivalents: Vec<(&str, &str)> = report
-        .matched_keywords
-        .iter()
+        .into_iter()
+        .flat_map(|r| &r.matched_keywords)
         .filter(|m| !m.literal)
         .map(|m| (m.term.as_str(), m.resume_term.as_str()))
         .collect();
-    run(resume, &equivalents, suggestions)
+    let known = known_text(resume);
+    let mut jd_terms: Vec<&str> = report.into_iter().flat_map(|r| &r.missing_keywords).map(|m| m.term.as_str()).collect();
+    if let Some(job) = job {
+        jd_terms.extend(job.required_skills.iter().chain(&job.preferred_skills).map(String::as_str));
+    }
+    jd_terms.retain(|t| !t.trim().is_empty() && !contains_word(&known, t));
+    let organizations: Vec<&str> = resume
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, SectionKind::Experience | SectionKind::Education))
+        .flat_map(|s| &s.entries)
+        .filter_map(|e| e.organization.as_deref())
+        .collect();
+    let context = Context {
+        known: &known,
+        equivalents: &equivalents,
+        jd_terms: &jd_terms,
+        organizations: &organizations,
+        jd_company: job.and_then(|j| j.company.as_deref()).filter(|c| !c.trim().is_empty() && !contains_word(&known, c)),
+    };
+    run(resume, &context, suggestions)
+}
+
+struct Context<'a> {
+    known: &'a str,
+    equivalents: &'a [(&'a str, &'a str)],
+    /// JD skills the resume never mentions.
+    jd_terms: &'a [&'a str],
+    organizations: &'a [&'a str],
+    jd_company: Option<&'a str>,
 }
 
 /// Everything the resume states, in one text to search.
@@ -87,15 +131,18 @@ fn known_text(resume: &ParsedResume) -> String {
     out
 }
 
-fn run(resume: &ParsedResume, equivalents: &[(&str, &str)], suggestions: Vec<Suggestion>) -> Guarded {
-    let known = known_text(resume);
+fn run(resume: &ParsedResume, context: &Context<'_>, suggestions: Vec<Suggestion>) -> Guarded {
     let mut seen_ids = HashSet::new();
     let mut out = Guarded::default();
     for mut s in suggestions {
+        s.suggested = match s.target {
+            SuggestionTarget::Line { .. } => normalize_line(&s.suggested),
+            SuggestionTarget::Skills { .. } => normalize_list(&s.suggested),
+        };
         let verdict = if !seen_ids.insert(s.change_id.clone()) {
             Err(format!("duplicate change id {}", s.change_id))
         } else {
-            check(resume, &known, equivalents, &s)
+            check(resume, context, &s)
         };
         match verdict {
             Ok(doubts) if doubts.is_empty() => out.kept.push(s),
@@ -110,16 +157,62 @@ fn run(resume: &ParsedResume, equivalents: &[(&str, &str)], suggestions: Vec<Sug
             }
         }
     }
+    cap_section_growth(resume, &mut out);
+    // Section order is the resume's, whatever order the provider answered in.
+    out.kept.sort_by_key(|s| match s.target {
+        SuggestionTarget::Line { item } => (item.section, item.entry, item.line),
+        SuggestionTarget::Skills { section } => (section, usize::MAX, 0),
+    });
     out
 }
 
+/// A section may grow by at most this share of its text plus `SECTION_SLACK` characters over
+/// all its kept suggestions, so many small additions cannot bloat it.
+const SECTION_GROWTH: f64 = 0.35;
+const SECTION_SLACK: f64 = 160.0;
+
+fn cap_section_growth(resume: &ParsedResume, out: &mut Guarded) {
+    let mut grown: std::collections::HashMap<usize, f64> = std::collections::HashMap::new();
+    let mut kept = Vec::new();
+    for s in std::mem::take(&mut out.kept) {
+        let section = match s.target {
+            SuggestionTarget::Line { item } => item.section,
+            SuggestionTarget::Skills { section } => section,
+        };
+        let size = resume.sections.get(section).map_or(0, |sec| sec.body_text().chars().count()) as f64;
+        let delta = s.suggested.chars().count() as f64 - s.original.chars().count() as f64;
+        let total = grown.entry(section).or_default();
+        if *total + delta > size * SECTION_GROWTH + SECTION_SLACK {
+            out.dropped.push((s, format!("the {} section would grow past its cap", resume.sections[section].kind.as_str())));
+        } else {
+            *total += delta;
+            kept.push(s);
+        }
+    }
+    out.kept = kept;
+}
+
+/// One line of plain text: no bullet character in front, single spaces.
+pub(crate) fn normalize_line(text: &str) -> String {
+    let trimmed = text.trim().trim_start_matches(['•', '·', '▪', '‣', '◦', '*', '–', '—', '-', '●', '■']);
+    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A skills list as ", "-joined items, whatever separators the provider used, without repeats.
+pub(crate) fn normalize_list(text: &str) -> String {
+    let mut items: Vec<String> = Vec::new();
+    for item in text.split([';', '|', '\n', '•']).flat_map(|p| p.split(", ")) {
+        let item = normalize_line(item.trim().trim_end_matches(','));
+        if !item.is_empty() && !items.iter().any(|i| i.eq_ignore_ascii_case(&item)) {
+            items.push(item);
+        }
+    }
+    items.join(", ")
+}
+
 /// Ok with the doubts that make it uncertain, or Err with the reason to drop it.
-fn check(
-    resume: &ParsedResume,
-    known: &str,
-    equivalents: &[(&str, &str)],
-    s: &Suggestion,
-) -> Result<Vec<String>, String> {
+fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result<Vec<String>, String> {
+    let known = context.known;
     match &s.target {
         SuggestionTarget::Line { item } => {
             let section =
@@ -144,7 +237,7 @@ fn check(
         }
     }
     if s.suggested.trim().is_empty() {
-        return Err("empty suggestion".to_string());
+        return Err("empty suggestion: it would delete the line".to_string());
     }
     if s.suggested == s.original {
         return Err("suggests no change".to_string());
@@ -158,13 +251,52 @@ fn check(
     let suggested = s.suggested.as_str();
     let is_new = |w: &str| !contains_word(original, w);
     let in_resume = |w: &str| contains_word(known, w);
+    let tokens = words(suggested);
+    let original_tokens = words(original);
+
+    // Facts of the original that must survive: its numbers, and for a line most of its words.
+    for &(_, w) in &original_tokens {
+        if w.starts_with(|c: char| c.is_ascii_digit()) && !contains_word(suggested, w) {
+            return Err(format!("drops the number \"{w}\" of the original"));
+        }
+    }
+    if let SuggestionTarget::Line { .. } = s.target {
+        let content = |t: &[(usize, &str)]| -> Vec<String> {
+            t.iter()
+                .map(|&(_, w)| w.to_lowercase())
+                .filter(|w| w.chars().count() >= 4 && !FILLER.contains(&w.as_str()))
+                .map(|w| w.chars().take(5).collect())
+                .collect()
+        };
+        let before = content(&original_tokens);
+        let after = content(&tokens);
+        let kept = before.iter().filter(|w| after.contains(w)).count();
+        if before.len() >= 3 && (kept as f64) < 0.5 * before.len() as f64 {
+            return Err(format!(
+                "keeps only {kept} of the original's {} content words: facts of the line would be lost",
+                before.len()
+            ));
+        }
+    }
+    if let SuggestionTarget::Skills { .. } = s.target {
+        for item in s.original.split(", ").filter(|i| !i.trim().is_empty()) {
+            let still = suggested.split(", ").any(|n| {
+                n.eq_ignore_ascii_case(item)
+                    || contains_word(n, item)
+                    || context.equivalents.iter().any(|(jd, res)| res.eq_ignore_ascii_case(item) && contains_word(n, jd))
+            });
+            if !still {
+                return Err(format!("removes the skill \"{item}\" from the list"));
+            }
+        }
+    }
 
     // Dates.
-    let tokens = words(suggested);
+    let original_years: Vec<&str> = original_tokens.iter().flat_map(|&(_, w)| years_in(w)).collect();
     for (k, &(_, w)) in tokens.iter().enumerate() {
         for year in years_in(w) {
-            if is_new(year) && !in_resume(year) {
-                return Err(format!("introduces the date {year}, which the resume does not have"));
+            if is_new(year) && (!in_resume(year) || !original_years.is_empty()) {
+                return Err(format!("introduces the date {year}, which the line does not have"));
             }
         }
         let next = tokens.get(k + 1).map(|&(_, n)| n);
@@ -183,40 +315,102 @@ fn check(
         }
     }
 
-    // Employers and schools: new proper names that look like organisations.
-    for (phrase, after_at) in proper_phrases(suggested) {
-        if !is_new(&phrase) || in_resume(&phrase) {
+    // Certifications and licences.
+    for (k, &(at, w)) in tokens.iter().enumerate() {
+        let acronym = CERTIFICATIONS.contains(&w) && is_new(w) && !in_resume(w);
+        if acronym {
+            return Err(format!("introduces the certification \"{w}\", which the resume does not have"));
+        }
+        let lower = w.to_lowercase();
+        if !CERT_STEMS.iter().any(|stem| lower.starts_with(stem)) || !is_new(w) {
+            continue;
+        }
+        if !CERT_STEMS.iter().any(|stem| known_has_stem(known, stem) && lower.starts_with(stem)) {
+            return Err(format!("introduces a certification or licence (\"{w}\") the resume does not state"));
+        }
+        // The resume holds some certification; the one named next to the word must be its own.
+        let window = tokens[k.saturating_sub(4)..(k + 5).min(tokens.len())].iter();
+        for &(wat, n) in window {
+            let named = n.chars().any(char::is_uppercase) && wat != at;
+            if named && is_new(n) && !in_resume(n) && !starts_sentence(suggested, wat) {
+                return Err(format!(
+                    "names a certification (\"{n}\" next to \"{w}\") the resume does not state"
+                ));
+            }
+        }
+    }
+
+    // Employers and schools: new proper names that look like organisations, borrow the JD's
+    // company, rename one of the resume's own, or replace the one the line named.
+    if let Some(company) = context.jd_company
+        && contains_word(suggested, company)
+    {
+        return Err(format!("introduces the hiring company \"{company}\" as if the resume had it"));
+    }
+    // In a list, phrases stop at item boundaries.
+    let phrases: Vec<(String, bool)> = match s.target {
+        SuggestionTarget::Line { .. } => proper_phrases(suggested),
+        SuggestionTarget::Skills { .. } => suggested.split(", ").flat_map(proper_phrases).collect(),
+    };
+    let is_line = matches!(s.target, SuggestionTarget::Line { .. });
+    let named_org_before = context.organizations.iter().any(|o| contains_word(original, o));
+    let named_org_after = context.organizations.iter().any(|o| contains_word(suggested, o));
+    for (phrase, after_at) in &phrases {
+        if !is_new(phrase) || in_resume(phrase) {
             continue;
         }
         let org_like = phrase.split_whitespace().any(|w| ORG_WORDS.contains(&w.trim_end_matches('.')));
-        if org_like || after_at {
+        if org_like || *after_at {
             return Err(format!(
                 "introduces the employer or school \"{phrase}\", which the resume does not have"
             ));
         }
+        let renames = context.organizations.iter().any(|org| {
+            org.split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| w.len() >= 3 && !ORG_WORDS.contains(w))
+                .any(|w| contains_word(phrase, w) || phrase.split_whitespace().any(|p| close_name(p, w)))
+        });
+        if renames || (is_line && named_org_before && !named_org_after) {
+            return Err(format!("renames an employer or school of the resume as \"{phrase}\""));
+        }
     }
 
     let mut doubts = Vec::new();
-    // Numbers and metrics.
-    for &(at, w) in &tokens {
+    // Numbers, money and metrics.
+    for (k, &(at, w)) in tokens.iter().enumerate() {
+        // Part of a name the resume uses ("Six Sigma").
+        let named = tokens.get(k + 1).is_some_and(|&(_, n)| contains_word(known, &format!("{w} {n}")));
         // A number starts with a digit ("35", "1.2M", "3x"); "B2B" and "S3" are names.
-        if !w.starts_with(|c: char| c.is_ascii_digit()) || !is_new(w) {
-            continue;
+        if w.starts_with(|c: char| c.is_ascii_digit()) && is_new(w) {
+            let rest = &suggested[at + w.len()..];
+            let shown = match rest.chars().next() {
+                Some('%') => format!("{w}%"),
+                _ => w.to_string(),
+            };
+            let currency = suggested[..at].ends_with(['$', '€', '£']);
+            doubts.push(format!(
+                "the number \"{}{shown}\" is not in the original",
+                if currency { &suggested[at - 1..at] } else { "" }
+            ));
+        } else if NUMBER_WORDS.contains(&w.to_lowercase().as_str()) && is_new(&w.to_lowercase()) && !named {
+            doubts.push(format!("the amount \"{w}\" is not in the original"));
         }
-        let rest = &suggested[at + w.len()..];
-        let shown = match rest.chars().next() {
-            Some('%') => format!("{w}%"),
-            _ => w.to_string(),
-        };
-        let currency = suggested[..at].ends_with(['$', '€', '£']);
-        doubts.push(format!(
-            "the number \"{}{shown}\" is not in the original",
-            if currency { &suggested[at - 1..at] } else { "" }
-        ));
     }
-    // Skill-like capitalised terms the resume never uses.
-    let covered =
-        |w: &str| equivalents.iter().any(|(jd, res)| contains_word(jd, w) && contains_word(original, res));
+    // Skills: JD skills the resume never shows, and skill-like capitalised terms it never uses.
+    // A line may use the JD's wording for what it says itself; a skills list sums up the whole
+    // resume, so there the concept may be shown anywhere in it.
+    let list = matches!(s.target, SuggestionTarget::Skills { .. });
+    let covered = |w: &str| {
+        context.equivalents.iter().any(|(jd, res)| {
+            contains_word(jd, w) && (contains_word(original, res) || (list && contains_word(known, res)))
+        })
+    };
+    for term in context.jd_terms {
+        if contains_word(suggested, term) && is_new(term) && !covered(term) {
+            doubts.push(format!("\"{term}\" does not appear anywhere in the resume"));
+        }
+    }
     for &(at, w) in &tokens {
         let capital =
             w.chars().next().is_some_and(char::is_uppercase) || w.chars().skip(1).any(char::is_uppercase);
@@ -239,15 +433,66 @@ fn check(
         for item in suggested.split(", ") {
             let item = item.trim();
             if !item.is_empty() && is_new(item) && !in_resume(item) && !covered(item) {
-                let d = format!("\"{item}\" does not appear anywhere in the resume");
-                if !doubts.contains(&d) {
-                    doubts.push(d);
-                }
+                doubts.push(format!("\"{item}\" does not appear anywhere in the resume"));
             }
         }
     }
-    doubts.dedup();
-    Ok(doubts)
+    let mut unique = Vec::new();
+    for d in doubts {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    Ok(unique)
+}
+
+/// Short words that carry no fact, ignored when counting what a rewrite kept.
+const FILLER: &[&str] = &[
+    "responsible", "worked", "helped", "with", "assisted", "involved", "participated", "duties", "included",
+    "successfully", "various", "order", "variety", "that", "this", "from", "into", "their", "were", "have",
+    "tasked", "charge", "utilized", "utilizing", "very", "really", "also", "being",
+];
+
+/// Words for amounts a model may slip in instead of digits.
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+    "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million",
+    "millions", "billion", "billions", "dozen", "dozens", "percent", "doubled", "tripled", "quadrupled",
+    "halved", "twofold", "threefold", "tenfold",
+];
+
+/// Certification and licence acronyms, as printed.
+const CERTIFICATIONS: &[&str] = &[
+    "PMP", "CAPM", "CPA", "CFA", "CMA", "CIA", "CISSP", "CISM", "CISA", "CEH", "OSCP", "CCNA", "CCNP", "CCIE",
+    "CKA", "CKAD", "CKS", "CSM", "PSM", "CSPO", "SAFe", "ITIL", "PHR", "SPHR", "SHRM-CP", "SHRM-SCP", "ACLS",
+    "BLS", "PALS", "NRP", "CCRN", "CEN", "CNOR", "TNCC", "RHIA", "RHIT", "CPC", "FRM", "CFP", "LEED", "CSCP",
+    "CPIM", "CIPD", "CPhT", "CNA", "LPN", "NCLEX", "Security+", "Network+", "A+", "GCP-ACE", "AWS-SAA",
+];
+
+/// Word stems that claim a credential.
+const CERT_STEMS: &[&str] = &["certif", "licens", "licence", "accredit"];
+
+fn known_has_stem(known: &str, stem: &str) -> bool {
+    words(known).into_iter().any(|(_, w)| w.to_lowercase().starts_with(stem))
+}
+
+/// "Initrode" for "Initech": same first letters and a small edit distance.
+fn close_name(candidate: &str, known: &str) -> bool {
+    let a: Vec<char> = candidate.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    let b: Vec<char> = known.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    if a.len() < 4 || b.len() < 4 || a == b || a[..2] != b[..2] {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 3.min(b.len() / 2)
 }
 
 /// Four-digit years (1950-2099) inside a word such as "2019", "03/2019" or "2019-2021".
@@ -346,6 +591,12 @@ fn degree_key(word: &str) -> String {
     word.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_ascii_lowercase()
 }
 
+/// A degree, certification or licence word: a fact, never a mere wording.
+pub(crate) fn is_credential(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    is_degree(word) || CERTIFICATIONS.contains(&word) || CERT_STEMS.iter().any(|s| lower.starts_with(s))
+}
+
 fn is_degree(word: &str) -> bool {
     let dotted = word.contains('.') && word.len() <= 8 && word.chars().next().is_some_and(char::is_uppercase);
     let key = degree_key(word);
@@ -416,7 +667,12 @@ fn proper_phrases(text: &str) -> Vec<(String, bool)> {
         }
         let mut end = k + 1;
         while end < tokens.len() {
-            let (_, n) = tokens[end];
+            let (n_at, n) = tokens[end];
+            let (p_at, p) = tokens[end - 1];
+            // A phrase never spans punctuation ("Go, Kafka" are two names).
+            if !text[p_at + p.len()..n_at].chars().all(char::is_whitespace) {
+                break;
+            }
             let joins = matches!(n, "of" | "&" | "and" | "for")
                 && tokens
                     .get(end + 1)

@@ -3,13 +3,15 @@
 //! one, skills ordered by JD relevance, and skills the bullets prove but the list omits.
 
 use async_trait::async_trait;
-use resumax_core::optimization::{ChangeType, Strategy, Suggestion, SuggestionTarget};
+use resumax_core::optimization::{ChangeType, Suggestion, SuggestionTarget};
 use resumax_core::resume::{ItemId, SectionKind};
 use resumax_core::score::{Importance, KeywordMatch};
 
-use crate::provider::{Provider, ProviderError, RewriteRequest};
+use crate::prompt::{OfflineKnobs, PromptLibrary};
+use crate::provider::{Call, Completion, Failure, Provider, ProviderError, RewriteRequest, Usage};
+use crate::schema::to_response;
 use crate::skills_text;
-use crate::words::{contains_word, find_all, replace_all};
+use crate::words::{contains_word, find_all, replace_all, words};
 
 /// Summary sentences surface at most this many skills, to stay readable.
 const MAX_SURFACED: usize = 4;
@@ -25,9 +27,26 @@ impl Provider for OfflineProvider {
     fn model(&self) -> &str {
         "offline-rewriter-v1"
     }
-    async fn suggest(&self, request: &RewriteRequest) -> Result<Vec<Suggestion>, ProviderError> {
-        Ok(rewrite(request))
+    /// Answers in the same wire shape as a model (rewrites by line id), so the chain reads,
+    /// anchors and guards it exactly like any provider's answer. The prompt's text is never
+    /// read: only the request's data and the strategy's knobs drive the rewrite.
+    async fn complete(&self, call: &Call<'_>) -> Result<Completion, Failure> {
+        let suggestions = rewrite(call.request, knobs(&call.prompt.strategy));
+        let output = serde_json::to_string(&to_response(&suggestions))
+            .map_err(|e| Failure::permanent(ProviderError::Failed(format!("offline: {e}"))))?;
+        Ok(Completion { output, usage: Usage::default(), model: self.model().to_string() })
     }
+
+    async fn suggest(&self, request: &RewriteRequest) -> Result<Vec<Suggestion>, ProviderError> {
+        Ok(rewrite(request, knobs(request.strategy.as_str())))
+    }
+}
+
+fn knobs(strategy: &str) -> OfflineKnobs {
+    PromptLibrary::builtin().strategy(strategy).map(|p| p.offline).unwrap_or(OfflineKnobs {
+        mirror_terms: true,
+        ..OfflineKnobs::default()
+    })
 }
 
 /// A resume wording the JD spells differently, e.g. "Postgres" for the JD's "PostgreSQL".
@@ -47,6 +66,8 @@ fn mirrors(matches: &[KeywordMatch]) -> Vec<Mirror<'_>> {
         .filter(|m| !m.term.eq_ignore_ascii_case(&m.resume_term))
         // A degree requirement is met by the education entry; it is not a word to swap in.
         .filter(|m| !m.term.split_whitespace().any(|w| w.eq_ignore_ascii_case("degree")))
+        // Degrees and credentials are facts of their own, never a rewording.
+        .filter(|m| !words(&m.term).into_iter().any(|(_, w)| crate::guard::is_credential(w)))
         .map(|m| Mirror { jd: m.term.trim(), resume: m.resume_term.trim() })
         .collect();
     // Longer resume wordings first, so "Amazon Web Services" is handled before "Amazon".
@@ -286,10 +307,9 @@ fn join_natural(items: &[&str]) -> String {
     }
 }
 
-fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
+fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
     let resume = &request.resume;
-    let strategy = request.strategy;
-    let mirrors = mirrors(&request.report.matched_keywords);
+    let mirrors = if knobs.mirror_terms { mirrors(&request.report.matched_keywords) } else { Vec::new() };
     let mut out: Vec<Suggestion> = Vec::new();
     let push = |out: &mut Vec<Suggestion>,
                 target: SuggestionTarget,
@@ -313,7 +333,7 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
         });
     };
 
-    // Skills the bullets prove, for the summary (aggressive) and for the skills list.
+    // Skills the bullets prove, for the summary and for the skills list.
     let listed: Vec<String> = resume
         .sections
         .iter()
@@ -322,6 +342,8 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
         .collect();
     let unlisted = evidenced_unlisted(request, &listed);
     let mut summary_done = false;
+    // JD wordings the rewritten lines now carry, so the skills list does not repeat the work.
+    let mut placed: Vec<&str> = Vec::new();
 
     for (s, section) in resume.sections.iter().enumerate() {
         for (e, entry) in section.entries.iter().enumerate() {
@@ -334,9 +356,10 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
                     continue;
                 }
                 let (mut text, mut reasons) = mirror_line(line, &mirrors);
+                placed.extend(mirrors.iter().filter(|m| contains_word(&text, m.jd)).map(|m| m.jd));
                 let aligned = !reasons.is_empty();
                 let mut change_type = ChangeType::KeywordAligned;
-                if strategy != Strategy::Conservative
+                if knobs.strengthen_openings
                     && let Some((strong, why)) = strengthen(&text)
                 {
                     text = strong;
@@ -345,32 +368,20 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
                         change_type = ChangeType::Strengthened;
                     }
                 }
-                if strategy == Strategy::AggressiveKeywords
-                    && section.kind == SectionKind::Summary
-                    && !summary_done
+                if knobs.tighten_filler
+                    && let Some((tight, why)) = tighten(&text)
                 {
+                    text = tight;
+                    reasons.push(why);
+                    if !aligned && change_type == ChangeType::KeywordAligned {
+                        change_type = ChangeType::Strengthened;
+                    }
+                }
+                if section.kind == SectionKind::Summary && !summary_done && (knobs.headline || knobs.summary_skills) {
                     summary_done = true;
-                    let fresh: Vec<&str> = unlisted
-                        .iter()
-                        .chain(listed_required(request, &listed).iter())
-                        .copied()
-                        .filter(|t| !contains_word(&text, t))
-                        .fold(Vec::new(), |mut acc, t| {
-                            if !acc.iter().any(|a: &&str| a.eq_ignore_ascii_case(t)) {
-                                acc.push(t);
-                            }
-                            acc
-                        })
-                        .into_iter()
-                        .take(MAX_SURFACED)
-                        .collect();
-                    if !fresh.is_empty() {
-                        let sep = if text.trim_end().ends_with(['.', '!', '?']) { " " } else { ". " };
-                        text = format!("{}{sep}Experienced with {}.", text.trim_end(), join_natural(&fresh));
-                        reasons.push(format!(
-                            "surfaces {} from your experience in the summary, where an ATS and a recruiter look first",
-                            join_natural(&fresh)
-                        ));
+                    if let Some((with_headline, why)) = headline(request, &text, line, &listed, &unlisted, knobs) {
+                        text = with_headline;
+                        reasons.push(why);
                         if !aligned {
                             change_type = ChangeType::Added;
                         }
@@ -414,18 +425,30 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
                 }
             }
         }
-        if strategy != Strategy::Conservative {
+        if knobs.order_skills {
             let before = items.clone();
             // Stable: items the JD does not name keep their order behind the ones it does.
             items.sort_by_key(|item| relevance(item, request));
             if items != before {
                 reasons.push("orders skills by what the JD asks for first".to_string());
             }
-            let added: Vec<&str> = unlisted
-                .iter()
-                .copied()
-                .filter(|t| !items.iter().any(|i| i.eq_ignore_ascii_case(t)))
-                .collect();
+        }
+        if knobs.add_evidenced_skills {
+            // The JD's wording of a concept the resume shows in other words (and no line now
+            // carries), then skills the bullets use word for word but the list omits.
+            let mut added: Vec<&str> = Vec::new();
+            for m in &mirrors {
+                let present = items.iter().any(|i| contains_word(i, m.jd)) || placed.iter().any(|p| p.eq_ignore_ascii_case(m.jd));
+                if !present && !added.iter().any(|a| a.eq_ignore_ascii_case(m.jd)) {
+                    added.push(m.jd);
+                }
+            }
+            added.sort_by_key(|t| relevance(t, request));
+            for t in &unlisted {
+                if !items.iter().any(|i| i.eq_ignore_ascii_case(t)) && !added.iter().any(|a| a.eq_ignore_ascii_case(t)) {
+                    added.push(t);
+                }
+            }
             if !added.is_empty() {
                 let mut grown: Vec<String> = added.iter().map(|t| t.to_string()).collect();
                 grown.extend(items);
@@ -449,6 +472,141 @@ fn rewrite(request: &RewriteRequest) -> Vec<Suggestion> {
         }
     }
     out
+}
+
+/// Filler that says nothing, and what to write instead ("" drops it).
+const FILLER: &[(&str, &str)] = &[
+    ("successfully ", ""),
+    ("in order to ", "to "),
+    ("a variety of ", ""),
+    ("a wide variety of ", ""),
+    ("various ", ""),
+    ("utilized ", "used "),
+    ("utilizing ", "using "),
+    ("very ", ""),
+    ("really ", ""),
+    ("on a daily basis", "daily"),
+    ("for the purpose of ", "for "),
+    ("was able to ", ""),
+];
+
+/// The line without filler; the facts stay.
+fn tighten(line: &str) -> Option<(String, String)> {
+    let mut text = line.to_string();
+    let mut cut = Vec::new();
+    for (filler, with) in FILLER {
+        let hits = find_all(&text, filler.trim_end());
+        let Some(&at) = hits.first() else { continue };
+        let end = at + filler.len();
+        if end > text.len() || !text[at..end].eq_ignore_ascii_case(filler) {
+            continue;
+        }
+        let capital = text[at..].starts_with(|c: char| c.is_uppercase());
+        let mut replacement = with.to_string();
+        if capital && at == 0 {
+            let rest = text[end..].to_string();
+            let next = if replacement.is_empty() { capitalize(&rest) } else { format!("{}{rest}", capitalize(&replacement)) };
+            text = next;
+        } else {
+            if capital {
+                replacement = capitalize(&replacement);
+            }
+            text = format!("{}{replacement}{}", &text[..at], &text[end..]);
+        }
+        cut.push(format!("\"{}\"", filler.trim_end()));
+    }
+    (text != line && !text.trim().is_empty())
+        .then(|| (text, format!("cuts the filler {}; same facts", join_natural(&cut.iter().map(String::as_str).collect::<Vec<_>>()))))
+}
+
+/// Title words that say nothing about the kind of work.
+const TITLE_FILLER: &[&str] = &["senior", "sr", "junior", "jr", "lead", "staff", "principal", "i", "ii", "iii", "of", "and", "the", "&"];
+
+fn title_words(title: &str) -> Vec<String> {
+    words(title)
+        .into_iter()
+        .map(|(_, w)| w.to_lowercase())
+        .filter(|w| !TITLE_FILLER.contains(&w.as_str()))
+        .collect()
+}
+
+/// A headline for the summary's first line, made of the resume's own facts: its job title that
+/// best matches the JD's title, and the JD skills it shows only in a bare list (or, under the
+/// keyword strategy, also those its bullets prove). Aimed at the JD title, never claiming it.
+fn headline(
+    request: &RewriteRequest,
+    text: &str,
+    original: &str,
+    listed: &[String],
+    unlisted: &[&str],
+    knobs: OfflineKnobs,
+) -> Option<(String, String)> {
+    let resume = &request.resume;
+    let wanted = request.job.title.as_deref().map(title_words).unwrap_or_default();
+    let titles: Vec<&str> = resume
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Experience)
+        .flat_map(|s| &s.entries)
+        .filter_map(|e| e.title.as_deref())
+        .collect();
+    let title = titles
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let have = title_words(t);
+            (wanted.iter().filter(|w| have.contains(w)).count(), std::cmp::Reverse(k), *t)
+        })
+        .max()
+        .filter(|(overlap, _, _)| knobs.headline && *overlap > 0)
+        .map(|(_, _, t)| t)
+        .filter(|t| !contains_word(text, t));
+
+    // Skills a bare list carries: the summary proves them better.
+    let mut skills: Vec<&str> = request
+        .report
+        .matched_keywords
+        .iter()
+        .filter(|m| m.literal && m.importance != Importance::Mentioned)
+        .filter(|m| m.sections.iter().all(|s| s == "skills"))
+        .filter(|m| listed.iter().any(|l| contains_word(l, &m.term)))
+        .map(|m| m.term.as_str())
+        .collect();
+    if knobs.summary_skills {
+        skills.extend(unlisted.iter().copied());
+        skills.extend(listed_required(request, listed));
+    }
+    let mut fresh: Vec<&str> = Vec::new();
+    // A number moved into a line reads as a new metric ("OSHA 30"), so such terms stay listed.
+    for t in skills.into_iter().filter(|t| !t.chars().any(|c| c.is_ascii_digit())) {
+        if !contains_word(text, t) && !fresh.iter().any(|f| f.eq_ignore_ascii_case(t)) {
+            fresh.push(t);
+        }
+    }
+    fresh.truncate(if knobs.summary_skills { MAX_SURFACED } else { MAX_SURFACED - 1 });
+    // Within the guard's growth cap for this line, with room to spare.
+    let budget = (original.chars().count() as f64 * 0.6 + 30.0) as usize;
+    let lead = |fresh: &[&str]| -> Option<String> {
+        match (title, fresh.is_empty()) {
+            (None, true) => None,
+            (Some(t), true) => Some(format!("{t}.")),
+            (Some(t), false) => Some(format!("{t} experienced with {}.", join_natural(fresh))),
+            (None, false) => Some(format!("Experienced with {}.", join_natural(fresh))),
+        }
+    };
+    while !fresh.is_empty() && lead(&fresh).is_some_and(|l| l.chars().count() + 1 > budget) {
+        fresh.pop();
+    }
+    let lead = lead(&fresh).filter(|l| l.chars().count() < budget)?;
+    let why = match (title, fresh.is_empty()) {
+        (Some(t), true) => format!("opens the summary with your title \"{t}\", close to the JD's"),
+        (Some(t), false) => format!(
+            "opens the summary with your title \"{t}\" and {} from your skills, where an ATS and a recruiter look first",
+            join_natural(&fresh)
+        ),
+        _ => format!("surfaces {} from your experience in the summary, where an ATS and a recruiter look first", join_natural(&fresh)),
+    };
+    Some((format!("{lead} {}", text.trim_start()), why))
 }
 
 /// Required JD terms the resume lists as skills and proves in its lines, for the summary.

@@ -9,7 +9,7 @@ use crate::ids::UserId;
 use crate::job_description::ParsedJobDescription;
 use crate::optimization::{ExportFormat, Optimization, Strategy, Version};
 use crate::resume::ParsedResume;
-use crate::score::MatchReport;
+use crate::score::{MatchReport, RankedJob};
 use crate::{ErrorCode, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,6 +114,26 @@ pub trait ParsingApi: Send + Sync {
 pub trait ScoringApi: Send + Sync {
     /// Deterministic: the same input gives the same report.
     async fn score(&self, resume: &ParsedResume, job: &ParsedJobDescription) -> Result<MatchReport>;
+
+    /// One resume against many job descriptions, best first (equal scores in input order);
+    /// `limit` 0 keeps all. Each entry scores exactly as [`ScoringApi::score`] would.
+    async fn rank(
+        &self,
+        resume: &ParsedResume,
+        jobs: &[ParsedJobDescription],
+        limit: usize,
+    ) -> Result<Vec<RankedJob>> {
+        let mut ranked = Vec::with_capacity(jobs.len());
+        for (index, job) in jobs.iter().enumerate() {
+            let report = self.score(resume, job).await?;
+            ranked.push(RankedJob { index, alignment_score: report.alignment_score, breakdown: report.breakdown });
+        }
+        ranked.sort_by(|a, b| b.alignment_score.cmp(&a.alignment_score).then(a.index.cmp(&b.index)));
+        if limit > 0 {
+            ranked.truncate(limit);
+        }
+        Ok(ranked)
+    }
 }
 
 #[derive(Debug, Clone)]

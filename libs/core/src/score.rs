@@ -56,3 +56,14 @@ pub struct MatchReport {
     /// Plain-language advice, most valuable first.
     pub recommendations: Vec<String>,
 }
+
+/// One job description's place when one resume is ranked against many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RankedJob {
+    /// Position of the job description in the request.
+    pub index: usize,
+    /// 0..=100.
+    pub alignment_score: u8,
+    pub breakdown: Vec<ScoreComponent>,
+}

@@ -14,12 +14,23 @@ struct Migration {
     statements: fn(backend: sea_orm::DatabaseBackend) -> Vec<String>,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "initial schema", statements: initial_schema }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "initial schema", statements: initial_schema },
+    Migration { version: 2, name: "credits and provider accounting", statements: credits_and_accounting },
+];
 
-/// Applies every migration not yet applied. Safe to run on every start.
+/// Applies every migration not yet applied, all in one transaction. Safe to run on every start
+/// and from several processes at once.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
     let backend = db.get_database_backend();
+    let txn = db.begin().await.map_err(db_error("starting migrations"))?;
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        // Replicas (or the migration Job and a replica) may start at once: one migrates, the
+        // others wait on this lock, held until the commit, and then find nothing left to do.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7261746)")
+            .await
+            .map_err(db_error("locking migrations"))?;
+    }
     let create = Table::create()
         .table("schema_migrations")
         .if_not_exists()
@@ -27,9 +38,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
         .col(ColumnDef::new("name").string().not_null())
         .col(ColumnDef::new("applied_at").timestamp_with_time_zone().not_null())
         .to_owned();
-    db.execute(&create).await.map_err(db_error("creating the migrations table"))?;
+    txn.execute(&create).await.map_err(db_error("creating the migrations table"))?;
     for migration in MIGRATIONS {
-        let applied = db
+        let applied = txn
             .query_one_raw(sea_orm::Statement::from_sql_and_values(
                 backend,
                 match backend {
@@ -45,7 +56,6 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
         if applied.is_some() {
             continue;
         }
-        let txn = db.begin().await.map_err(db_error("starting a migration"))?;
         for sql in (migration.statements)(backend) {
             txn.execute_unprepared(&sql).await.map_err(db_error(migration.name))?;
         }
@@ -55,9 +65,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
             .values_panic([migration.version.into(), migration.name.into(), crate::now().into()])
             .to_owned();
         txn.execute(&insert).await.map_err(db_error("recording a migration"))?;
-        txn.commit().await.map_err(db_error("committing a migration"))?;
         tracing::info!(version = migration.version, name = migration.name, "migration applied");
     }
+    txn.commit().await.map_err(db_error("committing migrations"))?;
     Ok(())
 }
 
@@ -210,5 +220,46 @@ fn initial_schema(backend: sea_orm::DatabaseBackend) -> Vec<String> {
          WHERE status IN ('queued', 'processing', 'generating') AND deleted_at IS NULL"
             .to_string(),
     );
+    statements
+}
+
+/// The append-only credit ledger (a user's balance is the sum of `delta`), and what each run
+/// cost: prompt template version, tokens, latency and estimated cost of the provider call.
+fn credits_and_accounting(backend: sea_orm::DatabaseBackend) -> Vec<String> {
+    let ledger = Table::create()
+        .table("credit_ledger")
+        .col(id("id").primary_key())
+        .col(text("user_id"))
+        .col(ColumnDef::new("optimization_id").string_len(36).null())
+        .col(ColumnDef::new("delta").integer().not_null())
+        .col(text("reason"))
+        .col(timestamp("created_at"))
+        .to_owned();
+    let mut statements = vec![backend.build(&ledger).to_string()];
+    statements.push(
+        backend
+            .build(
+                &Index::create().name("credit_ledger_user").table("credit_ledger").col("user_id").to_owned(),
+            )
+            .to_string(),
+    );
+    // At most one debit and one refund per run, whatever retries or races happen.
+    statements.push(
+        "CREATE UNIQUE INDEX credit_ledger_once_per_run ON credit_ledger (optimization_id, reason) \
+         WHERE optimization_id IS NOT NULL"
+            .to_string(),
+    );
+    // SQLite takes one column per ALTER TABLE.
+    for column in [
+        ColumnDef::new("template_version").text().null().to_owned(),
+        ColumnDef::new("prompt_tokens").integer().null().to_owned(),
+        ColumnDef::new("completion_tokens").integer().null().to_owned(),
+        ColumnDef::new("latency_ms").big_integer().null().to_owned(),
+        ColumnDef::new("cost_micros").big_integer().null().to_owned(),
+        ColumnDef::new("prompt_key").text().null().to_owned(),
+    ] {
+        let alter = Table::alter().table("optimization_requests").add_column(column).to_owned();
+        statements.push(backend.build(&alter).to_string());
+    }
     statements
 }

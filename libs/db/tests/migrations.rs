@@ -1,12 +1,11 @@
 //! Migrations on both backends: SQLite (embedded) and a real PostgreSQL (production). The same
 //! statements must create the same behaviour, including the one-active-run partial index.
 //!
-//! PostgreSQL is at `RESUMAX_TEST_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432).
-//! Without it the PostgreSQL test fails under `CI=true` and is skipped with a message otherwise.
+//! PostgreSQL comes from `resumax-testkit` (a fresh database per test; fatal under `CI=true`).
 
 use resumax_db::entity::optimization_request;
 use resumax_db::{DatabaseConnection, connect, migrate, now};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, Set};
 
 fn run(id: &str, status: &str) -> optimization_request::ActiveModel {
     optimization_request::ActiveModel {
@@ -27,6 +26,12 @@ fn run(id: &str, status: &str) -> optimization_request::ActiveModel {
         attempts: Set(0),
         result: Set(None),
         output_key: Set(None),
+        template_version: Set(None),
+        prompt_tokens: Set(None),
+        completion_tokens: Set(None),
+        latency_ms: Set(None),
+        cost_micros: Set(None),
+        prompt_key: Set(None),
         created_at: Set(now()),
         updated_at: Set(now()),
         deleted_at: Set(None),
@@ -35,7 +40,10 @@ fn run(id: &str, status: &str) -> optimization_request::ActiveModel {
 
 /// Migrating twice is a no-op, and the schema enforces one active run per (user, resume, JD).
 async fn check_schema(db: &DatabaseConnection) {
-    migrate(db).await.expect("first migration");
+    // Two processes starting at once: both succeed, the schema is created once.
+    let (first, second) = tokio::join!(migrate(db), migrate(db));
+    first.expect("concurrent migration");
+    second.expect("concurrent migration");
     migrate(db).await.expect("second migration is a no-op");
     run("run-1", "queued").insert(db).await.expect("first active run");
     let second = run("run-2", "processing").insert(db).await;
@@ -53,28 +61,7 @@ async fn sqlite_schema() {
 
 #[tokio::test]
 async fn postgres_schema() {
-    let base = std::env::var("RESUMAX_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
-    let admin = match connect(&format!("{base}/postgres")).await {
-        Ok(admin) => admin,
-        Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("PostgreSQL is required under CI=true: {error}")
-        }
-        Err(error) => {
-            eprintln!("skipping: PostgreSQL unreachable at {base} ({error}); set CI=true to make this fatal");
-            return;
-        }
-    };
-    // A database per test run, so runs never see each other's rows.
-    let name = format!("resumax_test_{}", uuid_like());
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-    let db = connect(&format!("{base}/{name}")).await.expect("connect to the test database");
+    let Some(url) = resumax_testkit::postgres_database().await else { return };
+    let db = connect(&url).await.expect("connect to the test database");
     check_schema(&db).await;
-    db.close().await.ok();
-    admin.execute_unprepared(&format!("DROP DATABASE {name}")).await.expect("drop test database");
-}
-
-fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{}_{nanos}", std::process::id())
 }

@@ -217,7 +217,7 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
                         let mut lines: Vec<DocLine> = p
                             .text
                             .split('\n')
-                            .map(|t| DocLine { text: t.to_string(), bullet: p.bullet })
+                            .map(|t| DocLine { text: t.to_string(), bullet: p.bullet, ..DocLine::default() })
                             .filter(|l| !l.text.trim().is_empty())
                             .collect();
                         lines.extend(p.boxed);

@@ -15,6 +15,18 @@ pub(crate) struct Glyph {
     pub upright: bool,
     /// The advance came from the font's width table (not a guess).
     pub exact: bool,
+    pub bold: bool,
+}
+
+/// One printed line of a page in reading order, with the typography that marks headings.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LayoutLine {
+    pub text: String,
+    /// Median font size of the line, in points.
+    pub size: f32,
+    pub bold: bool,
+    /// The layout engine wrapped the previous line into this one (same paragraph).
+    pub continues: bool,
 }
 
 impl Glyph {
@@ -34,6 +46,7 @@ struct Seg {
     x1: f32,
     y: f32,
     size: f32,
+    bold: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +58,7 @@ struct Line {
     size: f32,
     first_word_w: f32,
     has_tab: bool,
+    bold: bool,
 }
 
 /// Gap between two pieces of one line, in font sizes, above which they are separate parts
@@ -53,7 +67,7 @@ const SEGMENT_GAP: f32 = 1.2;
 /// Extra gap over a line's usual letter gap, in font sizes, that reads as a word space.
 const WORD_GAP: f32 = 0.13;
 
-pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<String> {
+pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     let mut glyphs: Vec<Glyph> = glyphs
         .into_iter()
         .filter(|g| g.upright && g.size > 0.5 && g.x.is_finite() && g.y.is_finite() && g.w.is_finite())
@@ -133,7 +147,8 @@ fn make_seg(glyphs: Vec<Glyph>, band: usize) -> Option<Seg> {
     let x1 = visible.iter().map(|g| g.end()).fold(f32::MIN, f32::max);
     let size = median(visible.iter().map(|g| g.size).collect()).unwrap_or(first.size);
     let y = median(visible.iter().map(|g| g.y).collect()).unwrap_or(first.y);
-    Some(Seg { glyphs, band, x0, x1, y, size })
+    let bold = visible.iter().filter(|g| g.bold).count() * 2 > visible.len();
+    Some(Seg { glyphs, band, x0, x1, y, size, bold })
 }
 
 fn median(mut v: Vec<f32>) -> Option<f32> {
@@ -149,8 +164,8 @@ fn split_block(segs: Vec<Seg>, leaves: &mut Vec<Vec<Seg>>, depth: usize) {
         return;
     }
     if depth < 12 {
-        if let Some((top, left, right, bottom)) = vertical_split(&segs) {
-            for part in [top, left, right, bottom] {
+        if let Some(parts) = vertical_split(&segs) {
+            for part in parts {
                 split_block(part, leaves, depth + 1);
             }
             return;
@@ -165,69 +180,225 @@ fn split_block(segs: Vec<Seg>, leaves: &mut Vec<Vec<Seg>>, depth: usize) {
     leaves.push(segs);
 }
 
-type Split = (Vec<Seg>, Vec<Seg>, Vec<Seg>, Vec<Seg>);
+/// Where a vertical gutter at `g` puts a segment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+    /// Crosses the gutter, but a word gap sits on it: a sidebar line that runs close to the main
+    /// column and was read as one piece.
+    Cuttable,
+    Crossing,
+}
 
-/// A gutter: an x position where a left-aligned column starts, with at least two lines of text
-/// wholly on each side, and no line crossing it in the vertical span both sides share.
-fn vertical_split(segs: &[Seg]) -> Option<Split> {
+fn side_of(s: &Seg, g: f32, size: f32) -> Side {
+    if s.x1 <= g - 0.8 * size {
+        return Side::Left;
+    }
+    if s.x0 >= g - 1.0 {
+        return Side::Right;
+    }
+    if cut_at(s, g).is_some() { Side::Cuttable } else { Side::Crossing }
+}
+
+/// Index of the first glyph right of a word gap on the gutter, if there is one.
+fn cut_at(s: &Seg, g: f32) -> Option<usize> {
+    let visible: Vec<(usize, &Glyph)> = s.glyphs.iter().enumerate().filter(|(_, g)| !g.is_space()).collect();
+    visible.windows(2).find_map(|w| {
+        let (a, b) = (w[0].1, w[1].1);
+        let gap_ok = b.x - a.end() > 0.25 * a.size.max(b.size);
+        (gap_ok && a.end() <= g && b.x >= g - 1.0).then_some(w[1].0)
+    })
+}
+
+fn visible_chars(s: &Seg) -> usize {
+    s.glyphs.iter().filter(|g| !g.is_space()).map(|g| g.text.chars().count()).sum()
+}
+
+fn distinct_bands(v: &[&Seg]) -> usize {
+    let mut b: Vec<usize> = v.iter().map(|s| s.band).collect();
+    b.sort_unstable();
+    b.dedup();
+    b.len()
+}
+
+/// Most lines of a column of text have a neighbour at line pitch; a column of right-aligned dates
+/// next to entry headers does not.
+fn flows(side: &[&Seg]) -> bool {
+    let mut lines: Vec<(usize, f32, f32)> = side.iter().map(|s| (s.band, s.y, s.size)).collect();
+    lines.sort_by(|a, b| b.1.total_cmp(&a.1));
+    lines.dedup_by_key(|l| l.0);
+    let near = |i: usize, j: usize| {
+        let (a, b) = (lines[i], lines[j]);
+        (a.1 - b.1).abs() <= 1.7 * a.2.max(b.2)
+    };
+    let alone = (0..lines.len())
+        .filter(|&i| !(i > 0 && near(i - 1, i)) && !(i + 1 < lines.len() && near(i, i + 1)))
+        .count();
+    alone * 2 <= lines.len()
+}
+
+/// Runs of lines that follow each other at line pitch: paragraphs, list blocks, table cells.
+/// Each run is reported by the baseline of its first line.
+fn run_tops(side: &[&Seg]) -> Vec<f32> {
+    let mut lines: Vec<(f32, f32)> = side.iter().map(|s| (s.y, s.size)).collect();
+    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut tops = Vec::new();
+    let mut prev: Option<(f32, f32)> = None;
+    for (y, size) in lines {
+        match prev {
+            Some((py, psize)) if py - y <= 1.7 * psize.max(size) => {}
+            _ => tops.push(y),
+        }
+        prev = Some((y, size));
+    }
+    tops
+}
+
+struct Gutter {
+    g: f32,
+    lo: f32,
+    hi: f32,
+    score: usize,
+}
+
+/// A gutter: an x position where a left-aligned column starts, with several lines of real text on
+/// each side in the vertical span both sides share, and no line crossing it there (a line that
+/// merely touches it across a word gap is cut).
+fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
     let size = median(segs.iter().map(|s| s.size).collect())?;
     let mut candidates: Vec<f32> = segs.iter().map(|s| s.x0).collect();
     candidates.sort_by(f32::total_cmp);
     candidates.dedup_by(|a, b| (*a - *b).abs() < 1.0);
-    let bands = |v: &[&Seg]| {
-        let mut b: Vec<usize> = v.iter().map(|s| s.band).collect();
-        b.sort_unstable();
-        b.dedup();
-        b.len()
-    };
-    let mut best: Option<(usize, f32)> = None;
+    let mut best: Option<Gutter> = None;
     for &g in &candidates {
-        let left: Vec<&Seg> = segs.iter().filter(|s| s.x1 <= g - 0.8 * size).collect();
-        let right: Vec<&Seg> = segs.iter().filter(|s| s.x0 >= g - 1.0).collect();
-        if bands(&left) < 2 || bands(&right) < 2 {
-            continue;
-        }
-        let aligned = right.iter().filter(|s| s.x0 < g + 2.0).count();
-        if aligned < 2 || (aligned as f32) < 0.4 * right.len() as f32 {
+        let sides: Vec<Side> = segs.iter().map(|s| side_of(s, g, size)).collect();
+        let pick = |want: Side| -> Vec<&Seg> {
+            segs.iter().zip(&sides).filter(|(_, side)| **side == want).map(|(s, _)| s).collect()
+        };
+        let (left, right) = (pick(Side::Left), pick(Side::Right));
+        if distinct_bands(&left) < 3 || distinct_bands(&right) < 3 {
             continue;
         }
         let (lo_l, hi_l) = y_range(&left);
         let (lo_r, hi_r) = y_range(&right);
-        let lo = lo_l.max(lo_r);
-        let hi = hi_l.min(hi_r);
+        let (lo, hi) = (lo_l.max(lo_r), hi_l.min(hi_r));
         if lo > hi {
             continue;
         }
-        let blocked = segs.iter().any(|s| {
-            s.x1 > g - 0.8 * size && s.x0 < g - 1.0 && s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size
-        });
-        if blocked {
+        let within = |s: &&Seg| s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size;
+        let left_in: Vec<&Seg> = left.iter().copied().filter(within).collect();
+        let right_in: Vec<&Seg> = right.iter().copied().filter(within).collect();
+        let (bands_l, bands_r) = (distinct_bands(&left_in), distinct_bands(&right_in));
+        if bands_l < 3 || bands_r < 3 {
             continue;
         }
-        let score = left.len() + right.len();
-        if best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, g));
+        // A column of bullet markers or single figures is not a column of text.
+        let substantive =
+            |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
+        if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
+            continue;
+        }
+        let aligned = right_in.iter().filter(|s| s.x0 < g + 1.5 * size).count();
+        if aligned < 2 || (aligned as f32) < 0.4 * right_in.len() as f32 {
+            continue;
+        }
+        let crossing = pick(Side::Crossing);
+        if crossing.iter().any(within) {
+            continue;
+        }
+        let cuts = pick(Side::Cuttable).into_iter().filter(within).count();
+        if cuts > 1.max(bands_l.min(bands_r) / 6) {
+            continue;
+        }
+        let score = left_in.len() + right_in.len();
+        if best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(Gutter { g, lo, hi, score });
         }
     }
-    let (_, g) = best?;
-    let (mut top, mut left, mut right, mut bottom) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let l: Vec<&Seg> = segs.iter().filter(|s| s.x1 <= g - 0.8 * size).collect();
-    let r: Vec<&Seg> = segs.iter().filter(|s| s.x0 >= g - 1.0).collect();
-    let (lo_l, hi_l) = y_range(&l);
-    let (lo_r, hi_r) = y_range(&r);
-    let mid = (lo_l.max(lo_r) + hi_l.min(hi_r)) / 2.0;
+    best
+}
+
+/// Splits a block at a gutter into the parts to read in order: what lies above the columns, the
+/// columns (each whole, or row by row when the two sides are cells of a table), and what lies
+/// below.
+fn vertical_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
+    let Gutter { g, lo, hi, .. } = find_gutter(segs)?;
+    let size = median(segs.iter().map(|s| s.size).collect())?;
+    // The columns extend up and down from the shared span until a line crosses the gutter.
+    let mut bands: Vec<(usize, f32, bool)> = Vec::new();
+    for s in segs {
+        let crosses = matches!(side_of(s, g, size), Side::Crossing | Side::Cuttable)
+            && !(s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size);
+        match bands.iter_mut().find(|b| b.0 == s.band) {
+            Some(b) => b.2 |= crosses,
+            None => bands.push((s.band, s.y, crosses)),
+        }
+    }
+    bands.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut zone_hi = hi;
+    for b in bands.iter().rev().filter(|b| b.1 > hi) {
+        if b.2 {
+            break;
+        }
+        zone_hi = zone_hi.max(b.1);
+    }
+    let mut zone_lo = lo;
+    for b in bands.iter().filter(|b| b.1 < lo) {
+        if b.2 {
+            break;
+        }
+        zone_lo = zone_lo.min(b.1);
+    }
+    let in_zone = |s: &Seg| s.y >= zone_lo - 0.01 && s.y <= zone_hi + 0.01;
+    let (mut top, mut bottom, mut left, mut right) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in segs.iter().cloned() {
-        if s.x1 <= g - 0.8 * size {
-            left.push(s);
-        } else if s.x0 >= g - 1.0 {
-            right.push(s);
-        } else if s.y > mid {
-            top.push(s);
-        } else {
-            bottom.push(s);
+        if !in_zone(&s) {
+            if s.y > zone_hi {
+                top.push(s)
+            } else {
+                bottom.push(s)
+            }
+            continue;
+        }
+        match side_of(&s, g, size) {
+            Side::Left => left.push(s),
+            Side::Right => right.push(s),
+            _ => {
+                if let Some(at) = cut_at(&s, g) {
+                    let mut glyphs = s.glyphs;
+                    let tail = glyphs.split_off(at);
+                    left.extend(make_seg(glyphs, s.band));
+                    right.extend(make_seg(tail, s.band));
+                }
+            }
         }
     }
-    Some((top, left, right, bottom))
+    let mut parts = vec![top];
+    let lrefs: Vec<&Seg> = left.iter().collect();
+    let rrefs: Vec<&Seg> = right.iter().collect();
+    let ltops = run_tops(&lrefs);
+    // Cells of one table row share their first baseline; a sidebar's paragraphs start wherever
+    // the main column happens to be.
+    let row_start = |t: f32| rrefs.iter().any(|r| (r.y - t).abs() <= 0.25 * size);
+    let aligned = ltops.iter().filter(|t| row_start(**t)).count();
+    if ltops.len() >= 2 && aligned as f32 >= 0.75 * ltops.len() as f32 {
+        // Table cells side by side: read row by row, each row's left cell before its right.
+        let mut cuts: Vec<f32> = ltops.iter().filter(|t| row_start(**t)).map(|t| t + 0.6 * size).collect();
+        cuts.sort_by(|a, b| b.total_cmp(a));
+        let row_of = |s: &Seg| cuts.iter().filter(|c| s.y < **c).count();
+        let rows = cuts.len() + 1;
+        for r in 0..rows {
+            parts.push(left.iter().filter(|s| row_of(s) == r).cloned().collect());
+            parts.push(right.iter().filter(|s| row_of(s) == r).cloned().collect());
+        }
+    } else {
+        parts.push(left);
+        parts.push(right);
+    }
+    parts.push(bottom);
+    parts.retain(|p| !p.is_empty());
+    (parts.len() > 1).then_some(parts)
 }
 
 fn y_range(v: &[&Seg]) -> (f32, f32) {
@@ -290,6 +461,7 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
                 size: first.size,
                 first_word_w: first_word_width(first),
                 has_tab: parts.len() > 1,
+                bold: segs[i..j].iter().all(|s| s.bold),
             });
         }
         i = j;
@@ -349,13 +521,15 @@ fn seg_text(seg: &Seg) -> String {
 
 /// Joins lines the layout engine wrapped: the next line's first word would not have fit at the
 /// end of this one, the next line is not a bullet, and both share a font size and margin.
-fn join_wrapped(lines: Vec<Line>) -> Vec<String> {
+fn join_wrapped(lines: Vec<Line>) -> Vec<LayoutLine> {
     let right = lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
     // Wrapped lines sit at the paragraph's leading; new items usually add spacing above.
     let leading = lines.windows(2).map(|w| w[0].y - w[1].y).filter(|p| *p > 0.0).fold(f32::MAX, f32::min);
-    let mut out: Vec<Line> = Vec::new();
+    let mut out: Vec<LayoutLine> = Vec::new();
+    let mut prev: Option<Line> = None;
     for line in lines {
-        if let Some(prev) = out.last_mut() {
+        let mut continues = false;
+        if let Some(prev) = &prev {
             let pitch = prev.y - line.y;
             let wrapped = prev.x1 + 0.3 * prev.size + line.first_word_w > right - 0.5;
             // Short lines in narrow columns (contact details, skill lists) end where they end;
@@ -370,7 +544,7 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<String> {
                     || t.chars().filter(char::is_ascii_digit).count() >= 7
             };
             let plain = !contactish(&prev.text) && !contactish(&line.text);
-            let continues = !line.has_tab
+            continues = !line.has_tab
                 && (long_enough || lower_start || plain)
                 && pitch <= leading * 1.08 + 0.5
                 && !prev.has_tab
@@ -381,19 +555,9 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<String> {
                 && line.x0 >= prev.x0 - 1.0
                 && line.x0 <= prev.x0 + 4.0 * prev.size
                 && !crate::text::starts_with_bullet(&line.text);
-            if continues {
-                if prev.text.ends_with('-') && !prev.text.ends_with(" -") {
-                    prev.text.push_str(&line.text);
-                } else {
-                    prev.text.push(' ');
-                    prev.text.push_str(&line.text);
-                }
-                prev.x1 = line.x1;
-                prev.y = line.y;
-                continue;
-            }
         }
-        out.push(line);
+        out.push(LayoutLine { text: line.text.clone(), size: line.size, bold: line.bold, continues });
+        prev = Some(line);
     }
-    out.into_iter().map(|l| l.text).collect()
+    out
 }

@@ -10,12 +10,14 @@ mod layout;
 mod pdf;
 mod resume;
 mod text;
+mod truth;
 
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::ParsedResume;
 use resumax_core::{Error, ErrorCode};
 
 pub use dates::{DateRange, normalize_date, parse_date_range};
+pub use truth::{ParsedDocument, parse_to_ground_truth_json, rejection_kind, to_ground_truth_json};
 
 /// Uploads larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 20 * 1024 * 1024;
@@ -76,11 +78,48 @@ impl From<DocumentError> for Error {
     }
 }
 
-/// One logical line of a document, with whether the document marks it as a list item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One printed line of a document, with whether the document marks it as a list item and the
+/// typography that marks headings (PDF only; 0 and false when the format does not say).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct DocLine {
     pub text: String,
     pub bullet: bool,
+    pub size: f32,
+    pub bold: bool,
+    /// The previous line wraps into this one: both are one logical line.
+    pub continues: bool,
+    /// The printed lines a logical line was joined from (empty when it was not joined), so a
+    /// list whose items merely look wrapped can be split again.
+    pub pieces: Vec<String>,
+}
+
+/// Joins a wrapped line onto the text before it; a line that breaks after a hyphen keeps it and
+/// takes no space ("Industrial-" + "Organizational").
+pub(crate) fn join_wrapped(into: &mut String, next: &str) {
+    if into.ends_with('-') && !into.ends_with(" -") {
+        into.push_str(next);
+    } else {
+        into.push(' ');
+        into.push_str(next);
+    }
+}
+
+/// Logical lines: every wrapped line joined onto the line it continues.
+pub(crate) fn logical_lines(lines: &[DocLine]) -> Vec<DocLine> {
+    let mut out: Vec<DocLine> = Vec::with_capacity(lines.len());
+    for l in lines {
+        match out.last_mut() {
+            Some(prev) if l.continues => {
+                if prev.pieces.is_empty() {
+                    prev.pieces.push(prev.text.clone());
+                }
+                prev.pieces.push(l.text.clone());
+                join_wrapped(&mut prev.text, &l.text);
+            }
+            _ => out.push(DocLine { continues: false, pieces: Vec::new(), ..l.clone() }),
+        }
+    }
+    out
 }
 
 /// The format, sniffed from the bytes (never the file name).
@@ -129,20 +168,38 @@ fn check_size(bytes: &[u8]) -> Result<(), DocumentError> {
 fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentError> {
     check_size(bytes)?;
     match sniff(bytes) {
-        Some(Format::Pdf) => Ok(pdf::extract(bytes)?
-            .lines()
-            .map(text::clean_line)
-            .filter(|l| !l.is_empty())
-            .map(|t| DocLine { bullet: text::starts_with_bullet(&t), text: t })
-            .collect()),
+        Some(Format::Pdf) => {
+            let mut out: Vec<DocLine> = Vec::new();
+            for l in pdf::extract(bytes)? {
+                let text = text::clean_line(&l.text);
+                if text.is_empty() {
+                    continue;
+                }
+                // A line whose only text was a lone marker still ends the paragraph before it.
+                let continues = l.continues && !out.is_empty();
+                out.push(DocLine {
+                    bullet: text::starts_with_bullet(&text),
+                    text,
+                    size: l.size,
+                    bold: l.bold,
+                    continues,
+                    pieces: Vec::new(),
+                });
+            }
+            Ok(out)
+        }
         Some(Format::Docx) => Ok(docx::read_lines(bytes)?
             .into_iter()
-            .map(|l| DocLine { text: text::clean_line(&l.text), bullet: l.bullet })
+            .map(|l| DocLine { text: text::clean_line(&l.text), ..l })
             .filter(|l| !l.text.is_empty())
             .collect()),
         Some(Format::Text) if allow_text => Ok(text::decode_plain(bytes)?
             .lines()
-            .map(|t| DocLine { text: t.trim_end().to_string(), bullet: text::starts_with_bullet(t) })
+            .map(|t| DocLine {
+                text: t.trim_end().to_string(),
+                bullet: text::starts_with_bullet(t),
+                ..DocLine::default()
+            })
             .collect()),
         Some(Format::Text) => Err(DocumentError::Unsupported("plain text".into())),
         None => Err(DocumentError::Unsupported("not a PDF or Word document".into())),
@@ -151,7 +208,7 @@ fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentErro
 
 /// Plain text in reading order, one logical line per line (PDF, DOCX or TXT).
 pub fn extract_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    let lines = lines_of(bytes, true)?;
+    let lines = logical_lines(&lines_of(bytes, true)?);
     Ok(lines.into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n"))
 }
 
@@ -166,7 +223,7 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
 
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
-    let lines = lines_of(bytes, true)?;
+    let lines = logical_lines(&lines_of(bytes, true)?);
     let text = lines.into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);

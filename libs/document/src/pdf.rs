@@ -32,15 +32,15 @@ fn mul(m: &Matrix, n: &Matrix) -> Matrix {
     ]
 }
 
-/// Text of every page, one logical line per line, pages in order.
-pub(crate) fn extract(bytes: &[u8]) -> Result<String, DocumentError> {
+/// Lines of every page in reading order, pages in order.
+pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentError> {
     let doc = load(bytes)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(DocumentError::Corrupt("the PDF has no pages".into()));
     }
     let mut fonts = FontCache::default();
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<layout::LayoutLine> = Vec::new();
     let mut images = 0usize;
     let mut glyph_total = 0usize;
     for (_, page_id) in pages.into_iter().take(MAX_PAGES) {
@@ -57,11 +57,15 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<String, DocumentError> {
         let lines = layout::page_lines(interp.glyphs);
         out.extend(lines);
     }
-    let text = out.join("\n");
-    if text.trim().is_empty() {
+    if out.iter().all(|l| l.text.trim().is_empty()) {
         return Err(if images > 0 { DocumentError::NoTextLayer } else { DocumentError::Empty });
     }
-    Ok(text)
+    Ok(out)
+}
+
+/// Pages of a readable PDF (as its page tree lists them).
+pub(crate) fn page_count(bytes: &[u8]) -> Option<usize> {
+    load(bytes).ok().map(|doc| doc.get_pages().len())
 }
 
 fn load(bytes: &[u8]) -> Result<Document, DocumentError> {
@@ -95,6 +99,8 @@ struct Font {
     default_width: f32,
     /// Type 3 fonts scale glyphs by their FontMatrix; 1.0 for every other font.
     size_scale: f32,
+    /// Bold or heavier, from the font name or descriptor (a heading cue).
+    bold: bool,
 }
 
 enum CodeLen {
@@ -245,7 +251,28 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
     }
 
     let simple = if is_type0 { None } else { Some(simple_table(doc, dict)) };
-    Font { code_len, to_unicode, simple, widths, default_width, size_scale }
+    let bold = font_is_bold(doc, dict);
+    Font { code_len, to_unicode, simple, widths, default_width, size_scale, bold }
+}
+
+fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
+    let name = dict_get(doc, dict, b"BaseFont").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let name = String::from_utf8_lossy(name).to_lowercase();
+    if ["bold", "black", "heavy", "semibold", "demi"].iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    let descriptor = dict_get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok()).or_else(|| {
+        dict_get(doc, dict, b"DescendantFonts")
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| deref(doc, o).as_dict().ok())
+            .and_then(|d| dict_get(doc, d, b"FontDescriptor"))
+            .and_then(|o| o.as_dict().ok())
+    });
+    let Some(descriptor) = descriptor else { return false };
+    let weight = dict_get(doc, descriptor, b"FontWeight").and_then(number).unwrap_or(0.0);
+    let flags = dict_get(doc, descriptor, b"Flags").and_then(number).unwrap_or(0.0) as u32;
+    weight >= 600.0 || flags & (1 << 18) != 0
 }
 
 /// The 256-entry code-to-text table of a simple font, from its /Encoding (base encoding plus
@@ -736,6 +763,7 @@ impl<'a> Interpreter<'a> {
                     text: text.to_string(),
                     upright,
                     exact: font.widths.contains_key(&code),
+                    bold: font.bold,
                 });
                 self.budget -= 1;
             }

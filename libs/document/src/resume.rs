@@ -165,6 +165,7 @@ fn heading_kind(line: &DocLine) -> Option<SectionKind> {
 }
 
 pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
+    let lines = &crate::logical_lines(lines);
     let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
     let mut heads: Vec<(usize, SectionKind)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -235,9 +236,51 @@ fn build_section(kind: SectionKind, heading: String, body: &[DocLine]) -> Sectio
     section
 }
 
+/// The printed lines of a logical line that a list keeps apart: a narrow column wraps long
+/// items, but a piece that starts a capitalised word after a complete item is a new item.
+fn list_lines(l: &DocLine) -> Vec<DocLine> {
+    if l.pieces.len() < 2 {
+        return vec![l.clone()];
+    }
+    let mut out: Vec<DocLine> = Vec::new();
+    for piece in &l.pieces {
+        let inline_list = |t: &str| [", ", " · ", " | ", " • ", "; "].iter().any(|sep| t.contains(sep));
+        let labelled = piece.split_once(':').is_some_and(|(label, _)| label.split_whitespace().count() <= 3);
+        let joins = !labelled
+            && out.last().is_some_and(|prev: &DocLine| {
+                prev.text.ends_with([',', ';', '|', '·', '/', '&', '-', '('])
+                    || !piece.starts_with(char::is_uppercase)
+                    || inline_list(&prev.text)
+                    || inline_list(piece)
+            });
+        match out.last_mut() {
+            Some(prev) if joins => crate::join_wrapped(&mut prev.text, piece),
+            _ => out.push(DocLine { text: piece.clone(), pieces: Vec::new(), ..l.clone() }),
+        }
+    }
+    out
+}
+
+/// Like [`list_lines`], but only splits where a piece starts a school or a degree.
+fn education_lines(l: &DocLine) -> Vec<DocLine> {
+    if l.pieces.len() < 2 {
+        return vec![l.clone()];
+    }
+    let mut out: Vec<DocLine> = Vec::new();
+    for piece in &l.pieces {
+        let starts_new = is_institution(piece) || is_degree(piece);
+        match out.last_mut() {
+            Some(prev) if !starts_new => crate::join_wrapped(&mut prev.text, piece),
+            _ => out.push(DocLine { text: piece.clone(), pieces: Vec::new(), ..l.clone() }),
+        }
+    }
+    out
+}
+
 fn skills_of(body: &[DocLine]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for l in body {
+    for l in body.iter().flat_map(list_lines) {
+        let l = &l;
         let mut t = body_line(l);
         // "Languages: Python, Go" lists items after a short category label.
         if let Some(idx) = t.find(':') {
@@ -378,14 +421,17 @@ fn role_score(part: &str) -> usize {
 fn is_location(part: &str) -> bool {
     let p = part.trim();
     let lower = p.to_lowercase();
-    if matches!(lower.as_str(), "remote" | "hybrid" | "on-site" | "onsite") {
+    let first_word = lower.split(|c: char| !c.is_alphabetic() && c != '-').next().unwrap_or("");
+    if matches!(first_word, "remote" | "hybrid" | "on-site" | "onsite") && p.split_whitespace().count() <= 4 {
         return true;
     }
     if p.chars().any(|c| c.is_ascii_digit()) || !p.contains(',') {
         return false;
     }
+    // "City, Region": a third piece is more often an employer or school in front ("Ironbark
+    // Security, Montréal, QC"), which the caller splits off.
     let pieces: Vec<&str> = p.split(',').map(str::trim).collect();
-    pieces.len() <= 3
+    pieces.len() == 2
         && pieces.iter().all(|x| {
             !x.is_empty()
                 && x.split_whitespace().count() <= 3
@@ -405,10 +451,9 @@ fn parts_of(line: &str) -> Vec<String> {
         if p.is_empty() {
             continue;
         }
-        // "Cobalt Media Group, Dublin, Ireland": the tail after the first comma is a place.
+        // "Cobalt Media Group, Dublin, Ireland": the tail after a comma is a place.
         if !is_location(&p)
-            && let Some(idx) = p.find(", ")
-            && is_location(&p[idx + 2..])
+            && let Some((idx, _)) = p.match_indices(", ").find(|(i, _)| is_location(&p[i + 2..]))
         {
             out.push(p[..idx].trim().to_string());
             out.push(p[idx + 2..].trim().to_string());
@@ -575,7 +620,8 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             out.push(std::mem::take(cur));
         }
     };
-    for l in body {
+    for l in body.iter().flat_map(education_lines) {
+        let l = &l;
         let raw = body_line(l);
         let mut t = raw.clone();
         let mut range = None;
@@ -731,26 +777,74 @@ fn contact_of(header: &[DocLine], contact_lines: &[&DocLine], all: &[DocLine]) -
             || t.to_lowercase().contains("linkedin")
             || is_location(t)
     };
-    let mut name_idx = None;
-    for (i, l) in header.iter().enumerate() {
-        let t = l.text.trim();
-        let words = t.split_whitespace().count();
-        if !is_contactish(t) && (1..=5).contains(&words) && !t.chars().any(|c| c.is_ascii_digit()) {
-            c.name = Some(t.split('\t').next().unwrap_or(t).trim().to_string());
-            name_idx = Some(i);
-            break;
+    let (name, tagline) = name_and_tagline(header, all, &is_contactish);
+    c.name = name;
+    (c, tagline)
+}
+
+const DOCUMENT_TITLES: &[&str] =
+    &["resume", "résumé", "cv", "curriculum vitae", "curriculum vitæ", "resume of"];
+
+/// The line without a document title printed next to the name ("Jo Doe | Resume" -> "Jo Doe");
+/// None when the line is only a title.
+fn without_document_title(t: &str) -> Option<String> {
+    let mut kept: Vec<&str> = Vec::new();
+    for part in t.split(['|', '—', '–', '\t', '·']).map(str::trim) {
+        let lower = part.to_lowercase();
+        if !part.is_empty() && !DOCUMENT_TITLES.contains(&lower.trim_end_matches(':')) {
+            kept.push(part);
         }
     }
-    if c.name.is_none()
-        && let Some(first) = all.iter().find(|l| !is_contactish(&l.text))
-    {
-        c.name = Some(first.text.split('\t').next().unwrap_or(&first.text).trim().to_string());
-    }
-    let tagline = name_idx
-        .and_then(|i| header.get(i + 1))
-        .map(|l| l.text.trim().to_string())
-        .filter(|t| !is_contactish(t) && t.split_whitespace().count() <= 10);
-    (c, tagline)
+    (kept.len() == 1).then(|| kept[0].to_string())
+}
+
+fn name_like(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && words.iter().any(|w| w.starts_with(char::is_uppercase))
+        && !t.contains([':', ',', '/', '@'])
+        && heading_kind(&DocLine { text: t.to_string(), ..DocLine::default() }).is_none()
+}
+
+/// The name is the largest name-like line near the top (typography, when the format carries it),
+/// else the first one; the tagline is the line under it.
+fn name_and_tagline(
+    header: &[DocLine],
+    all: &[DocLine],
+    is_contactish: &dyn Fn(&str) -> bool,
+) -> (Option<String>, Option<String>) {
+    // A header before the first heading holds the name; a sidebar that opens with a heading
+    // leaves it to typography within the first lines.
+    let first_part = |l: &DocLine| l.text.split('\t').next().unwrap_or("").trim().to_string();
+    let in_header = |l: &&DocLine| {
+        let t = first_part(l);
+        !l.bullet && !is_contactish(&t) && without_document_title(&t).is_some_and(|t| name_like(&t))
+    };
+    let near_top = if header.iter().any(|l| in_header(&l)) { header.len() } else { all.len().min(40) };
+    let candidates: Vec<(usize, String, f32)> = all[..near_top]
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.bullet && !is_contactish(&first_part(l)))
+        .filter_map(|(i, l)| without_document_title(&first_part(l)).map(|t| (i, t, l.size)))
+        .filter(|(_, t, _)| name_like(t))
+        .collect();
+    let max_size = candidates.iter().map(|c| c.2).fold(0.0f32, f32::max);
+    let best = if max_size > 0.0 {
+        candidates.iter().find(|c| c.2 >= max_size - 0.01)
+    } else {
+        candidates.iter().find(|c| c.0 < header.len()).or(candidates.first())
+    };
+    let Some((idx, name, _)) = best.cloned() else {
+        return (None, None);
+    };
+    let tagline = all.get(idx + 1).map(|l| l.text.trim().to_string()).filter(|t| {
+        !is_contactish(t)
+            && t.split_whitespace().count() <= 10
+            && *t != name
+            && heading_kind(&DocLine { text: t.clone(), ..DocLine::default() }).is_none()
+    });
+    (Some(name), tagline)
 }
 
 #[cfg(test)]
@@ -758,7 +852,7 @@ mod tests {
     use super::*;
 
     fn l(t: &str) -> DocLine {
-        DocLine { text: t.into(), bullet: false }
+        DocLine { text: t.into(), ..DocLine::default() }
     }
 
     #[test]

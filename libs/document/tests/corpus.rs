@@ -178,15 +178,44 @@ fn opt_eq(got: Option<&str>, want: &Value) -> bool {
     }
 }
 
-fn resume_fields(parsed: &ParsedResume, truth: &Value) -> Tally {
+fn check(
+    t: &mut Tally,
+    misses: &mut Vec<String>,
+    field: &str,
+    ok: bool,
+    got: &dyn std::fmt::Debug,
+    want: &Value,
+) {
+    t.check(ok);
+    if !ok {
+        misses.push(format!("{field}: got {got:?} want {want}"));
+    }
+}
+
+fn resume_fields(parsed: &ParsedResume, truth: &Value, misses: &mut Vec<String>) -> Tally {
     let mut t = Tally::default();
     let contact = &truth["contact"];
-    t.check(opt_eq(parsed.contact.name.as_deref(), &contact["name"]));
-    t.check(opt_eq(parsed.contact.email.as_deref(), &contact["email"]));
-    t.check(match contact["phone"].as_str() {
+    check(
+        &mut t,
+        misses,
+        "name",
+        opt_eq(parsed.contact.name.as_deref(), &contact["name"]),
+        &parsed.contact.name,
+        &contact["name"],
+    );
+    check(
+        &mut t,
+        misses,
+        "email",
+        opt_eq(parsed.contact.email.as_deref(), &contact["email"]),
+        &parsed.contact.email,
+        &contact["email"],
+    );
+    let phone_ok = match contact["phone"].as_str() {
         Some(p) => parsed.contact.phone.as_deref().is_some_and(|g| digits(g) == digits(p)),
         None => parsed.contact.phone.is_none(),
-    });
+    };
+    check(&mut t, misses, "phone", phone_ok, &parsed.contact.phone, &contact["phone"]);
     let sections = truth["sections"].as_array().cloned().unwrap_or_default();
     let entries_of = |kind: SectionKind| -> Vec<&resumax_core::resume::Entry> {
         parsed.sections.iter().filter(|s| s.kind == kind).flat_map(|s| s.entries.iter()).collect()
@@ -215,15 +244,36 @@ fn resume_fields(parsed: &ParsedResume, truth: &Value) -> Tally {
                         .or_else(|| jobs.get(i));
                     let Some(got) = got else {
                         t.total += 4;
+                        misses.push(format!("no job for {date_text}"));
                         continue;
                     };
-                    t.check(opt_eq(got.organization.as_deref(), &e["employer"]));
-                    t.check(opt_eq(got.title.as_deref(), &e["title"]));
-                    t.check(opt_eq(got.start.as_deref(), &e["start"]));
-                    t.check(
-                        opt_eq(got.end.as_deref(), &e["end"])
-                            && got.current == e["current"].as_bool().unwrap_or(false),
+                    check(
+                        &mut t,
+                        misses,
+                        "employer",
+                        opt_eq(got.organization.as_deref(), &e["employer"]),
+                        &got.organization,
+                        &e["employer"],
                     );
+                    check(
+                        &mut t,
+                        misses,
+                        "title",
+                        opt_eq(got.title.as_deref(), &e["title"]),
+                        &got.title,
+                        &e["title"],
+                    );
+                    check(
+                        &mut t,
+                        misses,
+                        "start",
+                        opt_eq(got.start.as_deref(), &e["start"]),
+                        &got.start,
+                        &e["start"],
+                    );
+                    let end_ok = opt_eq(got.end.as_deref(), &e["end"])
+                        && got.current == e["current"].as_bool().unwrap_or(false);
+                    check(&mut t, misses, "end", end_ok, &(&got.end, got.current), &e["end"]);
                 }
             }
             Some("education") => {
@@ -235,17 +285,26 @@ fn resume_fields(parsed: &ParsedResume, truth: &Value) -> Tally {
                         .or_else(|| schools.get(i));
                     let Some(got) = got else {
                         t.total += 2;
+                        misses.push(format!("no school for {want_inst}"));
                         continue;
                     };
-                    t.check(opt_eq(got.organization.as_deref(), &e["institution"]));
+                    check(
+                        &mut t,
+                        misses,
+                        "institution",
+                        opt_eq(got.organization.as_deref(), &e["institution"]),
+                        &got.organization,
+                        &e["institution"],
+                    );
                     let degree = norm(e["degree"].as_str().unwrap_or(""));
-                    t.check(got.title.as_deref().is_some_and(|g| norm(g).starts_with(&degree)));
+                    let degree_ok = got.title.as_deref().is_some_and(|g| norm(g).starts_with(&degree));
+                    check(&mut t, misses, "degree", degree_ok, &got.title, &e["degree"]);
                 }
             }
             Some("skills") => {
                 for item in s["items"].as_array().cloned().unwrap_or_default() {
-                    let item = norm(item.as_str().unwrap_or(""));
-                    t.check(skills.contains(&item));
+                    let want = norm(item.as_str().unwrap_or(""));
+                    check(&mut t, misses, "skill", skills.contains(&want), &skills, &item);
                 }
             }
             _ => {}
@@ -291,13 +350,17 @@ fn resumes_match_ground_truth() {
         let f = f1(&pred, &gold);
         let o = order_score(&pred, &truth);
         let parsed = read_resume(&bytes).unwrap_or_else(|e| panic!("{name}: parse failed: {e:?}"));
-        let fields = resume_fields(&parsed, &truth);
+        let mut misses = Vec::new();
+        let fields = resume_fields(&parsed, &truth, &mut misses);
         println!(
             "{name:<16} {layout:<14} f1 {f:.3} order {o:.3} fields {:.3} ({}/{})",
             fields.rate(),
             fields.ok,
             fields.total
         );
+        for miss in &misses {
+            println!("    miss {miss}");
+        }
         let row = rows.entry(layout).or_insert_with(|| Row { min_f1: 1.0, ..Row::default() });
         row.files += 1;
         row.f1 += f;

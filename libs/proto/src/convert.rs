@@ -16,13 +16,14 @@ use resumax_core::optimization::{
     OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
 };
 use resumax_core::resume::{Contact, Entry, ItemId, ParsedResume, Section, SectionKind};
-use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, ScoreComponent};
+use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, RankedJob, ScoreComponent};
 use resumax_core::{Error, ErrorCode, Result};
 use uuid::Uuid;
 
 use crate::common::v1 as pb;
 use crate::optimization::v1 as pb_optimization;
 use crate::parsing::v1 as pb_parsing;
+use crate::scoring::v1 as pb_scoring;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the adapters.
@@ -493,6 +494,27 @@ impl TryFrom<pb::MatchReport> for MatchReport {
             matched_keywords: try_vec(value.matched_keywords)?,
             missing_keywords: try_vec(value.missing_keywords)?,
             recommendations: value.recommendations,
+        })
+    }
+}
+
+impl From<RankedJob> for pb_scoring::RankedJobDescription {
+    fn from(value: RankedJob) -> Self {
+        pb_scoring::RankedJobDescription {
+            index: u32::try_from(value.index).unwrap_or(u32::MAX),
+            alignment_score: u32::from(value.alignment_score),
+            breakdown: into_vec(value.breakdown),
+        }
+    }
+}
+
+impl TryFrom<pb_scoring::RankedJobDescription> for RankedJob {
+    type Error = Error;
+    fn try_from(value: pb_scoring::RankedJobDescription) -> Result<Self> {
+        Ok(RankedJob {
+            index: value.index as usize,
+            alignment_score: score(value.alignment_score, "ranked.alignmentScore")?,
+            breakdown: into_vec(value.breakdown),
         })
     }
 }

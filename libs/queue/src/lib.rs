@@ -8,6 +8,8 @@
 //!   the last attempt is flagged so the handler can record a final failure instead.
 //! - events are fire-and-forget broadcasts to whoever listens now.
 
+mod nats;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +17,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use resumax_core::Error;
 use tokio::sync::{broadcast, mpsc};
+
+pub use nats::NatsQueue;
 
 /// Subjects of the work queue (`resumax.jobs.>`) and the event bus (`resumax.events.>`).
 pub mod subjects {

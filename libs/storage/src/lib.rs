@@ -1,7 +1,8 @@
-//! Object storage chosen by URL scheme: `file://<dir>` (embedded mode) or `memory://` (tests).
-//! `s3://` arrives with the distributed mesh; until then it is refused at start with a clear
-//! message rather than half-supported.
+//! Object storage chosen by URL scheme: `file://<dir>` (embedded mode), `s3://bucket[/prefix]`
+//! (production; credentials and endpoint from the standard `AWS_*` variables, including
+//! `AWS_ENDPOINT_URL` for S3-compatible servers) or `memory://` (tests).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use object_store::path::{Path, PathPart};
@@ -14,7 +15,14 @@ pub struct BlobStore {
 }
 
 impl BlobStore {
+    /// Opens the store named by `url`; S3 settings come from the process's `AWS_*` variables.
     pub fn from_url(url: &str) -> Result<Self, Error> {
+        Self::from_url_with_env(url, &std::env::vars().collect())
+    }
+
+    /// As [`BlobStore::from_url`], with the `AWS_*` variables given (tests inject them rather
+    /// than mutate the process environment).
+    pub fn from_url_with_env(url: &str, env: &BTreeMap<String, String>) -> Result<Self, Error> {
         if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::storage(&format!("creating the blob directory {dir}"), e))?;
@@ -22,12 +30,53 @@ impl BlobStore {
                 .map_err(|e| Error::storage("opening the blob directory", e))?;
             return Ok(BlobStore { inner: Arc::new(store) });
         }
+        if let Some(location) = url.strip_prefix("s3://") {
+            return Self::s3(location, env);
+        }
         if url == "memory://" {
             return Ok(BlobStore { inner: Arc::new(object_store::memory::InMemory::new()) });
         }
         Err(Error::invalid_input(format!(
-            "RESUMAX_BLOB_URL {url:?} is not supported by this build: use file://<dir> or memory://"
+            "RESUMAX_BLOB_URL {url:?} is not supported: use file://<dir>, s3://bucket[/prefix] or memory://"
         )))
+    }
+
+    fn s3(location: &str, env: &BTreeMap<String, String>) -> Result<Self, Error> {
+        let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
+        if bucket.is_empty() {
+            return Err(Error::invalid_input("RESUMAX_BLOB_URL s3:// needs a bucket name"));
+        }
+        let mut builder = object_store::aws::AmazonS3Builder::new().with_bucket_name(bucket);
+        for (key, value) in env.iter().filter(|(key, _)| key.starts_with("AWS_")) {
+            if let Ok(config_key) = key.to_ascii_lowercase().parse() {
+                builder = builder.with_config(config_key, value);
+            }
+        }
+        // S3-compatible servers (MinIO, moto, Ceph) are addressed by path, not virtual host.
+        if let Some(endpoint) = env.get("AWS_ENDPOINT_URL").or_else(|| env.get("AWS_ENDPOINT")).cloned() {
+            builder = builder
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_endpoint(endpoint)
+                .with_virtual_hosted_style_request(false);
+        }
+        // A store that is down must fail a request in seconds (the job is retried by the queue),
+        // not hold it for object_store's default of minutes.
+        builder = builder.with_retry(object_store::RetryConfig {
+            max_retries: 3,
+            retry_timeout: std::time::Duration::from_secs(15),
+            ..Default::default()
+        });
+        if !env.contains_key("AWS_REGION") && !env.contains_key("AWS_DEFAULT_REGION") {
+            builder = builder.with_region("us-east-1");
+        }
+        let store = builder.build().map_err(|e| Error::invalid_input(format!("RESUMAX_BLOB_URL: {e}")))?;
+        let prefix = prefix.trim_matches('/');
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        };
+        Ok(BlobStore { inner })
     }
 
     pub async fn put(&self, key: &Path, bytes: Vec<u8>) -> Result<(), Error> {
@@ -47,11 +96,13 @@ impl BlobStore {
         Ok(bytes.to_vec())
     }
 
-    /// A round trip that proves the store answers; used by `/readyz`.
+    /// Proves the store answers, without writing; used by `/readyz` on every probe. A missing
+    /// object is an answer too.
     pub async fn check(&self) -> Result<(), Error> {
-        let key = Path::from("readyz/probe");
-        self.put(&key, b"ok".to_vec()).await?;
-        self.get(&key).await.map(|_| ())
+        match self.inner.head(&Path::from("readyz/probe")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(Error::storage("checking object storage", e)),
+        }
     }
 }
 
@@ -107,6 +158,28 @@ mod tests {
         let key = keys::resume_original("../other/user", "abc");
         assert_eq!(key.parts().count(), 5, "{key}");
         assert!(key.as_ref().starts_with("users/"));
+    }
+
+    #[tokio::test]
+    async fn s3_round_trip_on_a_real_s3_server() {
+        let Some(bucket) = resumax_testkit::s3_bucket().await else { return };
+        let env: BTreeMap<String, String> = bucket.env.iter().cloned().collect();
+        let store = BlobStore::from_url_with_env(&bucket.url, &env).unwrap();
+        let key = keys::version_export("user-1", "v1", "txt");
+        store.put(&key, b"resume text".to_vec()).await.unwrap();
+        assert_eq!(store.get(&key).await.unwrap(), b"resume text");
+        store.check().await.unwrap();
+        let missing = store.get(&keys::version_export("user-1", "nope", "txt")).await.unwrap_err();
+        assert_eq!(missing.code, ErrorCode::NotFound);
+        // A store that is down is a storage error, never a panic or a silent success.
+        let down: BTreeMap<String, String> = env
+            .into_iter()
+            .map(
+                |(k, v)| if k == "AWS_ENDPOINT_URL" { (k, "http://127.0.0.1:9".to_string()) } else { (k, v) },
+            )
+            .collect();
+        let unreachable = BlobStore::from_url_with_env(&bucket.url, &down).unwrap();
+        assert_eq!(unreachable.put(&key, b"x".to_vec()).await.unwrap_err().code, ErrorCode::StorageError);
     }
 
     #[test]

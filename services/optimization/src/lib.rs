@@ -3,6 +3,7 @@
 //! (score, provider chain, guard, diff, score again), and turns accepted changes into versions.
 //! Owns `optimization_requests`, `optimization_versions`, `outbox` and `audit_log`.
 
+pub mod credits;
 pub mod diff;
 pub mod grpc;
 mod records;
@@ -48,6 +49,7 @@ pub struct OptimizationService {
     peers: Peers,
     /// In fallback order.
     providers: Vec<Arc<dyn Provider>>,
+    credits_enabled: bool,
     relay_wakeup: tokio::sync::Notify,
 }
 
@@ -58,6 +60,7 @@ impl OptimizationService {
         queue: Arc<dyn Queue>,
         peers: Peers,
         providers: Vec<Arc<dyn Provider>>,
+        credits_enabled: bool,
     ) -> Result<Arc<Self>> {
         if providers.is_empty() {
             return Err(Error::invalid_input("at least one AI provider is required"));
@@ -68,6 +71,7 @@ impl OptimizationService {
             queue,
             peers,
             providers,
+            credits_enabled,
             relay_wakeup: tokio::sync::Notify::new(),
         }))
     }
@@ -266,6 +270,12 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
             attempts: Set(0),
             result: Set(None),
             output_key: Set(None),
+            template_version: Set(None),
+            prompt_tokens: Set(None),
+            completion_tokens: Set(None),
+            latency_ms: Set(None),
+            cost_micros: Set(None),
+            prompt_key: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
             deleted_at: Set(None),
@@ -283,6 +293,10 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
                 return Err(Error::storage("recording an optimization", e));
             }
         };
+        if self.credits_enabled {
+            // Dropping the transaction on error rolls the run back with the refused debit.
+            credits::debit(&txn, user.as_str(), &id).await?;
+        }
         outbox::ActiveModel {
             id: Set(new_id().to_string()),
             subject: Set(subjects::OPTIMIZE.into()),

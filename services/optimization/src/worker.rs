@@ -18,7 +18,7 @@ use resumax_proto::common::v1::{ErrorCode as CommonErrorCode, OptimizationStatus
 use resumax_proto::queue::v1::OptimizeJob;
 use resumax_queue::{Delivery, JobHandler, Outcome, subjects};
 use resumax_storage::keys;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
 use tracing::Instrument;
 
 use crate::{OptimizationService, diff, to_json};
@@ -194,18 +194,27 @@ impl OptimizationService {
         Ok(row)
     }
 
+    /// Marks a run failed and refunds its credit in the same transaction, so a failure is never
+    /// recorded without its refund, nor refunded twice.
     pub(crate) async fn fail(&self, id: &str, code: ErrorCode, message: &str) -> Result<()> {
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
         let Some(row) = optimization_request::Entity::find_by_id(id)
-            .one(&self.db)
+            .one(&txn)
             .await
             .map_err(db_error("reading a run"))?
         else {
             return Ok(());
         };
+        let user = row.user_id.clone();
         let mut active = row.into_active_model();
         active.error_code = Set(Some(code.as_str().into()));
         active.error_message = Set(Some(message.into()));
-        self.set_status(active, OptimizationStatus::Failed).await?;
+        active.status = Set(OptimizationStatus::Failed.as_str().into());
+        active.updated_at = Set(now());
+        let row = active.update(&txn).await.map_err(db_error("failing a run"))?;
+        crate::credits::refund(&txn, &user, id).await?;
+        txn.commit().await.map_err(db_error("committing a failure"))?;
+        self.publish_event(&row).await;
         Ok(())
     }
 

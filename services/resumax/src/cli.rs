@@ -46,6 +46,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Score a resume against a job description in this process, no server.
+    Score {
+        #[arg(long)]
+        resume: PathBuf,
+        #[arg(long)]
+        jd: PathBuf,
+        /// Print `{alignmentScore, breakdown, matchReport}` as in `GET /optimize/{id}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a bearer token signed with this node's key.
     Token {
         #[arg(long)]
@@ -59,6 +69,37 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Credit balances (used when RESUMAX_CREDITS_ENABLED=true).
+    Credits {
+        #[command(subcommand)]
+        action: CreditsAction,
+    },
+    /// Parse one document and print it in the corpus ground-truth schema.
+    Parse {
+        file: PathBuf,
+        /// Read the file as a job description (PDF, DOCX or TXT) instead of a resume.
+        #[arg(long)]
+        jd: bool,
+        /// Print JSON (the schema of `../shared/corpus/README.md`) instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CreditsAction {
+    /// Add credits to a user's balance.
+    Grant {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        amount: i32,
+    },
+    /// Print a user's balance.
+    Balance {
+        #[arg(long)]
+        user: String,
+    },
 }
 
 fn load_config(
@@ -93,6 +134,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Credits { action } => {
+            let config = load_config(cli.config, cli.data_dir, None)?;
+            crate::node::prepare_data_dir(&config)?;
+            let db = resumax_db::connect(&config.database_url).await?;
+            resumax_db::migrate(&db).await?;
+            let (user, balance) = match action {
+                CreditsAction::Grant { user, amount } => {
+                    let balance = resumax_optimization::credits::grant(&db, &user, amount).await?;
+                    (user, balance)
+                }
+                CreditsAction::Balance { user } => {
+                    let balance = resumax_optimization::credits::balance(&db, &user).await?;
+                    (user, balance)
+                }
+            };
+            println!("{user}: {balance} credits");
+            Ok(())
+        }
         Command::Migrate => {
             let config = load_config(cli.config, cli.data_dir, None)?;
             crate::node::prepare_data_dir(&config)?;
@@ -100,6 +159,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             resumax_db::migrate(&db).await?;
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
+        }
+        Command::Parse { file, jd, json } => crate::parse_cmd::run(&file, jd, json),
+        Command::Score { resume, jd, json } => {
+            crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json }).context("score")
         }
         Command::Optimize { resume, jd, strategy, format, output, json } => {
             let strategy = resumax_core::optimization::Strategy::parse(&strategy)?;

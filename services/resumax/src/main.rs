@@ -4,6 +4,8 @@
 mod cli;
 mod node;
 mod oneshot;
+mod score_cmd;
+mod parse_cmd;
 
 use clap::Parser;
 

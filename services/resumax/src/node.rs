@@ -76,11 +76,14 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
+async fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
     if url.starts_with("inproc:") {
         return Ok(InProcessQueue::new());
     }
-    bail!("RESUMAX_QUEUE_URL {url:?} is not supported by this build: use inproc://")
+    if url.starts_with("nats:") {
+        return Ok(resumax_queue::NatsQueue::connect(url).await?);
+    }
+    bail!("RESUMAX_QUEUE_URL {url:?} is not supported: use inproc:// or nats://host:port")
 }
 
 /// The provider chain, in fallback order. Only the offline rewriter is built so far; naming
@@ -125,7 +128,7 @@ impl Services {
             None
         };
         let blobs = BlobStore::from_url(&config.blob_url)?;
-        let queue = open_queue(&config.queue_url)?;
+        let queue = open_queue(&config.queue_url).await?;
         let mut local = LocalServices::default();
 
         let parsing: Option<Arc<dyn ParsingApi>> = if let Some(db) = &db
@@ -178,6 +181,7 @@ impl Services {
                 queue.clone(),
                 peers,
                 providers,
+                config.credits_enabled,
             )?;
             if config.workers > 0 {
                 service.start_workers(config.workers).await?;

@@ -9,7 +9,7 @@ use resumax_core::Result;
 use resumax_core::api::ScoringApi;
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::ParsedResume;
-use resumax_core::score::MatchReport;
+use resumax_core::score::{MatchReport, RankedJob};
 use resumax_proto::convert::required;
 use resumax_proto::scoring::v1 as pb;
 use resumax_proto::scoring::v1::scoring_service_client::ScoringServiceClient;
@@ -32,7 +32,10 @@ pub struct ScoringGrpcServer {
 
 #[tonic::async_trait]
 impl ScoringService for ScoringGrpcServer {
-    async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
+    async fn score_resume(
+        &self,
+        request: Request<pb::ScoreResumeRequest>,
+    ) -> Result<Response<pb::ScoreResumeResponse>, Status> {
         // Scoring is pure and stores nothing, so the user id is not checked here (the trait has
         // none): internal callers such as the optimization worker may leave it empty.
         let request = request.into_inner();
@@ -41,7 +44,24 @@ impl ScoringService for ScoringGrpcServer {
                 let resume = ParsedResume::try_from(required(request.resume, "resume")?)?;
                 let job = ParsedJobDescription::from(required(request.job_description, "jobDescription")?);
                 let report = self.api.score(&resume, &job).await?;
-                Ok(pb::ScoreResponse { report: Some(report.into()) })
+                Ok(pb::ScoreResumeResponse { report: Some(report.into()) })
+            }
+            .await,
+        )
+    }
+
+    async fn rank_job_descriptions(
+        &self,
+        request: Request<pb::RankJobDescriptionsRequest>,
+    ) -> Result<Response<pb::RankJobDescriptionsResponse>, Status> {
+        let request = request.into_inner();
+        respond(
+            async {
+                let resume = ParsedResume::try_from(required(request.resume, "resume")?)?;
+                let jobs: Vec<ParsedJobDescription> =
+                    request.job_descriptions.into_iter().map(ParsedJobDescription::from).collect();
+                let ranked = self.api.rank(&resume, &jobs, request.limit as usize).await?;
+                Ok(pb::RankJobDescriptionsResponse { ranked: ranked.into_iter().map(Into::into).collect() })
             }
             .await,
         )
@@ -71,14 +91,30 @@ impl ScoringGrpcClient {
 #[async_trait]
 impl ScoringApi for ScoringGrpcClient {
     async fn score(&self, resume: &ParsedResume, job: &ParsedJobDescription) -> Result<MatchReport> {
-        let request = pb::ScoreRequest {
+        let request = pb::ScoreResumeRequest {
             user_id: String::new(),
             resume: Some(resume.clone().into()),
             job_description: Some(job.clone().into()),
         };
         // tonic clients take `&mut self`; a clone shares the channel, so calls run concurrently.
-        let response = unwrap_response(self.inner.clone().score(request).await)?;
+        let response = unwrap_response(self.inner.clone().score_resume(request).await)?;
         decode_response(required(response.report, "report")?)
+    }
+
+    async fn rank(
+        &self,
+        resume: &ParsedResume,
+        jobs: &[ParsedJobDescription],
+        limit: usize,
+    ) -> Result<Vec<RankedJob>> {
+        let request = pb::RankJobDescriptionsRequest {
+            user_id: String::new(),
+            resume: Some(resume.clone().into()),
+            job_descriptions: jobs.iter().cloned().map(Into::into).collect(),
+            limit: u32::try_from(limit).unwrap_or(u32::MAX),
+        };
+        let response = unwrap_response(self.inner.clone().rank_job_descriptions(request).await)?;
+        response.ranked.into_iter().map(decode_response).collect()
     }
 }
 
@@ -204,5 +240,35 @@ mod tests {
         let remote_error = remote.score(&resume(), &no_skills).await.unwrap_err();
         assert_eq!(remote_error, local.score(&resume(), &no_skills).await.unwrap_err());
         assert_eq!(remote_error.code, ErrorCode::InvalidInput);
+    }
+
+    #[tokio::test]
+    async fn remote_rank_equals_local_rank() {
+        let local = Arc::new(crate::ScoringService);
+        let remote = serve(local.clone()).await;
+        let jobs: Vec<ParsedJobDescription> = [
+            ("Nurse", vec!["BLS", "ACLS"], "BLS and ACLS required"),
+            ("Backend Engineer", vec!["Rust", "PostgreSQL", "gRPC"], "Rust, PostgreSQL and gRPC"),
+            ("Backend Engineer", vec!["Rust", "Kubernetes"], "Rust and Kubernetes"),
+        ]
+        .into_iter()
+        .map(|(title, skills, text)| ParsedJobDescription {
+            title: Some(title.into()),
+            required_skills: skills.into_iter().map(String::from).collect(),
+            sanitized_text: text.into(),
+            ..Default::default()
+        })
+        .collect();
+
+        let ranked = remote.rank(&resume(), &jobs, 0).await.unwrap();
+        assert_eq!(ranked, local.rank(&resume(), &jobs, 0).await.unwrap());
+        let order: Vec<usize> = ranked.iter().map(|r| r.index).collect();
+        assert_eq!(order[0], 1, "the Rust/PostgreSQL/gRPC job fits best: {ranked:?}");
+        assert_eq!(order[2], 0, "the nursing job fits worst: {ranked:?}");
+        assert_eq!(remote.rank(&resume(), &jobs, 2).await.unwrap(), ranked[..2]);
+
+        let missing_resume = pb::RankJobDescriptionsRequest::default();
+        let status = remote.inner.clone().rank_job_descriptions(missing_resume).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
     }
 }

@@ -18,17 +18,18 @@ use async_trait::async_trait;
 use resumax_core::api::ScoringApi;
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::ParsedResume;
-use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, ScoreComponent};
+use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, RankedJob, ScoreComponent};
 
 pub use resume_index::ResumeIndex;
+pub use terms::{JdTerm, extract as extract_terms, required_skills};
 
 use crate::resume_index::Evidence;
-use crate::terms::JdTerm;
-use crate::text::{TITLE_NOISE, tokenize};
+use crate::text::{TITLE_NOISE, Token, tokenize};
 
-/// Component weights; they sum to 1.
-const W_KEYWORDS: f64 = 0.40;
-const W_REQUIRED: f64 = 0.25;
+/// Component weights; they sum to 1. Skills carry most of the score because they are what an ATS
+/// filters on; searchability is small because it does not depend on the job at all.
+const W_HARD: f64 = 0.55;
+const W_SOFT: f64 = 0.10;
 const W_TITLE: f64 = 0.15;
 const W_EXPERIENCE: f64 = 0.10;
 const W_EDUCATION: f64 = 0.05;
@@ -36,16 +37,85 @@ const W_SEARCHABILITY: f64 = 0.05;
 
 const MAX_RECOMMENDATIONS: usize = 10;
 
+/// The taxonomy's canonical name of a skill ("Kubernetes" for "k8s"), if the taxonomy knows it.
+pub fn canonical_skill(name: &str) -> Option<&'static str> {
+    taxonomy::TAXONOMY.lookup(name).map(|c| taxonomy::TAXONOMY.canonical(c))
+}
+
 /// Deterministic: the same input gives the same report, byte for byte.
 pub fn score(resume: &ParsedResume, job: &ParsedJobDescription) -> MatchReport {
     score_indexed(&ResumeIndex::new(resume), job)
 }
 
+/// One resume against many JDs, best first (ties in input order); `limit` 0 keeps all.
+pub fn rank(resume: &ParsedResume, jobs: &[ParsedJobDescription], limit: usize) -> Vec<RankedJob> {
+    let index = ResumeIndex::new(resume);
+    let mut ranked: Vec<RankedJob> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, job)| {
+            let report = score_indexed(&index, job);
+            RankedJob { index: i, alignment_score: report.alignment_score, breakdown: report.breakdown }
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.alignment_score.cmp(&a.alignment_score).then(a.index.cmp(&b.index)));
+    if limit > 0 {
+        ranked.truncate(limit);
+    }
+    ranked
+}
+
+/// A skills component: the weighted share of terms the resume evidences, each counted once
+/// however often it is repeated, discounted for alias wording, a bare skills list and old roles.
+struct SkillGroup<'t> {
+    terms: Vec<&'t (JdTerm, Option<Evidence>)>,
+    total_weight: f64,
+}
+
+impl<'t> SkillGroup<'t> {
+    fn new(evaluated: &'t [(JdTerm, Option<Evidence>)], soft: bool) -> Self {
+        let terms: Vec<_> = evaluated.iter().filter(|(t, _)| t.soft == soft).collect();
+        let total_weight = terms.iter().map(|(t, _)| t.weight).sum();
+        SkillGroup { terms, total_weight }
+    }
+
+    fn score(&self) -> Option<f64> {
+        (self.total_weight > 0.0).then(|| {
+            let credit: f64 =
+                self.terms.iter().filter_map(|(t, e)| e.as_ref().map(|e| t.weight * e.credit())).sum();
+            100.0 * credit / self.total_weight
+        })
+    }
+
+    /// Points of the total score one term is worth when fully evidenced.
+    fn points(&self, term: &JdTerm, component_weight: f64) -> f64 {
+        if self.total_weight > 0.0 { 100.0 * component_weight * term.weight / self.total_weight } else { 0.0 }
+    }
+
+    fn detail(&self, what: &str) -> String {
+        let found = |imp: Option<Importance>| {
+            let of = self.terms.iter().filter(|(t, _)| imp.is_none_or(|i| t.importance == i));
+            let all = of.clone().count();
+            (of.filter(|(_, e)| e.is_some()).count(), all)
+        };
+        let (matched, all) = found(None);
+        let (req_found, req_all) = found(Some(Importance::Required));
+        let literal = self.terms.iter().filter(|(_, e)| e.as_ref().is_some_and(|e| e.literal)).count();
+        let mut detail = format!("{matched} of {all} {what} found");
+        if req_all > 0 {
+            detail.push_str(&format!(" ({req_found} of {req_all} required)"));
+        }
+        detail.push_str(&format!(", {literal} in the JD's exact wording"));
+        detail
+    }
+}
+
 /// Scores a resume prepared once with [`ResumeIndex::new`]; use it to rank one resume against
 /// many JDs without re-reading the resume each time. Gives the same report as [`score`].
 pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> MatchReport {
-    let terms = terms::extract(job);
-    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms
+    let relevant = terms::without_boilerplate(&job.sanitized_text);
+    let jd_tokens = tokenize(&relevant);
+    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms::extract_with(job, &relevant, &jd_tokens)
         .into_iter()
         .map(|t| {
             let e = index.find(&t);
@@ -54,85 +124,53 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
         .collect();
     let mut recs: Vec<(f64, String)> = Vec::new();
 
-    // Keywords.
-    let total_weight: f64 = evaluated.iter().map(|(t, _)| t.weight).sum();
-    let credit: f64 =
-        evaluated.iter().filter_map(|(t, e)| e.as_ref().map(|e| t.weight * e.quality * e.place_weight)).sum();
-    let matched_n = evaluated.iter().filter(|(_, e)| e.is_some()).count();
-    let keywords = if total_weight > 0.0 { 100.0 * credit / total_weight } else { 50.0 };
-    let keyword_detail = if evaluated.is_empty() {
-        "no skills could be read from the job description; neutral score".to_string()
-    } else {
-        format!(
-            "{matched_n} of {} JD terms found, {} in the JD's exact wording",
-            evaluated.len(),
-            evaluated.iter().filter(|(_, e)| e.as_ref().is_some_and(|e| e.literal)).count()
-        )
+    let hard = SkillGroup::new(&evaluated, false);
+    let soft = SkillGroup::new(&evaluated, true);
+    let (hard_score, hard_detail) = match hard.score() {
+        Some(s) => (s, hard.detail("skills")),
+        None => (50.0, "no skills could be read from the job description; neutral score".to_string()),
+    };
+    let (soft_score, soft_detail) = match soft.score() {
+        Some(s) => (s, soft.detail("soft skills")),
+        None => (hard_score, "the JD names no soft skills; follows the hard-skill score".to_string()),
     };
 
-    // Required coverage: did the resume show each must-have at all, in any wording.
-    let required: Vec<&(JdTerm, Option<Evidence>)> =
-        evaluated.iter().filter(|(t, _)| t.importance == Importance::Required).collect();
-    let (coverage_pool, pool_name) = if required.is_empty() {
-        (
-            evaluated.iter().filter(|(t, _)| t.importance == Importance::Preferred).collect::<Vec<_>>(),
-            "preferred",
-        )
-    } else {
-        (required, "required")
-    };
-    let (required_score, required_detail) = if coverage_pool.is_empty() {
-        (keywords, "the JD lists no required or preferred skills; follows the keyword score".to_string())
-    } else {
-        let got: f64 = coverage_pool.iter().filter_map(|(_, e)| e.as_ref().map(|e| e.quality)).sum();
-        let found = coverage_pool.iter().filter(|(_, e)| e.is_some()).count();
-        (
-            100.0 * got / coverage_pool.len() as f64,
-            format!("{found} of {} {pool_name} skills present", coverage_pool.len()),
-        )
-    };
-    let pool_len = coverage_pool.len().max(1) as f64;
-    let pool_importance = if pool_name == "required" { Importance::Required } else { Importance::Preferred };
-
+    let mut impacts: Vec<f64> = Vec::with_capacity(evaluated.len());
     for (t, e) in &evaluated {
-        let in_pool = t.importance == pool_importance && !coverage_pool.is_empty();
-        let share = if total_weight > 0.0 { 100.0 * W_KEYWORDS * t.weight / total_weight } else { 0.0 };
-        let pool_share = if in_pool { 100.0 * W_REQUIRED / pool_len } else { 0.0 };
+        let (group, weight) = if t.soft { (&soft, W_SOFT) } else { (&hard, W_HARD) };
+        let points = group.points(t, weight);
+        impacts.push(points);
         match e {
             None => {
                 let text = match t.importance {
                     Importance::Required => format!(
-                        "Add \"{}\" if you have this experience: it is a required skill and the resume never mentions it.",
+                        "Add \"{}\" if you have this experience: it is a required skill and the resume never mentions it (up to +{points:.1} points).",
                         t.wording
                     ),
                     Importance::Preferred => format!(
-                        "Mention \"{}\" if it applies to you: the JD lists it as nice to have.",
+                        "Mention \"{}\" if it applies to you: the JD lists it as nice to have (up to +{points:.1} points).",
                         t.wording
                     ),
                     Importance::Mentioned => format!(
-                        "The JD mentions \"{}\": include it where it truthfully describes your work.",
+                        "The JD mentions \"{}\": include it where it truthfully describes your work (up to +{points:.1} points).",
                         t.wording
                     ),
                 };
-                recs.push((share + pool_share, text));
+                recs.push((points, text));
             }
             Some(e) => {
-                if !e.literal {
-                    let gain = share * (1.0 - e.quality) * e.place_weight + pool_share * (1.0 - e.quality);
-                    let text = if e.degree_field {
-                        None
-                    } else {
-                        Some(format!(
+                if !e.literal && !e.degree_field {
+                    let gain = points * (1.0 - e.quality) * e.place_weight;
+                    recs.push((
+                        gain,
+                        format!(
                             "An ATS searching for \"{}\" would miss \"{}\": use the JD's term.",
                             t.wording, e.resume_term
-                        ))
-                    };
-                    if let Some(text) = text {
-                        recs.push((gain, text));
-                    }
+                        ),
+                    ));
                 }
                 if e.skills_list_only && t.importance != Importance::Mentioned {
-                    let gain = share * e.quality * (1.0 - e.place_weight);
+                    let gain = points * e.quality * (1.0 - e.place_weight);
                     recs.push((
                         gain,
                         format!(
@@ -163,12 +201,12 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
             };
             (s, detail)
         }
-        _ => (keywords, "the JD states no title; follows the keyword score".to_string()),
+        _ => (hard_score, "the JD states no title; follows the hard-skill score".to_string()),
     };
 
     // Experience.
     let resume_years = index.years_of_experience();
-    let (experience_score, experience_detail) = match required_years(&job.sanitized_text) {
+    let (experience_score, experience_detail) = match required_years_in(&jd_tokens) {
         Some(need) => {
             let s = (100.0 * resume_years / need).min(100.0);
             if s < 100.0 {
@@ -182,16 +220,16 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
             (s, format!("JD asks for {need:.0}+ years; resume shows about {resume_years:.0}"))
         }
         None => (
-            keywords,
+            hard_score,
             format!(
-                "the JD states no years of experience (resume shows about {resume_years:.0}); follows the keyword score"
+                "the JD states no years of experience (resume shows about {resume_years:.0}); follows the hard-skill score"
             ),
         ),
     };
 
     // Education.
     let resume_level = index.degree_level();
-    let (education_score, education_detail) = match required_degree_level(job) {
+    let (education_score, education_detail) = match required_degree_level(job, &jd_tokens) {
         Some(need) => {
             let s = if resume_level >= need {
                 100.0
@@ -218,7 +256,7 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
                 ),
             )
         }
-        None => (keywords, "the JD states no degree; follows the keyword score".to_string()),
+        None => (hard_score, "the JD states no degree; follows the hard-skill score".to_string()),
     };
 
     // Searchability: what an ATS needs to file the resume at all.
@@ -232,9 +270,9 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     }
 
     let breakdown = vec![
-        component("keywords", keywords, W_KEYWORDS, keyword_detail),
-        component("required_coverage", required_score, W_REQUIRED, required_detail),
-        component("title_alignment", title_score, W_TITLE, title_detail),
+        component("hard_skills", hard_score, W_HARD, hard_detail),
+        component("soft_skills", soft_score, W_SOFT, soft_detail),
+        component("title", title_score, W_TITLE, title_detail),
         component("experience", experience_score, W_EXPERIENCE, experience_detail),
         component("education", education_score, W_EDUCATION, education_detail),
         component(
@@ -248,8 +286,8 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     let alignment_score = total.round().clamp(0.0, 100.0) as u8;
 
     let mut matched_keywords = Vec::new();
-    let mut missing_keywords = Vec::new();
-    for (t, e) in evaluated {
+    let mut missing: Vec<(f64, usize, KeywordGap)> = Vec::new();
+    for (i, ((t, e), impact)) in evaluated.into_iter().zip(impacts).enumerate() {
         match e {
             Some(e) => matched_keywords.push(KeywordMatch {
                 term: t.wording,
@@ -259,13 +297,16 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
                 literal: e.literal,
                 sections: e.sections,
             }),
-            None => missing_keywords.push(KeywordGap {
-                term: t.wording,
-                importance: t.importance,
-                weight: round2(t.weight),
-            }),
+            None => missing.push((
+                impact,
+                i,
+                KeywordGap { term: t.wording, importance: t.importance, weight: round2(t.weight) },
+            )),
         }
     }
+    // Biggest gain first; ties keep the JD's order.
+    missing.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let missing_keywords = missing.into_iter().map(|(_, _, g)| g).collect();
 
     // Most valuable first; ties broken by text so the order never depends on anything else.
     recs.retain(|(v, _)| *v > 0.05);
@@ -290,10 +331,23 @@ fn round2(x: f64) -> f64 {
 }
 
 /// "3+ years", "3-5 years", "at least 2 years of": the first number that counts years.
-fn required_years(text: &str) -> Option<f64> {
-    let tokens = tokenize(text);
+pub(crate) fn required_years(text: &str) -> Option<f64> {
+    required_years_in(&tokenize(text))
+}
+
+fn required_years_in(tokens: &[Token]) -> Option<f64> {
     let is_year = |i: usize| {
         tokens.get(i).is_some_and(|t| matches!(t.folded.as_str(), "year" | "years" | "yr" | "yrs"))
+    };
+    // "served customers for more than 25 years" is about the employer, not a requirement: the
+    // count must read "5+ years" or be followed by what the years are of.
+    let about_work = |i: usize| {
+        tokens.get(i).is_some_and(|t| {
+            matches!(
+                t.folded.as_str(),
+                "of" | "experience" | "exp" | "in" | "working" | "professional" | "relevant" | "hands" | "post"
+            )
+        })
     };
     for (i, t) in tokens.iter().enumerate() {
         let Ok(n) = t.folded.trim_end_matches('+').parse::<u32>() else {
@@ -302,9 +356,20 @@ fn required_years(text: &str) -> Option<f64> {
         if !(1..=30).contains(&n) {
             continue;
         }
-        let range_end =
-            tokens.get(i + 1).is_some_and(|t| t.folded.trim_end_matches('+').parse::<u32>().is_ok());
-        if is_year(i + 1) || (range_end && is_year(i + 2)) {
+        let plus = t.folded.ends_with('+');
+        let range_end = tokens.get(i + 1).and_then(|t| {
+            t.folded.trim_end_matches('+').parse::<u32>().ok().map(|_| t.folded.ends_with('+'))
+        });
+        let year_at = if is_year(i + 1) {
+            Some(i + 1)
+        } else if range_end.is_some() && is_year(i + 2) {
+            Some(i + 2)
+        } else {
+            None
+        };
+        if let Some(y) = year_at
+            && (plus || range_end == Some(true) || about_work(y + 1))
+        {
             return Some(f64::from(n));
         }
     }
@@ -313,10 +378,9 @@ fn required_years(text: &str) -> Option<f64> {
 
 /// Degree level the JD asks for: 0.5 associate, 1 bachelor, 2 master, 3 doctorate. The lowest
 /// level named is the requirement ("bachelor's required, master's preferred").
-fn required_degree_level(job: &ParsedJobDescription) -> Option<f64> {
+fn required_degree_level(job: &ParsedJobDescription, tokens: &[Token]) -> Option<f64> {
     let mut level: Option<f64> = None;
     let mut note = |l: f64| level = Some(level.map_or(l, |x: f64| x.min(l)));
-    let tokens = tokenize(&job.sanitized_text);
     for (i, t) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1).map(|n| n.folded.as_str());
         match t.folded.as_str() {
@@ -403,5 +467,14 @@ impl ScoringApi for ScoringService {
         job: &ParsedJobDescription,
     ) -> resumax_core::Result<MatchReport> {
         Ok(score(resume, job))
+    }
+
+    async fn rank(
+        &self,
+        resume: &ParsedResume,
+        jobs: &[ParsedJobDescription],
+        limit: usize,
+    ) -> resumax_core::Result<Vec<RankedJob>> {
+        Ok(rank(resume, jobs, limit))
     }
 }

@@ -45,6 +45,8 @@ struct Field<'a> {
     tokens: Vec<Token>,
     place: Place,
     section: &'static str,
+    /// 1 for current or recent roles, less for roles that ended long ago.
+    recency: f64,
 }
 
 /// How a JD term was found in the resume.
@@ -62,27 +64,52 @@ pub(crate) struct Evidence {
     pub degree_field: bool,
 }
 
+impl Evidence {
+    /// Share of the term's weight the resume earns.
+    pub fn credit(&self) -> f64 {
+        self.quality * self.place_weight
+    }
+}
+
+/// A skill used in the last few years says more than one last used a decade ago; the discount
+/// is mild because older experience is still experience.
+fn recency(years_since: f64) -> f64 {
+    if years_since <= 3.0 {
+        1.0
+    } else if years_since <= 6.0 {
+        0.9
+    } else if years_since <= 10.0 {
+        0.8
+    } else {
+        0.7
+    }
+}
+
 const LITERAL: f64 = 1.0;
 const INFLECTED: f64 = 0.85;
 const ALIAS: f64 = 0.7;
 
+/// A resume read once: every line tokenized and indexed by stem, with where it stands.
 pub struct ResumeIndex<'a> {
     resume: &'a ParsedResume,
     fields: Vec<Field<'a>>,
     by_stem: HashMap<String, Vec<(usize, usize)>>,
+    /// The latest month the resume prints, as months since year 0: "now" for this resume.
+    latest: u32,
 }
 
 impl<'a> ResumeIndex<'a> {
     pub fn new(resume: &'a ParsedResume) -> Self {
+        let latest = latest_month(resume);
         let mut fields = Vec::new();
-        let mut add = |text: &'a str, place: Place, section: &'static str| {
+        let mut add = |text: &'a str, place: Place, section: &'static str, recency: f64| {
             let tokens = tokenize(text);
             if !tokens.is_empty() {
-                fields.push(Field { text, tokens, place, section });
+                fields.push(Field { text, tokens, place, section, recency });
             }
         };
         if let Some(tagline) = &resume.tagline {
-            add(tagline, Place::Summary, "summary");
+            add(tagline, Place::Summary, "summary", 1.0);
         }
         for section in &resume.sections {
             let label = section.kind.as_str();
@@ -100,32 +127,42 @@ impl<'a> ResumeIndex<'a> {
                 _ => Place::Header,
             };
             for entry in &section.entries {
+                let recency_now = if section.kind == SectionKind::Experience {
+                    let end = if entry.current {
+                        Some(latest)
+                    } else {
+                        entry.end.as_deref().and_then(|d| month_index(d, true))
+                    };
+                    end.map_or(1.0, |end| recency(f64::from(latest.saturating_sub(end)) / 12.0))
+                } else {
+                    1.0
+                };
                 if entry.header_lines.is_empty() {
                     for text in [&entry.title, &entry.organization].into_iter().flatten() {
-                        add(text, header_place, label);
+                        add(text, header_place, label, recency_now);
                     }
                 } else {
                     for text in &entry.header_lines {
-                        add(text, header_place, label);
+                        add(text, header_place, label, recency_now);
                     }
                 }
                 for line in &entry.lines {
-                    add(line, line_place, label);
+                    add(line, line_place, label, recency_now);
                 }
             }
             for skill in &section.skills {
                 let place = if section.kind == SectionKind::Skills { Place::Skills } else { line_place };
-                add(skill, place, label);
+                add(skill, place, label, 1.0);
             }
         }
-        add(&resume.text, Place::Text, "other");
+        add(&resume.text, Place::Text, "other", 1.0);
         let mut by_stem: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (f, field) in fields.iter().enumerate() {
             for (p, tok) in field.tokens.iter().enumerate() {
                 by_stem.entry(tok.stem.clone()).or_default().push((f, p));
             }
         }
-        ResumeIndex { resume, fields, by_stem }
+        ResumeIndex { resume, fields, by_stem, latest }
     }
 
     fn occurrences<'s>(&'s self, form: &'s Form) -> impl Iterator<Item = (usize, usize)> + 's {
@@ -153,7 +190,8 @@ impl<'a> ResumeIndex<'a> {
                 } else {
                     ALIAS
                 };
-                hits.push((f, p, window.len(), quality, self.fields[f].place.weight(), false));
+                let field = &self.fields[f];
+                hits.push((f, p, window.len(), quality, field.place.weight() * field.recency, false));
             }
         }
         if let Some(field_form) = &term.degree_field {
@@ -252,16 +290,7 @@ impl<'a> ResumeIndex<'a> {
     /// prints (at least a year after it started): reading the clock would make the score change
     /// from one day to the next for the same input.
     pub(crate) fn years_of_experience(&self) -> f64 {
-        let mut latest = 0;
-        for section in &self.resume.sections {
-            for entry in &section.entries {
-                for d in [&entry.start, &entry.end].into_iter().flatten() {
-                    if let Some(m) = month_index(d, true) {
-                        latest = latest.max(m);
-                    }
-                }
-            }
-        }
+        let latest = self.latest;
         let mut spans: Vec<(u32, u32)> = Vec::new();
         for section in &self.resume.sections {
             if section.kind != SectionKind::Experience {
@@ -334,21 +363,41 @@ impl<'a> ResumeIndex<'a> {
     pub(crate) fn searchability_checks(&self) -> Vec<(bool, &'static str)> {
         let r = self.resume;
         let has = |kind: SectionKind| r.sections.iter().any(|s| s.kind == kind);
+        let warned = |words: &[&str]| {
+            r.warnings.iter().any(|w| {
+                let w = w.to_lowercase();
+                words.iter().any(|x| w.contains(x))
+            })
+        };
+        let dated: Vec<bool> = r
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Experience)
+            .flat_map(|s| &s.entries)
+            .filter(|e| e.start.is_some() || e.date_text.is_some())
+            .map(|e| e.start.as_deref().and_then(|d| month_index(d, false)).is_some())
+            .collect();
+        let text_chars = r.text.chars().filter(|c| c.is_alphanumeric()).count();
+        // Skill chips and table cells come out as several tab-separated cells on one line.
+        let lines = r.text.lines().filter(|l| !l.trim().is_empty()).count();
+        let cell_lines = r.text.lines().filter(|l| l.matches('\t').count() >= 2).count();
         vec![
             (
                 r.contact.email.as_deref().is_some_and(|e| e.contains('@')),
                 "Add an email address to the contact details so a recruiter can reach you.",
             ),
             (
-                r.contact.phone.as_deref().is_some_and(|p| !p.trim().is_empty()),
+                r.contact.phone.as_deref().is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() >= 7),
                 "Add a phone number to the contact details.",
             ),
             (
-                r.sections.iter().any(|s| {
-                    s.kind == SectionKind::Experience
-                        && s.entries.iter().any(|e| e.start.is_some() || e.date_text.is_some())
-                }),
-                "Use a standard \"Experience\" heading with one dated entry per role so an ATS can read your history.",
+                has(SectionKind::Experience)
+                    && r.sections.iter().all(|s| s.kind == SectionKind::Other || standard_heading(&s.heading)),
+                "Use standard section headings (Experience, Education, Skills) so an ATS files each part correctly.",
+            ),
+            (
+                !dated.is_empty() && dated.iter().all(|&ok| ok),
+                "Give every role dates an ATS can read, such as \"Jan 2020 - Present\", so it can count your years of experience.",
             ),
             (
                 r.sections.iter().any(|s| {
@@ -360,8 +409,63 @@ impl<'a> ResumeIndex<'a> {
                 has(SectionKind::Education),
                 "Add an \"Education\" section: an ATS looks for it even when the JD does not ask for a degree.",
             ),
+            (
+                text_chars > 0 && !warned(&["image", "no_text", "scanned", "ocr"]),
+                "Export the resume with a real text layer (not a scan or an image): an ATS cannot read pictures of text.",
+            ),
+            (
+                !warned(&["table", "column", "textbox", "text_box", "sidebar"]) && cell_lines * 5 <= lines.max(1),
+                "Use a single-column layout without tables or text boxes: many ATS read such layouts out of order.",
+            ),
         ]
     }
+}
+
+/// Headings an ATS recognises; creative ones ("Where I've been") leave a section unfiled.
+fn standard_heading(heading: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "experience",
+        "employment",
+        "work history",
+        "career history",
+        "education",
+        "academic",
+        "qualification",
+        "training",
+        "skill",
+        "competenc",
+        "expertise",
+        "summary",
+        "profile",
+        "objective",
+        "about me",
+        "project",
+        "certific",
+        "licens",
+        "award",
+        "publication",
+        "language",
+        "volunteer",
+        "interest",
+    ];
+    let heading = heading.to_lowercase();
+    heading.trim().is_empty() || KNOWN.iter().any(|k| heading.contains(k))
+}
+
+/// The latest date the resume prints. An ongoing role ends there: reading the clock would make
+/// the score change from one day to the next for the same input.
+fn latest_month(resume: &ParsedResume) -> u32 {
+    let mut latest = 0;
+    for section in &resume.sections {
+        for entry in &section.entries {
+            for d in [&entry.start, &entry.end].into_iter().flatten() {
+                if let Some(m) = month_index(d, true) {
+                    latest = latest.max(m);
+                }
+            }
+        }
+    }
+    latest
 }
 
 fn degree_token_level(word: &str) -> f64 {

@@ -59,6 +59,9 @@ impl Form {
 pub(crate) struct Concept {
     /// `forms[0]` is the canonical name.
     pub forms: Vec<Form>,
+    /// Listed under `[soft]`: scored apart from tools and methods, because a claim such as
+    /// "leadership" proves less and should not drown the hard skills.
+    pub soft: bool,
 }
 
 #[derive(Debug)]
@@ -76,9 +79,14 @@ pub(crate) static TAXONOMY: LazyLock<Taxonomy> =
 impl Taxonomy {
     pub fn parse(data: &str) -> Taxonomy {
         let mut concepts = Vec::new();
+        let mut soft = false;
         for line in data.lines() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+            if let Some(domain) = line.strip_prefix('[') {
+                soft = domain.trim_end_matches(']').trim() == "soft";
+                continue;
+            }
+            if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let mut forms = Vec::new();
@@ -94,7 +102,7 @@ impl Taxonomy {
                 }
             }
             if !forms.is_empty() {
-                concepts.push(Concept { forms });
+                concepts.push(Concept { forms, soft });
             }
         }
         let mut by_folded = HashMap::new();
@@ -117,6 +125,10 @@ impl Taxonomy {
         Taxonomy { concepts, by_folded, by_first_stem }
     }
 
+    pub fn canonical(&self, concept: usize) -> &str {
+        &self.concepts[concept].forms[0].text
+    }
+
     /// The concept a whole phrase names, if any.
     pub fn lookup(&self, phrase: &str) -> Option<usize> {
         let tokens = tokenize(phrase);
@@ -131,13 +143,23 @@ impl Taxonomy {
     /// Every discoverable concept mention in a text: (concept, first token, token count),
     /// longest match first at each position, non-overlapping, in reading order.
     pub fn scan(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize, usize)> {
+        self.scan_forms(text, tokens, true)
+    }
+
+    /// Like [`Taxonomy::scan`] with every form, ordinary words included: for a requirement line,
+    /// where "Lean" or "Photoshop" can only mean the skill.
+    pub fn scan_all(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize, usize)> {
+        self.scan_forms(text, tokens, false)
+    }
+
+    fn scan_forms(&self, text: &str, tokens: &[Token], discoverable_only: bool) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let hit = self.by_first_stem.get(&tokens[i].stem).and_then(|cands| {
                 cands.iter().find(|&&(c, f)| {
                     let form = &self.concepts[c].forms[f];
-                    form.discoverable && form.matches_at(text, tokens, i)
+                    (form.discoverable || !discoverable_only) && form.matches_at(text, tokens, i)
                 })
             });
             match hit {

@@ -2,6 +2,7 @@
 //! work on SQLite and PostgreSQL.
 
 pub mod audit_log;
+pub mod credit_ledger;
 pub mod export_artifact;
 pub mod job_description;
 pub mod optimization_request;

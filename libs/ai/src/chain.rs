@@ -1,0 +1,427 @@
+//! The provider chain: providers in fallback order, each behind a per-call timeout, retries with
+//! backoff and a circuit breaker; the answer validated against the schema (one stricter re-ask),
+//! anchored to the resume, and guarded.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use resumax_core::optimization::Suggestion;
+use resumax_core::{Error, ErrorCode};
+use serde::Serialize;
+
+use crate::guard::{Guarded, guard_for_job};
+use crate::http::{AnthropicProvider, EndpointConfig, OpenAiProvider};
+use crate::offline::OfflineProvider;
+use crate::prompt::{PromptLibrary, RenderedPrompt};
+use crate::provider::{Call, Failure, Provider, ProviderError, RewriteRequest, Usage};
+use crate::resilience::{BreakerSettings, CircuitBreaker, CircuitState, Clock, SystemClock, backoff};
+use crate::schema::{Unresolved, parse_response, resolve, response_schema};
+
+/// Timeouts, retries and breaker settings; the clock is injectable so tests never sleep.
+#[derive(Clone)]
+pub struct Resilience {
+    pub call_timeout: Duration,
+    /// Retries after the first call, on timeouts, 429 and 5xx.
+    pub max_retries: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is not waited for: the next provider is tried instead.
+    pub max_retry_after: Duration,
+    pub breaker: BreakerSettings,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Resilience {
+    fn default() -> Self {
+        Resilience {
+            call_timeout: Duration::from_secs(60),
+            max_retries: 2,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            breaker: BreakerSettings::default(),
+            clock: Arc::new(SystemClock::default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Resilience {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resilience")
+            .field("call_timeout", &self.call_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("base_delay", &self.base_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("breaker", &self.breaker)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the AI layer reads from its environment, passed in (tests build it by hand).
+#[derive(Debug, Clone)]
+pub struct AiConfig {
+    /// Provider names in fallback order: `openai`, `anthropic`, `offline`.
+    pub providers: Vec<String>,
+    pub openai: EndpointConfig,
+    pub anthropic: EndpointConfig,
+    pub resilience: Resilience,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        AiConfig {
+            providers: vec!["offline".into()],
+            openai: EndpointConfig::default(),
+            anthropic: EndpointConfig::default(),
+            resilience: Resilience::default(),
+        }
+    }
+}
+
+impl AiConfig {
+    /// Reads `RESUMAX_AI_PROVIDERS`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `RESUMAX_OPENAI_MODEL`,
+    /// `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, `RESUMAX_ANTHROPIC_MODEL` through `lookup`
+    /// (`|k| std::env::var(k).ok()` in the binary, a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> AiConfig {
+        let get = |k: &str| lookup(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let providers = get("RESUMAX_AI_PROVIDERS")
+            .map(|v| v.split(',').map(|p| p.trim().to_ascii_lowercase()).filter(|p| !p.is_empty()).collect())
+            .unwrap_or_else(|| vec!["offline".to_string()]);
+        AiConfig {
+            providers,
+            openai: EndpointConfig {
+                api_key: get("OPENAI_API_KEY"),
+                base_url: get("OPENAI_BASE_URL"),
+                model: get("RESUMAX_OPENAI_MODEL"),
+            },
+            anthropic: EndpointConfig {
+                api_key: get("ANTHROPIC_API_KEY"),
+                base_url: get("ANTHROPIC_BASE_URL"),
+                model: get("RESUMAX_ANTHROPIC_MODEL"),
+            },
+            resilience: Resilience::default(),
+        }
+    }
+}
+
+/// One call to one provider, for metrics and the run's record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub provider: String,
+    /// 1-based, per provider; a re-ask is a new attempt.
+    pub attempt: u32,
+    /// `ok`, `reask` (answered, but not in the schema), `circuit_open`, or the error code.
+    pub outcome: String,
+    /// The wait before this attempt (backoff or `Retry-After`).
+    pub waited: Duration,
+    pub latency: Duration,
+}
+
+/// A successful run of the chain.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainOutcome {
+    pub provider: String,
+    pub model: String,
+    pub template_version: String,
+    pub strategy: String,
+    /// Guarded: kept suggestions (uncertain ones marked), in resume order.
+    pub suggestions: Vec<Suggestion>,
+    /// Dropped suggestions and unanchored rewrites, each with its reason.
+    pub dropped: Vec<(Suggestion, String)>,
+    /// Rewrites whose target id names no resume line, each with the reason.
+    pub unanchored: Vec<Unresolved>,
+    /// Tokens over every answered call of the run (a refused answer was billed too).
+    pub usage: Usage,
+    pub latency: Duration,
+    pub estimated_cost_usd: f64,
+    /// Unredacted; redact with [`crate::redact`] before storing.
+    pub prompt: RenderedPrompt,
+    pub raw_output: String,
+    pub attempts: Vec<Attempt>,
+}
+
+impl ChainOutcome {
+    /// The run's warnings: each dropped suggestion with why, and the count of uncertain ones.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> =
+            self.dropped.iter().map(|(s, why)| format!("dropped change to {:?}: {why}", s.original)).collect();
+        out.extend(self.unanchored.iter().map(|(r, why)| format!("dropped rewrite of {}: {why}", r.target)));
+        out.extend(
+            self.suggestions
+                .iter()
+                .filter(|s| s.uncertain)
+                .map(|s| format!("change {} is uncertain: {}", s.change_id, s.reason)),
+        );
+        out
+    }
+}
+
+/// The chain failed: the last provider's error, and every attempt made.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{error}")]
+pub struct ChainError {
+    pub error: ProviderError,
+    pub attempts: Vec<Attempt>,
+}
+
+impl ChainError {
+    pub fn code(&self) -> ErrorCode {
+        self.error.code()
+    }
+}
+
+impl From<ChainError> for Error {
+    fn from(e: ChainError) -> Self {
+        e.error.into()
+    }
+}
+
+struct Link {
+    provider: Arc<dyn Provider>,
+    breaker: CircuitBreaker,
+}
+
+/// Providers in fallback order with their breakers. Long-lived: keep one per process so the
+/// breakers see every run.
+pub struct ProviderChain {
+    links: Vec<Link>,
+    resilience: Resilience,
+    library: PromptLibrary,
+}
+
+impl std::fmt::Debug for ProviderChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderChain").field("providers", &self.provider_names()).finish_non_exhaustive()
+    }
+}
+
+impl ProviderChain {
+    /// The providers `config.providers` names, in order. An unknown name, an empty list or a
+    /// provider without its key is an `invalid_input` error naming what to set.
+    pub fn from_config(config: &AiConfig) -> Result<ProviderChain, Error> {
+        if config.providers.is_empty() {
+            return Err(Error::invalid_input("RESUMAX_AI_PROVIDERS names no provider"));
+        }
+        let mut providers: Vec<Arc<dyn Provider>> = Vec::new();
+        for name in &config.providers {
+            let provider: Arc<dyn Provider> = match name.as_str() {
+                "offline" => Arc::new(OfflineProvider),
+                "openai" => Arc::new(OpenAiProvider::new(&config.openai).map_err(Error::invalid_input)?),
+                "anthropic" => Arc::new(AnthropicProvider::new(&config.anthropic).map_err(Error::invalid_input)?),
+                other => {
+                    return Err(Error::invalid_input(format!(
+                        "unknown ai provider {other:?} in RESUMAX_AI_PROVIDERS: use openai, anthropic or offline"
+                    )));
+                }
+            };
+            providers.push(provider);
+        }
+        Ok(ProviderChain::new(providers, config.resilience.clone()))
+    }
+
+    /// A chain over given providers (tests, custom wiring).
+    pub fn new(providers: Vec<Arc<dyn Provider>>, resilience: Resilience) -> ProviderChain {
+        let links =
+            providers.into_iter().map(|provider| Link { provider, breaker: CircuitBreaker::new(resilience.breaker) }).collect();
+        ProviderChain { links, resilience, library: PromptLibrary::builtin().clone() }
+    }
+
+    /// Uses another prompt library (e.g. a registry with an extra strategy).
+    pub fn with_library(mut self, library: PromptLibrary) -> ProviderChain {
+        self.library = library;
+        self
+    }
+
+    pub fn provider_names(&self) -> Vec<&str> {
+        self.links.iter().map(|l| l.provider.name()).collect()
+    }
+
+    /// The breaker state of a provider now.
+    pub fn circuit_state(&self, provider: &str) -> Option<CircuitState> {
+        let now = self.resilience.clock.now();
+        self.links.iter().find(|l| l.provider.name() == provider).map(|l| l.breaker.state(now))
+    }
+
+    /// Runs the request under its own strategy.
+    pub async fn run(&self, request: &RewriteRequest) -> Result<ChainOutcome, ChainError> {
+        self.run_with_strategy(request, request.strategy.as_str()).await
+    }
+
+    /// Runs the request under a strategy the registry names.
+    pub async fn run_with_strategy(&self, request: &RewriteRequest, strategy: &str) -> Result<ChainOutcome, ChainError> {
+        let started = Instant::now();
+        let mut attempts = Vec::new();
+        let prompt = self
+            .library
+            .render_with(request, strategy)
+            .map_err(|e| ChainError { error: ProviderError::Failed(e.to_string()), attempts: Vec::new() })?;
+        let schema = response_schema();
+        let mut usage = Usage::default();
+        let mut cost = 0.0;
+        let mut last = ProviderError::Failed("no provider is configured".into());
+        let clock = &self.resilience.clock;
+
+        for link in &self.links {
+            let name = link.provider.name().to_string();
+            let mut number = 0;
+            let mut retries = 0;
+            let mut waited = Duration::ZERO;
+            let mut reask: Option<String> = None;
+            loop {
+                if !link.breaker.allow(clock.now()) {
+                    attempts.push(Attempt {
+                        provider: name.clone(),
+                        attempt: number + 1,
+                        outcome: "circuit_open".into(),
+                        waited,
+                        latency: Duration::ZERO,
+                    });
+                    last = ProviderError::Failed(format!("{name}: circuit open after repeated failures"));
+                    break;
+                }
+                number += 1;
+                let call = Call { request, prompt: &prompt, schema, reask: reask.as_deref() };
+                let call_started = Instant::now();
+                let result = match tokio::time::timeout(self.resilience.call_timeout, link.provider.complete(&call)).await
+                {
+                    Ok(r) => r,
+                    Err(_) => Err(Failure::transient(
+                        ProviderError::Timeout(format!(
+                            "{name}: no answer within {:?}",
+                            self.resilience.call_timeout
+                        )),
+                        None,
+                    )),
+                };
+                let latency = call_started.elapsed();
+                let mut attempt =
+                    Attempt { provider: name.clone(), attempt: number, outcome: String::new(), waited, latency };
+                waited = Duration::ZERO;
+                match result {
+                    Ok(completion) => {
+                        link.breaker.record(clock.now(), true);
+                        usage += completion.usage;
+                        cost += estimated_cost(&completion.model, completion.usage);
+                        match parse_response(&completion.output) {
+                            Ok(response) => {
+                                attempt.outcome = "ok".into();
+                                attempts.push(attempt);
+                                let (suggestions, unresolved) = resolve(&request.resume, &response);
+                                let Guarded { kept, dropped } =
+                                    guard_for_job(&request.resume, Some(&request.report), Some(&request.job), suggestions);
+                                return Ok(ChainOutcome {
+                                    provider: name,
+                                    model: completion.model,
+                                    template_version: prompt.template_version.clone(),
+                                    strategy: prompt.strategy.clone(),
+                                    suggestions: kept,
+                                    dropped,
+                                    unanchored: unresolved,
+                                    usage,
+                                    latency: started.elapsed(),
+                                    estimated_cost_usd: cost,
+                                    prompt,
+                                    raw_output: completion.output,
+                                    attempts,
+                                });
+                            }
+                            Err(why) if reask.is_none() => {
+                                tracing::warn!(provider = %name, reason = %why, "answer not in the schema; asking again, stricter");
+                                attempt.outcome = "reask".into();
+                                attempts.push(attempt);
+                                reask = Some(why);
+                            }
+                            Err(why) => {
+                                attempt.outcome = ErrorCode::SchemaValidationFailed.as_str().into();
+                                attempts.push(attempt);
+                                last = ProviderError::InvalidOutput(format!("{name}: {why}"));
+                                break;
+                            }
+                        }
+                    }
+                    Err(failure) => {
+                        link.breaker.record(clock.now(), false);
+                        attempt.outcome = failure.error.code().as_str().into();
+                        attempts.push(attempt);
+                        tracing::warn!(provider = %name, error = %failure.error, "provider call failed");
+                        let wait = failure.retry_after.unwrap_or_else(|| {
+                            backoff(self.resilience.base_delay, self.resilience.max_delay, retries, rand::random::<f64>())
+                        });
+                        last = failure.error;
+                        if !failure.retryable || retries >= self.resilience.max_retries || wait > self.resilience.max_retry_after
+                        {
+                            break;
+                        }
+                        retries += 1;
+                        clock.sleep(wait).await;
+                        waited = wait;
+                    }
+                }
+            }
+            tracing::warn!(provider = %name, error = %last, "provider gave up; trying the next one");
+        }
+        Err(ChainError { error: last, attempts })
+    }
+}
+
+/// US dollars per million tokens (prompt, completion), by model name prefix; list prices as of
+/// 2025. An unknown model (self-hosted) costs nothing here.
+const PRICES: &[(&str, f64, f64)] = &[
+    ("gpt-4o-mini", 0.15, 0.60),
+    ("gpt-4o", 2.50, 10.00),
+    ("gpt-4.1-nano", 0.10, 0.40),
+    ("gpt-4.1-mini", 0.40, 1.60),
+    ("gpt-4.1", 2.00, 8.00),
+    ("claude-3-5-haiku", 0.80, 4.00),
+    ("claude-haiku-4", 1.00, 5.00),
+    ("claude-3-7-sonnet", 3.00, 15.00),
+    ("claude-sonnet-4", 3.00, 15.00),
+    ("claude-opus-4", 15.00, 75.00),
+];
+
+pub fn estimated_cost(model: &str, usage: Usage) -> f64 {
+    PRICES
+        .iter()
+        .find(|(prefix, _, _)| model.starts_with(prefix))
+        .map(|(_, p, c)| (usage.prompt_tokens as f64 * p + usage.completion_tokens as f64 * c) / 1_000_000.0)
+        .unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_reads_its_lookup_and_refuses_unknown_names() {
+        let env = |k: &str| match k {
+            "RESUMAX_AI_PROVIDERS" => Some("OpenAI, anthropic ,offline".to_string()),
+            "OPENAI_API_KEY" => Some("sk-test".to_string()),
+            "ANTHROPIC_API_KEY" => Some("ak-test".to_string()),
+            "RESUMAX_ANTHROPIC_MODEL" => Some("claude-sonnet-4-5".to_string()),
+            _ => None,
+        };
+        let config = AiConfig::from_lookup(env);
+        assert_eq!(config.providers, ["openai", "anthropic", "offline"]);
+        let chain = ProviderChain::from_config(&config).expect("valid");
+        assert_eq!(chain.provider_names(), ["openai", "anthropic", "offline"]);
+
+        let bad = AiConfig { providers: vec!["offline".into(), "gemini".into()], ..AiConfig::default() };
+        let e = ProviderChain::from_config(&bad).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("gemini"), "{}", e.message);
+        let keyless = AiConfig { providers: vec!["anthropic".into()], ..AiConfig::default() };
+        assert!(ProviderChain::from_config(&keyless).unwrap_err().message.contains("ANTHROPIC_API_KEY"));
+        assert_eq!(AiConfig::from_lookup(|_| None).providers, ["offline"]);
+    }
+
+    #[test]
+    fn cost_by_model_prefix() {
+        let usage = Usage { prompt_tokens: 1_000_000, completion_tokens: 1_000_000 };
+        assert!((estimated_cost("gpt-4o-mini-2024-07-18", usage) - 0.75).abs() < 1e-9);
+        assert!((estimated_cost("gpt-4o-2024-08-06", usage) - 12.5).abs() < 1e-9);
+        assert_eq!(estimated_cost("llama3.1:8b", usage), 0.0);
+    }
+}

@@ -1,0 +1,262 @@
+//! The work queue and event bus on NATS JetStream (distributed mode).
+//!
+//! - Jobs go to the stream `RESUMAX_JOBS` (work-queue retention, subjects `resumax.jobs.>`),
+//!   published with `Nats-Msg-Id` = the job's deduplication id, so a job published twice inside
+//!   the duplicate window is stored once.
+//! - Each job kind has one durable pull consumer shared by every replica: explicit ack, `ack_wait`
+//!   well above the longest job (kept alive by progress acks while a handler runs), bounded
+//!   `max_deliver`; a handler's `Retry` is a NAK with a growing delay.
+//! - Events go to `RESUMAX_EVENTS` (limits retention) and are fanned out to local listeners.
+//!
+//! An optional `?prefix=<name>` on the URL namespaces streams, consumers and subjects, so tests
+//! (and several deployments on one NATS) never see each other's messages.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats::jetstream::{self, AckKind, consumer, stream};
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use resumax_core::Error;
+use tokio::sync::broadcast;
+
+use crate::{Delivery, Event, JobHandler, Outcome, Queue};
+
+/// Longer than any job should take; a running handler extends it with progress acks.
+const ACK_WAIT: Duration = Duration::from_secs(60);
+const PROGRESS_EVERY: Duration = Duration::from_secs(15);
+const MAX_DELIVER: i64 = 5;
+const RETRY_DELAY: Duration = Duration::from_millis(500);
+
+pub struct NatsQueue {
+    client: async_nats::Client,
+    jetstream: jetstream::Context,
+    prefix: String,
+    events: broadcast::Sender<Event>,
+}
+
+impl NatsQueue {
+    /// Connects to `nats://host:port[?prefix=name]` and makes sure both streams exist.
+    pub async fn connect(url: &str) -> Result<Arc<Self>, Error> {
+        let (address, prefix) = match url.split_once('?') {
+            Some((address, query)) => {
+                let prefix =
+                    query.split('&').find_map(|pair| pair.strip_prefix("prefix=")).ok_or_else(|| {
+                        Error::invalid_input(format!("unknown RESUMAX_QUEUE_URL option in {url:?}"))
+                    })?;
+                if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(Error::invalid_input("the queue prefix must be letters, digits or _"));
+                }
+                (address, prefix.to_string())
+            }
+            None => (url, String::new()),
+        };
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connection_timeout(Duration::from_secs(5))
+            .connect(address)
+            .await
+            .map_err(|e| Error::queue("connecting to NATS", e))?;
+        let jetstream = jetstream::new(client.clone());
+        let queue = NatsQueue { client, jetstream, prefix, events: broadcast::channel(1024).0 };
+        queue.ensure_streams().await?;
+        let queue = Arc::new(queue);
+        queue.clone().forward_events().await?;
+        Ok(queue)
+    }
+
+    /// The physical subject or name for a logical one.
+    fn subject(&self, logical: &str) -> String {
+        if self.prefix.is_empty() { logical.to_string() } else { format!("{}.{logical}", self.prefix) }
+    }
+    fn name(&self, logical: &str) -> String {
+        if self.prefix.is_empty() { logical.to_string() } else { format!("{}_{logical}", self.prefix) }
+    }
+    fn logical<'a>(&self, subject: &'a str) -> &'a str {
+        if self.prefix.is_empty() {
+            subject
+        } else {
+            subject.strip_prefix(&self.prefix).and_then(|s| s.strip_prefix('.')).unwrap_or(subject)
+        }
+    }
+
+    async fn ensure_streams(&self) -> Result<(), Error> {
+        self.jetstream
+            .get_or_create_stream(stream::Config {
+                name: self.name("RESUMAX_JOBS"),
+                subjects: vec![self.subject("resumax.jobs.>")],
+                retention: stream::RetentionPolicy::WorkQueue,
+                duplicate_window: Duration::from_secs(120),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::queue("creating the jobs stream", e))?;
+        self.jetstream
+            .get_or_create_stream(stream::Config {
+                name: self.name("RESUMAX_EVENTS"),
+                subjects: vec![self.subject("resumax.events.>")],
+                retention: stream::RetentionPolicy::Limits,
+                max_age: Duration::from_secs(24 * 3600),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::queue("creating the events stream", e))?;
+        Ok(())
+    }
+
+    /// Core NATS subscription on the event subjects, re-broadcast to in-process listeners (the
+    /// gateway's status stream). Events are best effort by design.
+    async fn forward_events(self: Arc<Self>) -> Result<(), Error> {
+        let mut subscription = self
+            .client
+            .subscribe(self.subject("resumax.events.>"))
+            .await
+            .map_err(|e| Error::queue("subscribing to events", e))?;
+        let queue = Arc::downgrade(&self);
+        tokio::spawn(async move {
+            while let Some(message) = subscription.next().await {
+                let Some(queue) = queue.upgrade() else { return };
+                let subject = queue.logical(message.subject.as_str()).to_string();
+                let _ = queue.events.send(Event { subject, payload: message.payload.to_vec() });
+            }
+        });
+        Ok(())
+    }
+
+    async fn consumer(&self, subject: &str) -> Result<consumer::PullConsumer, Error> {
+        // One durable consumer per job kind, named after the last subject token ("optimize").
+        let kind = subject.rsplit('.').next().unwrap_or(subject);
+        let stream = self
+            .jetstream
+            .get_stream(self.name("RESUMAX_JOBS"))
+            .await
+            .map_err(|e| Error::queue("opening the jobs stream", e))?;
+        stream
+            .get_or_create_consumer(
+                kind,
+                consumer::pull::Config {
+                    durable_name: Some(kind.to_string()),
+                    filter_subject: self.subject(subject),
+                    ack_policy: consumer::AckPolicy::Explicit,
+                    ack_wait: ACK_WAIT,
+                    max_deliver: MAX_DELIVER,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| Error::queue("creating a consumer", e))
+    }
+}
+
+#[async_trait]
+impl Queue for NatsQueue {
+    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error> {
+        let message =
+            jetstream::message::PublishMessage::build().payload(payload.into()).message_id(dedup_id);
+        // The second await is the stream's acknowledgement: only then is the job durable.
+        self.jetstream
+            .send_publish(self.subject(subject), message)
+            .await
+            .map_err(|e| Error::queue("publishing a job", e))?
+            .await
+            .map_err(|e| Error::queue("publishing a job", e))?;
+        Ok(())
+    }
+
+    async fn consume(
+        &self,
+        subject: &str,
+        workers: usize,
+        handler: Arc<dyn JobHandler>,
+    ) -> Result<(), Error> {
+        let consumer = self.consumer(subject).await?;
+        for _ in 0..workers.max(1) {
+            let consumer = consumer.clone();
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                loop {
+                    // The stream of pulls ends or errors when the connection drops; pull again
+                    // once it is back. Unacked messages are redelivered after `ack_wait`.
+                    match consumer.stream().max_messages_per_batch(1).messages().await {
+                        Ok(mut messages) => {
+                            while let Some(message) = messages.next().await {
+                                match message {
+                                    Ok(message) => handle_one(message, handler.as_ref()).await,
+                                    Err(error) => {
+                                        tracing::warn!(%error, "pulling a job failed");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        Err(error) => tracing::warn!(%error, "starting a pull failed"),
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn publish_event(&self, subject: &str, payload: Vec<u8>) -> Result<(), Error> {
+        self.jetstream
+            .publish(self.subject(subject), payload.into())
+            .await
+            .map_err(|e| Error::queue("publishing an event", e))?;
+        Ok(())
+    }
+
+    fn subscribe_events(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    async fn check(&self) -> Result<(), Error> {
+        match self.client.connection_state() {
+            async_nats::connection::State::Connected => Ok(()),
+            state => Err(Error::queue("checking NATS", format!("connection is {state:?}"))),
+        }
+    }
+}
+
+async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler) {
+    let delivered = message.info().map(|info| info.delivered).unwrap_or(1).max(1);
+    let delivery = Delivery {
+        dedup_id: message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        payload: message.payload.to_vec(),
+        attempt: u32::try_from(delivered).unwrap_or(u32::MAX),
+        last_attempt: delivered >= MAX_DELIVER,
+    };
+    let (message, acker) = message.split();
+    let acker = Arc::new(acker);
+    drop(message);
+    // Keep the message ours while the handler runs, however long it takes.
+    let progress = {
+        let acker = acker.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(PROGRESS_EVERY).await;
+                if acker.ack_with(AckKind::Progress).await.is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let outcome = handler.handle(delivery).await;
+    progress.abort();
+    let ack = match outcome {
+        Outcome::Done => acker.double_ack().await,
+        Outcome::Retry => {
+            let delay = RETRY_DELAY * u32::try_from(delivered).unwrap_or(1);
+            acker.ack_with(AckKind::Nak(Some(delay))).await
+        }
+    };
+    if let Err(error) = ack {
+        // Not fatal: an unacknowledged job is redelivered and the handler is idempotent.
+        tracing::warn!(%error, "acknowledging a job failed");
+    }
+}

@@ -1,0 +1,133 @@
+//! Test support: real backends, fresh per test. PostgreSQL and NATS run on this machine
+//! (127.0.0.1:5432 and :4222, or `RESUMAX_TEST_POSTGRES_URL` / `RESUMAX_TEST_NATS_URL`); an S3
+//! server is `RESUMAX_TEST_S3_ENDPOINT`, or a `moto_server` (PyPI `moto[server]`) this process
+//! starts on a free port.
+//!
+//! Each function answers `None` when its service is unreachable, so a developer without it sees
+//! a skip message; under `CI=true` an unreachable service panics instead: CI never skips silently.
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, Database};
+use tokio::sync::OnceCell;
+
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn unavailable(service: &str, why: impl std::fmt::Display) {
+    assert!(!ci(), "{service} is required under CI=true: {why}");
+    eprintln!("skipping: {service} unavailable ({why}); set CI=true to make this fatal");
+}
+
+/// A name no other test (in this or another process) uses.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos % 1_000_000_000
+    )
+}
+
+/// A new, empty PostgreSQL database; its URL.
+pub async fn postgres_database() -> Option<String> {
+    let base = std::env::var("RESUMAX_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let admin = match Database::connect(format!("{base}/postgres")).await {
+        Ok(admin) => admin,
+        Err(error) => {
+            unavailable("PostgreSQL", error);
+            return None;
+        }
+    };
+    let name = unique("resumax_test");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+    let _ = admin.close().await;
+    Some(format!("{base}/{name}"))
+}
+
+/// A NATS URL with a stream prefix of its own.
+pub async fn nats_url() -> Option<String> {
+    let base = std::env::var("RESUMAX_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    if let Err(error) = tokio::net::TcpStream::connect(base.trim_start_matches("nats://")).await {
+        unavailable("NATS", error);
+        return None;
+    }
+    Some(format!("{base}?prefix={}", unique("t")))
+}
+
+/// An S3 bucket on an S3-compatible server: the blob URL and the `AWS_*` variables to use it.
+pub struct S3Bucket {
+    pub url: String,
+    pub endpoint: String,
+    pub env: Vec<(String, String)>,
+}
+
+static S3_ENDPOINT: OnceCell<Option<String>> = OnceCell::const_new();
+
+async fn s3_endpoint() -> Option<String> {
+    S3_ENDPOINT
+        .get_or_init(|| async {
+            if let Ok(endpoint) = std::env::var("RESUMAX_TEST_S3_ENDPOINT") {
+                return Some(endpoint);
+            }
+            start_moto().await
+        })
+        .await
+        .clone()
+}
+
+/// Starts `moto_server` on a free port, watched by a shell that stops it when this test process
+/// exits (so no server outlives the test run).
+async fn start_moto() -> Option<String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let watchdog = format!(
+        "moto_server -H 127.0.0.1 -p {port} >/dev/null 2>&1 & server=$!; \
+         while kill -0 {parent} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; kill $server 2>/dev/null",
+        parent = std::process::id()
+    );
+    let spawned = Command::new("sh").args(["-c", &watchdog]).stdin(Stdio::null()).spawn();
+    if let Err(error) = spawned {
+        unavailable("S3 (moto_server)", error);
+        return None;
+    }
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Some(format!("http://127.0.0.1:{port}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    unavailable("S3 (moto_server)", "did not start in 10 s; install it with pip install 'moto[server]'");
+    None
+}
+
+/// A new bucket. Credentials are dummies: the test server does not check signatures.
+pub async fn s3_bucket() -> Option<S3Bucket> {
+    let endpoint = s3_endpoint().await?;
+    let bucket = unique("resumax").replace('_', "-");
+    let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await;
+    match created {
+        Ok(response) if response.status().is_success() => {}
+        Ok(response) => panic!("creating bucket {bucket} failed: {}", response.status()),
+        Err(error) => {
+            unavailable("S3", error);
+            return None;
+        }
+    }
+    let env = [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Some(S3Bucket { url: format!("s3://{bucket}/data"), endpoint, env })
+}

@@ -1,0 +1,44 @@
+//! Credits: one debit per run, `insufficient_credits` at zero, nothing charged for a replay.
+
+use serde_json::json;
+
+use crate::helpers::{Backends, Node, corpus, temp_dir};
+
+crate::on_both_backends!(a_run_costs_one_credit_and_a_replay_costs_nothing);
+
+async fn a_run_costs_one_credit_and_a_replay_costs_nothing(backends: Backends) {
+    let dir = temp_dir();
+    let node = Node::start(dir.path(), &backends, &[("RESUMAX_CREDITS_ENABLED", "true")]).await;
+    let token = node.token("alice", true);
+    let (_, resume) = node.upload_resume(&token, "resumes/resume_023.docx").await;
+    let resume_id = resume["resumeId"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(corpus("jds/jd_015.txt")).unwrap();
+    let (_, job) = node.post_json(&token, "/job-descriptions", json!({"text": text})).await;
+    node.wait_parsed(&token, &format!("/resumes/{resume_id}")).await;
+    let request = json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"], "clientRequestId": "first"});
+
+    let (status, body) = node.post_json(&token, "/optimize", request.clone()).await;
+    assert_eq!((status, body["code"].as_str()), (402, Some("insufficient_credits")), "{body}");
+
+    assert_eq!(
+        node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]).trim(),
+        "alice: 1 credits"
+    );
+    let (status, started) = node.post_json(&token, "/optimize", request.clone()).await;
+    assert_eq!(status, 202, "{started}");
+    let (status, replay) = node.post_json(&token, "/optimize", request).await;
+    assert_eq!((status, &replay["optimizationId"]), (200, &started["optimizationId"]), "{replay}");
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+    assert_eq!(node.cli(&["credits", "balance", "--user", "alice"]).trim(), "alice: 0 credits");
+
+    let (status, body) = node
+        .post_json(
+            &token,
+            "/optimize",
+            json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"]}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (402, Some("insufficient_credits")), "{body}");
+}

@@ -3,7 +3,7 @@
 CARGO ?= cargo
 BUF := node_modules/.bin/buf
 
-.PHONY: run test lint fmt buf-lint clean
+.PHONY: run test lint fmt buf-lint buf-breaking bench clean
 
 ## Build and start the embedded product on http://127.0.0.1:8080 (data under ./.resumax).
 run:
@@ -24,6 +24,16 @@ $(BUF): package.json
 
 buf-lint: $(BUF)
 	$(BUF) lint
+
+## Proto changes stay wire-compatible with the previous commit (or are versioned deliberately).
+buf-breaking: $(BUF)
+	@if git rev-parse -q --verify HEAD~1 >/dev/null; then \
+		$(BUF) breaking --against '.git#ref=HEAD~1'; \
+	else echo "buf-breaking: no previous commit to compare with"; fi
+
+## Benchmarks (release build); results and the machine go in docs/benchmarks.md.
+bench:
+	$(CARGO) bench -p resumax-document -p resumax-scoring
 
 fmt:
 	$(CARGO) fmt --all

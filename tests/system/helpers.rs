@@ -34,9 +34,13 @@ impl Backends {
 
     /// `None` (a skip) only outside CI: under `CI=true` a missing service fails the test.
     pub async fn production() -> Option<Backends> {
+        Backends::production_on(resumax_testkit::s3_bucket().await?).await
+    }
+
+    /// The production backends with the given bucket (on an S3 server the test controls).
+    pub async fn production_on(bucket: resumax_testkit::S3Bucket) -> Option<Backends> {
         let database = resumax_testkit::postgres_database().await?;
         let queue = resumax_testkit::nats_url().await?;
-        let bucket = resumax_testkit::s3_bucket().await?;
         let mut env = vec![
             ("RESUMAX_DATABASE_URL".to_string(), database),
             ("RESUMAX_QUEUE_URL".to_string(), queue),

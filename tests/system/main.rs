@@ -7,4 +7,5 @@ mod errors;
 mod flow;
 mod grpc;
 mod helpers;
+mod outage;
 mod restart;

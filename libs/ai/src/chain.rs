@@ -146,8 +146,11 @@ pub struct ChainOutcome {
 impl ChainOutcome {
     /// The run's warnings: each dropped suggestion with why, and the count of uncertain ones.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out: Vec<String> =
-            self.dropped.iter().map(|(s, why)| format!("dropped change to {:?}: {why}", s.original)).collect();
+        let mut out: Vec<String> = self
+            .dropped
+            .iter()
+            .map(|(s, why)| format!("dropped change to {:?}: {why}", s.original))
+            .collect();
         out.extend(self.unanchored.iter().map(|(r, why)| format!("dropped rewrite of {}: {why}", r.target)));
         out.extend(
             self.suggestions
@@ -210,7 +213,9 @@ impl ProviderChain {
             let provider: Arc<dyn Provider> = match name.as_str() {
                 "offline" => Arc::new(OfflineProvider),
                 "openai" => Arc::new(OpenAiProvider::new(&config.openai).map_err(Error::invalid_input)?),
-                "anthropic" => Arc::new(AnthropicProvider::new(&config.anthropic).map_err(Error::invalid_input)?),
+                "anthropic" => {
+                    Arc::new(AnthropicProvider::new(&config.anthropic).map_err(Error::invalid_input)?)
+                }
                 other => {
                     return Err(Error::invalid_input(format!(
                         "unknown ai provider {other:?} in RESUMAX_AI_PROVIDERS: use openai, anthropic or offline"
@@ -224,8 +229,10 @@ impl ProviderChain {
 
     /// A chain over given providers (tests, custom wiring).
     pub fn new(providers: Vec<Arc<dyn Provider>>, resilience: Resilience) -> ProviderChain {
-        let links =
-            providers.into_iter().map(|provider| Link { provider, breaker: CircuitBreaker::new(resilience.breaker) }).collect();
+        let links = providers
+            .into_iter()
+            .map(|provider| Link { provider, breaker: CircuitBreaker::new(resilience.breaker) })
+            .collect();
         ProviderChain { links, resilience, library: PromptLibrary::builtin().clone() }
     }
 
@@ -251,7 +258,11 @@ impl ProviderChain {
     }
 
     /// Runs the request under a strategy the registry names.
-    pub async fn run_with_strategy(&self, request: &RewriteRequest, strategy: &str) -> Result<ChainOutcome, ChainError> {
+    pub async fn run_with_strategy(
+        &self,
+        request: &RewriteRequest,
+        strategy: &str,
+    ) -> Result<ChainOutcome, ChainError> {
         let started = Instant::now();
         let mut attempts = Vec::new();
         let prompt = self
@@ -285,20 +296,27 @@ impl ProviderChain {
                 number += 1;
                 let call = Call { request, prompt: &prompt, schema, reask: reask.as_deref() };
                 let call_started = Instant::now();
-                let result = match tokio::time::timeout(self.resilience.call_timeout, link.provider.complete(&call)).await
-                {
-                    Ok(r) => r,
-                    Err(_) => Err(Failure::transient(
-                        ProviderError::Timeout(format!(
-                            "{name}: no answer within {:?}",
-                            self.resilience.call_timeout
+                let result =
+                    match tokio::time::timeout(self.resilience.call_timeout, link.provider.complete(&call))
+                        .await
+                    {
+                        Ok(r) => r,
+                        Err(_) => Err(Failure::transient(
+                            ProviderError::Timeout(format!(
+                                "{name}: no answer within {:?}",
+                                self.resilience.call_timeout
+                            )),
+                            None,
                         )),
-                        None,
-                    )),
-                };
+                    };
                 let latency = call_started.elapsed();
-                let mut attempt =
-                    Attempt { provider: name.clone(), attempt: number, outcome: String::new(), waited, latency };
+                let mut attempt = Attempt {
+                    provider: name.clone(),
+                    attempt: number,
+                    outcome: String::new(),
+                    waited,
+                    latency,
+                };
                 waited = Duration::ZERO;
                 match result {
                     Ok(completion) => {
@@ -310,8 +328,12 @@ impl ProviderChain {
                                 attempt.outcome = "ok".into();
                                 attempts.push(attempt);
                                 let (suggestions, unresolved) = resolve(&request.resume, &response);
-                                let Guarded { kept, dropped } =
-                                    guard_for_job(&request.resume, Some(&request.report), Some(&request.job), suggestions);
+                                let Guarded { kept, dropped } = guard_for_job(
+                                    &request.resume,
+                                    Some(&request.report),
+                                    Some(&request.job),
+                                    suggestions,
+                                );
                                 return Ok(ChainOutcome {
                                     provider: name,
                                     model: completion.model,
@@ -348,10 +370,17 @@ impl ProviderChain {
                         attempts.push(attempt);
                         tracing::warn!(provider = %name, error = %failure.error, "provider call failed");
                         let wait = failure.retry_after.unwrap_or_else(|| {
-                            backoff(self.resilience.base_delay, self.resilience.max_delay, retries, rand::random::<f64>())
+                            backoff(
+                                self.resilience.base_delay,
+                                self.resilience.max_delay,
+                                retries,
+                                rand::random::<f64>(),
+                            )
                         });
                         last = failure.error;
-                        if !failure.retryable || retries >= self.resilience.max_retries || wait > self.resilience.max_retry_after
+                        if !failure.retryable
+                            || retries >= self.resilience.max_retries
+                            || wait > self.resilience.max_retry_after
                         {
                             break;
                         }

@@ -62,7 +62,8 @@ pub fn guard_for_job(
         .map(|m| (m.term.as_str(), m.resume_term.as_str()))
         .collect();
     let known = known_text(resume);
-    let mut jd_terms: Vec<&str> = report.into_iter().flat_map(|r| &r.missing_keywords).map(|m| m.term.as_str()).collect();
+    let mut jd_terms: Vec<&str> =
+        report.into_iter().flat_map(|r| &r.missing_keywords).map(|m| m.term.as_str()).collect();
     if let Some(job) = job {
         jd_terms.extend(job.required_skills.iter().chain(&job.preferred_skills).map(String::as_str));
     }
@@ -79,7 +80,9 @@ pub fn guard_for_job(
         equivalents: &equivalents,
         jd_terms: &jd_terms,
         organizations: &organizations,
-        jd_company: job.and_then(|j| j.company.as_deref()).filter(|c| !c.trim().is_empty() && !contains_word(&known, c)),
+        jd_company: job
+            .and_then(|j| j.company.as_deref())
+            .filter(|c| !c.trim().is_empty() && !contains_word(&known, c)),
     };
     run(resume, &context, suggestions)
 }
@@ -183,7 +186,10 @@ fn cap_section_growth(resume: &ParsedResume, out: &mut Guarded) {
         let delta = s.suggested.chars().count() as f64 - s.original.chars().count() as f64;
         let total = grown.entry(section).or_default();
         if *total + delta > size * SECTION_GROWTH + SECTION_SLACK {
-            out.dropped.push((s, format!("the {} section would grow past its cap", resume.sections[section].kind.as_str())));
+            out.dropped.push((
+                s,
+                format!("the {} section would grow past its cap", resume.sections[section].kind.as_str()),
+            ));
         } else {
             *total += delta;
             kept.push(s);
@@ -254,43 +260,6 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
     let tokens = words(suggested);
     let original_tokens = words(original);
 
-    // Facts of the original that must survive: its numbers, and for a line most of its words.
-    for &(_, w) in &original_tokens {
-        if w.starts_with(|c: char| c.is_ascii_digit()) && !contains_word(suggested, w) {
-            return Err(format!("drops the number \"{w}\" of the original"));
-        }
-    }
-    if let SuggestionTarget::Line { .. } = s.target {
-        let content = |t: &[(usize, &str)]| -> Vec<String> {
-            t.iter()
-                .map(|&(_, w)| w.to_lowercase())
-                .filter(|w| w.chars().count() >= 4 && !FILLER.contains(&w.as_str()))
-                .map(|w| w.chars().take(5).collect())
-                .collect()
-        };
-        let before = content(&original_tokens);
-        let after = content(&tokens);
-        let kept = before.iter().filter(|w| after.contains(w)).count();
-        if before.len() >= 3 && (kept as f64) < 0.5 * before.len() as f64 {
-            return Err(format!(
-                "keeps only {kept} of the original's {} content words: facts of the line would be lost",
-                before.len()
-            ));
-        }
-    }
-    if let SuggestionTarget::Skills { .. } = s.target {
-        for item in s.original.split(", ").filter(|i| !i.trim().is_empty()) {
-            let still = suggested.split(", ").any(|n| {
-                n.eq_ignore_ascii_case(item)
-                    || contains_word(n, item)
-                    || context.equivalents.iter().any(|(jd, res)| res.eq_ignore_ascii_case(item) && contains_word(n, jd))
-            });
-            if !still {
-                return Err(format!("removes the skill \"{item}\" from the list"));
-            }
-        }
-    }
-
     // Dates.
     let original_years: Vec<&str> = original_tokens.iter().flat_map(|&(_, w)| years_in(w)).collect();
     for (k, &(_, w)) in tokens.iter().enumerate() {
@@ -316,13 +285,24 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
     }
 
     // Certifications and licences.
-    for (k, &(at, w)) in tokens.iter().enumerate() {
-        let acronym = CERTIFICATIONS.contains(&w) && is_new(w) && !in_resume(w);
-        if acronym {
-            return Err(format!("introduces the certification \"{w}\", which the resume does not have"));
+    for (k, &(at, token)) in tokens.iter().enumerate() {
+        // "PMP-certified" is two claims: the acronym and the word.
+        if let Some(acronym) = token.split(['-', '/']).find(|p| CERTIFICATIONS.contains(p))
+            && is_new(acronym)
+            && !in_resume(acronym)
+        {
+            return Err(format!(
+                "introduces the certification \"{acronym}\", which the resume does not have"
+            ));
         }
+        let Some(w) = token.split(['-', '/']).find(|p| {
+            let lower = p.to_lowercase();
+            CERT_STEMS.iter().any(|stem| lower.starts_with(stem))
+        }) else {
+            continue;
+        };
         let lower = w.to_lowercase();
-        if !CERT_STEMS.iter().any(|stem| lower.starts_with(stem)) || !is_new(w) {
+        if !is_new(w) {
             continue;
         }
         if !CERT_STEMS.iter().any(|stem| known_has_stem(known, stem) && lower.starts_with(stem)) {
@@ -365,14 +345,59 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
                 "introduces the employer or school \"{phrase}\", which the resume does not have"
             ));
         }
+        // The first word of a name is its brand ("Initech", "Greenfield"); later words are
+        // often ordinary ("Data", "Payments") and prove nothing.
         let renames = context.organizations.iter().any(|org| {
             org.split_whitespace()
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .next()
                 .filter(|w| w.len() >= 3 && !ORG_WORDS.contains(w))
-                .any(|w| contains_word(phrase, w) || phrase.split_whitespace().any(|p| close_name(p, w)))
+                .is_some_and(|w| {
+                    contains_word(phrase, w) || phrase.split_whitespace().any(|p| close_name(p, w))
+                })
         });
-        if renames || (is_line && named_org_before && !named_org_after) {
+        if is_line && (renames || (named_org_before && !named_org_after)) {
             return Err(format!("renames an employer or school of the resume as \"{phrase}\""));
+        }
+    }
+
+    // Facts of the original that must survive: its numbers, and for a line most of its words.
+    for &(_, w) in &original_tokens {
+        if w.starts_with(|c: char| c.is_ascii_digit()) && !contains_word(suggested, w) {
+            return Err(format!("drops the number \"{w}\" of the original"));
+        }
+    }
+    if let SuggestionTarget::Line { .. } = s.target {
+        let content = |t: &[(usize, &str)]| -> Vec<String> {
+            t.iter()
+                .map(|&(_, w)| w.to_lowercase())
+                .filter(|w| w.chars().count() >= 4 && !FILLER.contains(&w.as_str()))
+                .map(|w| w.chars().take(5).collect())
+                .collect()
+        };
+        let before = content(&original_tokens);
+        let after = content(&tokens);
+        let kept = before.iter().filter(|w| after.contains(w)).count();
+        if before.len() >= 3 && (kept as f64) < 0.5 * before.len() as f64 {
+            return Err(format!(
+                "keeps only {kept} of the original's {} content words: facts of the line would be lost",
+                before.len()
+            ));
+        }
+    }
+    if let SuggestionTarget::Skills { .. } = s.target {
+        for item in s.original.split(", ").filter(|i| !i.trim().is_empty()) {
+            let still = suggested.split(", ").any(|n| {
+                n.eq_ignore_ascii_case(item)
+                    || contains_word(n, item)
+                    || context
+                        .equivalents
+                        .iter()
+                        .any(|(jd, res)| res.eq_ignore_ascii_case(item) && contains_word(n, jd))
+            });
+            if !still {
+                return Err(format!("removes the skill \"{item}\" from the list"));
+            }
         }
     }
 
@@ -448,25 +473,128 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
 
 /// Short words that carry no fact, ignored when counting what a rewrite kept.
 const FILLER: &[&str] = &[
-    "responsible", "worked", "helped", "with", "assisted", "involved", "participated", "duties", "included",
-    "successfully", "various", "order", "variety", "that", "this", "from", "into", "their", "were", "have",
-    "tasked", "charge", "utilized", "utilizing", "very", "really", "also", "being",
+    "responsible",
+    "worked",
+    "helped",
+    "with",
+    "assisted",
+    "involved",
+    "participated",
+    "duties",
+    "included",
+    "successfully",
+    "various",
+    "order",
+    "variety",
+    "that",
+    "this",
+    "from",
+    "into",
+    "their",
+    "were",
+    "have",
+    "tasked",
+    "charge",
+    "utilized",
+    "utilizing",
+    "very",
+    "really",
+    "also",
+    "being",
 ];
 
 /// Words for amounts a model may slip in instead of digits.
 const NUMBER_WORDS: &[&str] = &[
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
-    "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million",
-    "millions", "billion", "billions", "dozen", "dozens", "percent", "doubled", "tripled", "quadrupled",
-    "halved", "twofold", "threefold", "tenfold",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dozen",
+    "dozens",
+    "percent",
+    "doubled",
+    "tripled",
+    "quadrupled",
+    "halved",
+    "twofold",
+    "threefold",
+    "tenfold",
 ];
 
 /// Certification and licence acronyms, as printed.
 const CERTIFICATIONS: &[&str] = &[
-    "PMP", "CAPM", "CPA", "CFA", "CMA", "CIA", "CISSP", "CISM", "CISA", "CEH", "OSCP", "CCNA", "CCNP", "CCIE",
-    "CKA", "CKAD", "CKS", "CSM", "PSM", "CSPO", "SAFe", "ITIL", "PHR", "SPHR", "SHRM-CP", "SHRM-SCP", "ACLS",
-    "BLS", "PALS", "NRP", "CCRN", "CEN", "CNOR", "TNCC", "RHIA", "RHIT", "CPC", "FRM", "CFP", "LEED", "CSCP",
-    "CPIM", "CIPD", "CPhT", "CNA", "LPN", "NCLEX", "Security+", "Network+", "A+", "GCP-ACE", "AWS-SAA",
+    "PMP",
+    "CAPM",
+    "CPA",
+    "CFA",
+    "CMA",
+    "CIA",
+    "CISSP",
+    "CISM",
+    "CISA",
+    "CEH",
+    "OSCP",
+    "CCNA",
+    "CCNP",
+    "CCIE",
+    "CKA",
+    "CKAD",
+    "CKS",
+    "CSM",
+    "PSM",
+    "CSPO",
+    "SAFe",
+    "ITIL",
+    "PHR",
+    "SPHR",
+    "SHRM-CP",
+    "SHRM-SCP",
+    "ACLS",
+    "BLS",
+    "PALS",
+    "NRP",
+    "CCRN",
+    "CEN",
+    "CNOR",
+    "TNCC",
+    "RHIA",
+    "RHIT",
+    "CPC",
+    "FRM",
+    "CFP",
+    "LEED",
+    "CSCP",
+    "CPIM",
+    "CIPD",
+    "CPhT",
+    "CNA",
+    "LPN",
+    "NCLEX",
+    "Security+",
+    "Network+",
+    "A+",
+    "GCP-ACE",
+    "AWS-SAA",
 ];
 
 /// Word stems that claim a credential.

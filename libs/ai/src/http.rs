@@ -112,14 +112,21 @@ impl OpenAiProvider {
         let official = base.is_none_or(|b| b.contains("api.openai.com"));
         let api_key = config.api_key.clone().filter(|k| !k.trim().is_empty());
         if official && api_key.is_none() {
-            return Err("the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a self-hosted server)".into());
+            return Err(
+                "the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a self-hosted server)"
+                    .into(),
+            );
         }
         let base = base.unwrap_or(OPENAI_DEFAULT_BASE_URL).trim_end_matches('/');
         Ok(OpenAiProvider {
             http: http_client()?,
             endpoint: format!("{base}/chat/completions"),
             api_key,
-            model: config.model.clone().filter(|m| !m.trim().is_empty()).unwrap_or(OPENAI_DEFAULT_MODEL.into()),
+            model: config
+                .model
+                .clone()
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or(OPENAI_DEFAULT_MODEL.into()),
             official,
             json_mode: AtomicBool::new(false),
         })
@@ -188,7 +195,9 @@ impl Provider for OpenAiProvider {
             return Err(http_failure("openai", status, &headers, &text));
         }
         let v: Value = serde_json::from_str(&text).map_err(|e| {
-            Failure::permanent(ProviderError::InvalidOutput(format!("openai sent a body that is not json: {e}")))
+            Failure::permanent(ProviderError::InvalidOutput(format!(
+                "openai sent a body that is not json: {e}"
+            )))
         })?;
         let message = &v["choices"][0]["message"];
         if let Some(refusal) = message.get("refusal").and_then(Value::as_str) {
@@ -231,7 +240,11 @@ impl AnthropicProvider {
             http: http_client()?,
             endpoint: format!("{base}/v1/messages"),
             api_key,
-            model: config.model.clone().filter(|m| !m.trim().is_empty()).unwrap_or(ANTHROPIC_DEFAULT_MODEL.into()),
+            model: config
+                .model
+                .clone()
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or(ANTHROPIC_DEFAULT_MODEL.into()),
         })
     }
 }
@@ -269,7 +282,9 @@ impl Provider for AnthropicProvider {
             return Err(http_failure("anthropic", status, &headers, &text));
         }
         let v: Value = serde_json::from_str(&text).map_err(|e| {
-            Failure::permanent(ProviderError::InvalidOutput(format!("anthropic sent a body that is not json: {e}")))
+            Failure::permanent(ProviderError::InvalidOutput(format!(
+                "anthropic sent a body that is not json: {e}"
+            )))
         })?;
         let blocks = v["content"].as_array().cloned().unwrap_or_default();
         let tool_input = blocks

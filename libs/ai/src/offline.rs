@@ -43,10 +43,10 @@ impl Provider for OfflineProvider {
 }
 
 fn knobs(strategy: &str) -> OfflineKnobs {
-    PromptLibrary::builtin().strategy(strategy).map(|p| p.offline).unwrap_or(OfflineKnobs {
-        mirror_terms: true,
-        ..OfflineKnobs::default()
-    })
+    PromptLibrary::builtin()
+        .strategy(strategy)
+        .map(|p| p.offline)
+        .unwrap_or(OfflineKnobs { mirror_terms: true, ..OfflineKnobs::default() })
 }
 
 /// A resume wording the JD spells differently, e.g. "Postgres" for the JD's "PostgreSQL".
@@ -377,9 +377,14 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
                         change_type = ChangeType::Strengthened;
                     }
                 }
-                if section.kind == SectionKind::Summary && !summary_done && (knobs.headline || knobs.summary_skills) {
+                if section.kind == SectionKind::Summary
+                    && !summary_done
+                    && (knobs.headline || knobs.summary_skills)
+                {
                     summary_done = true;
-                    if let Some((with_headline, why)) = headline(request, &text, line, &listed, &unlisted, knobs) {
+                    if let Some((with_headline, why)) =
+                        headline(request, &text, line, &listed, &unlisted, knobs)
+                    {
                         text = with_headline;
                         reasons.push(why);
                         if !aligned {
@@ -438,14 +443,17 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
             // carries), then skills the bullets use word for word but the list omits.
             let mut added: Vec<&str> = Vec::new();
             for m in &mirrors {
-                let present = items.iter().any(|i| contains_word(i, m.jd)) || placed.iter().any(|p| p.eq_ignore_ascii_case(m.jd));
+                let present = items.iter().any(|i| contains_word(i, m.jd))
+                    || placed.iter().any(|p| p.eq_ignore_ascii_case(m.jd));
                 if !present && !added.iter().any(|a| a.eq_ignore_ascii_case(m.jd)) {
                     added.push(m.jd);
                 }
             }
             added.sort_by_key(|t| relevance(t, request));
             for t in &unlisted {
-                if !items.iter().any(|i| i.eq_ignore_ascii_case(t)) && !added.iter().any(|a| a.eq_ignore_ascii_case(t)) {
+                if !items.iter().any(|i| i.eq_ignore_ascii_case(t))
+                    && !added.iter().any(|a| a.eq_ignore_ascii_case(t))
+                {
                     added.push(t);
                 }
             }
@@ -505,7 +513,11 @@ fn tighten(line: &str) -> Option<(String, String)> {
         let mut replacement = with.to_string();
         if capital && at == 0 {
             let rest = text[end..].to_string();
-            let next = if replacement.is_empty() { capitalize(&rest) } else { format!("{}{rest}", capitalize(&replacement)) };
+            let next = if replacement.is_empty() {
+                capitalize(&rest)
+            } else {
+                format!("{}{rest}", capitalize(&replacement))
+            };
             text = next;
         } else {
             if capital {
@@ -515,12 +527,34 @@ fn tighten(line: &str) -> Option<(String, String)> {
         }
         cut.push(format!("\"{}\"", filler.trim_end()));
     }
-    (text != line && !text.trim().is_empty())
-        .then(|| (text, format!("cuts the filler {}; same facts", join_natural(&cut.iter().map(String::as_str).collect::<Vec<_>>()))))
+    (text != line && !text.trim().is_empty()).then(|| {
+        (
+            text,
+            format!(
+                "cuts the filler {}; same facts",
+                join_natural(&cut.iter().map(String::as_str).collect::<Vec<_>>())
+            ),
+        )
+    })
 }
 
 /// Title words that say nothing about the kind of work.
-const TITLE_FILLER: &[&str] = &["senior", "sr", "junior", "jr", "lead", "staff", "principal", "i", "ii", "iii", "of", "and", "the", "&"];
+const TITLE_FILLER: &[&str] = &[
+    "senior",
+    "sr",
+    "junior",
+    "jr",
+    "lead",
+    "staff",
+    "principal",
+    "i",
+    "ii",
+    "iii",
+    "of",
+    "and",
+    "the",
+    "&",
+];
 
 fn title_words(title: &str) -> Vec<String> {
     words(title)
@@ -604,7 +638,10 @@ fn headline(
             "opens the summary with your title \"{t}\" and {} from your skills, where an ATS and a recruiter look first",
             join_natural(&fresh)
         ),
-        _ => format!("surfaces {} from your experience in the summary, where an ATS and a recruiter look first", join_natural(&fresh)),
+        _ => format!(
+            "surfaces {} from your experience in the summary, where an ATS and a recruiter look first",
+            join_natural(&fresh)
+        ),
     };
     Some((format!("{lead} {}", text.trim_start()), why))
 }

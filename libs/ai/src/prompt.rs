@@ -99,7 +99,8 @@ impl PromptLibrary {
 
     /// A library with another registry (same templates), e.g. one with an extra strategy.
     pub fn from_registry_json(json: &str) -> Result<PromptLibrary, PromptError> {
-        let file: RegistryFile = serde_json::from_str(json).map_err(|e| PromptError::Registry(e.to_string()))?;
+        let file: RegistryFile =
+            serde_json::from_str(json).map_err(|e| PromptError::Registry(e.to_string()))?;
         for (name, template) in TEMPLATES {
             for slot in slots(template) {
                 if !SLOTS.contains(&slot) {
@@ -128,7 +129,11 @@ impl PromptLibrary {
     }
 
     /// Like [`render`](Self::render) with a strategy named by the registry.
-    pub fn render_with(&self, request: &RewriteRequest, strategy: &str) -> Result<RenderedPrompt, PromptError> {
+    pub fn render_with(
+        &self,
+        request: &RewriteRequest,
+        strategy: &str,
+    ) -> Result<RenderedPrompt, PromptError> {
         let profile = self.strategy(strategy)?;
         let values = slot_values(request, profile);
         let get = |slot: &str| values.get(slot).cloned().unwrap_or_default();
@@ -245,7 +250,9 @@ fn slot_values(request: &RewriteRequest, profile: &StrategyProfile) -> BTreeMap<
     let headline = resume
         .tagline
         .clone()
-        .or_else(|| resume.section(SectionKind::Summary).and_then(|s| s.entries.first()?.lines.first().cloned()))
+        .or_else(|| {
+            resume.section(SectionKind::Summary).and_then(|s| s.entries.first()?.lines.first().cloned())
+        })
         .unwrap_or_else(|| "(none)".to_string());
     v.insert("headline", defuse(&headline));
 
@@ -264,12 +271,8 @@ fn slot_values(request: &RewriteRequest, profile: &StrategyProfile) -> BTreeMap<
             out.push(format!("## {} ({})", defuse(&section.heading), section.kind.as_str()));
         }
         for (e, entry) in section.entries.iter().enumerate() {
-            let header: Vec<&str> = entry
-                .header_lines
-                .iter()
-                .map(String::as_str)
-                .chain(entry.date_text.as_deref())
-                .collect();
+            let header: Vec<&str> =
+                entry.header_lines.iter().map(String::as_str).chain(entry.date_text.as_deref()).collect();
             if !header.is_empty() {
                 out.push(defuse(&header.join(" | ")));
             }
@@ -301,7 +304,9 @@ mod tests {
     #[test]
     fn the_builtin_registry_parses_and_has_the_api_strategies() {
         let library = PromptLibrary::from_registry_json(STRATEGIES).expect("registry parses");
-        for name in ["default", "conservative", "aggressive_keywords", "concise", "executive_tone", "skills_focus"] {
+        for name in
+            ["default", "conservative", "aggressive_keywords", "concise", "executive_tone", "skills_focus"]
+        {
             assert!(library.strategy(name).is_ok(), "{name}");
         }
         assert!(matches!(library.strategy("nope"), Err(PromptError::UnknownStrategy(_))));

@@ -108,7 +108,9 @@ fn redact_phones(text: &str, own_digits: &str) -> String {
     let mut last = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let starts = bytes[i].is_ascii_digit() || (matches!(bytes[i], b'+' | b'(') && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit() || *b == b'('));
+        let starts = bytes[i].is_ascii_digit()
+            || (matches!(bytes[i], b'+' | b'(')
+                && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit() || *b == b'('));
         let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
         if !starts || !boundary {
             i += 1;
@@ -144,8 +146,30 @@ fn redact_phones(text: &str, own_digits: &str) -> String {
 }
 
 const STREET_WORDS: &[&str] = &[
-    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court",
-    "ct", "way", "place", "pl", "terrace", "parkway", "pkwy", "highway", "hwy", "square", "sq",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "court",
+    "ct",
+    "way",
+    "place",
+    "pl",
+    "terrace",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "square",
+    "sq",
 ];
 
 /// "221B Baker Street", "1600 Pennsylvania Ave NW": a house number, one to four capitalised
@@ -158,7 +182,9 @@ fn redact_addresses(text: &str) -> String {
         let mut k = 0;
         while k < tokens.len() {
             let t = tokens[k];
-            let house = t.len() <= 6 && t.starts_with(|c: char| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_alphanumeric());
+            let house = t.len() <= 6
+                && t.starts_with(|c: char| c.is_ascii_digit())
+                && t.chars().all(|c| c.is_ascii_alphanumeric());
             let mut matched = None;
             if house {
                 for len in 1..=4 {
@@ -168,7 +194,8 @@ fn redact_addresses(text: &str) -> String {
                         break;
                     }
                     let word = street.trim_end_matches([',', '.']).to_lowercase();
-                    if street.starts_with(|c: char| c.is_uppercase()) && STREET_WORDS.contains(&word.as_str()) {
+                    if street.starts_with(|c: char| c.is_uppercase()) && STREET_WORDS.contains(&word.as_str())
+                    {
                         matched = Some(k + len + 2);
                         break;
                     }

@@ -214,8 +214,12 @@ mod tests {
 
     #[test]
     fn breaker_opens_on_failure_rate_and_half_opens_after_cool_down() {
-        let settings =
-            BreakerSettings { window: 4, min_calls: 4, failure_rate: 0.75, cool_down: Duration::from_secs(10) };
+        let settings = BreakerSettings {
+            window: 4,
+            min_calls: 4,
+            failure_rate: 0.75,
+            cool_down: Duration::from_secs(10),
+        };
         let b = CircuitBreaker::new(settings);
         let t = Duration::from_secs;
         for ok in [true, false, false] {

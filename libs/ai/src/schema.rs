@@ -193,7 +193,8 @@ pub fn resolve(resume: &ParsedResume, response: &RewriteResponse) -> (Vec<Sugges
     let mut unresolved = Vec::new();
     for (i, rewrite) in response.rewrites.iter().enumerate() {
         let Some(target) = parse_target(&rewrite.target) else {
-            unresolved.push((rewrite.clone(), format!("target {:?} is not a resume line id", rewrite.target)));
+            unresolved
+                .push((rewrite.clone(), format!("target {:?} is not a resume line id", rewrite.target)));
             continue;
         };
         let original = match &target {
@@ -205,7 +206,8 @@ pub fn resolve(resume: &ParsedResume, response: &RewriteResponse) -> (Vec<Sugges
                 .map(|s| skills_text(&s.skills)),
         };
         let Some(original) = original else {
-            unresolved.push((rewrite.clone(), format!("target {} does not exist in the resume", rewrite.target)));
+            unresolved
+                .push((rewrite.clone(), format!("target {} does not exist in the resume", rewrite.target)));
             continue;
         };
         suggestions.push(Suggestion {
@@ -250,7 +252,8 @@ mod tests {
         assert_eq!(schema["additionalProperties"], false);
         let item = &schema["properties"]["rewrites"]["items"];
         assert_eq!(item["additionalProperties"], false);
-        let required: Vec<&str> = item["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let required: Vec<&str> =
+            item["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
         assert_eq!(required, ["change_type", "reason", "section", "suggested", "target"]);
         assert!(item["properties"]["change_type"]["enum"].as_array().is_some_and(|e| e.len() == 5), "{text}");
     }

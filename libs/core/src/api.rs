@@ -126,7 +126,11 @@ pub trait ScoringApi: Send + Sync {
         let mut ranked = Vec::with_capacity(jobs.len());
         for (index, job) in jobs.iter().enumerate() {
             let report = self.score(resume, job).await?;
-            ranked.push(RankedJob { index, alignment_score: report.alignment_score, breakdown: report.breakdown });
+            ranked.push(RankedJob {
+                index,
+                alignment_score: report.alignment_score,
+                breakdown: report.breakdown,
+            });
         }
         ranked.sort_by(|a, b| b.alignment_score.cmp(&a.alignment_score).then(a.index.cmp(&b.index)));
         if limit > 0 {

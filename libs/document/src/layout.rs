@@ -233,7 +233,7 @@ fn flows(side: &[&Seg]) -> bool {
         (a.1 - b.1).abs() <= 1.7 * a.2.max(b.2)
     };
     let alone = (0..lines.len())
-        .filter(|&i| !(i > 0 && near(i - 1, i)) && !(i + 1 < lines.len() && near(i, i + 1)))
+        .filter(|&i| !((i > 0 && near(i - 1, i)) || (i + 1 < lines.len() && near(i, i + 1))))
         .count();
     alone * 2 <= lines.len()
 }

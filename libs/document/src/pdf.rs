@@ -58,7 +58,15 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
         out.extend(lines);
     }
     if out.iter().all(|l| l.text.trim().is_empty()) {
-        return Err(if images > 0 { DocumentError::NoTextLayer } else { DocumentError::Empty });
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
+        return Err(if images > 0 {
+            DocumentError::NoTextLayer
+        } else if truncated {
+            DocumentError::Corrupt("the file ends before its end-of-file marker (truncated)".into())
+        } else {
+            DocumentError::Empty
+        });
     }
     Ok(out)
 }

@@ -313,6 +313,36 @@ fn resume_fields(parsed: &ParsedResume, truth: &Value, misses: &mut Vec<String>)
     t
 }
 
+/// What the issue names explicitly: ligatures expanded, letter-spaced headings joined, Type 3
+/// fonts decoded.
+fn check_rendering_features(name: &str, text: &str, truth: &Value, f: f64) {
+    assert!(
+        !text.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)),
+        "{name}: a ligature glyph is left in the text"
+    );
+    let truth_text = truth["text"].as_str().unwrap_or("").to_lowercase();
+    let lower = text.to_lowercase();
+    for word in truth["features"]["ligature_prone_words"].as_array().into_iter().flatten() {
+        let word = word.as_str().unwrap_or("").to_lowercase();
+        if truth_text.contains(&word) {
+            assert!(lower.contains(&word), "{name}: ligature word {word:?} not recovered");
+        }
+    }
+    let spaced = truth["features"]["heading_letter_spacing"].as_str().is_some_and(|s| s != "0");
+    if spaced {
+        let lines: Vec<String> = text.lines().map(norm).collect();
+        for section in truth["sections"].as_array().into_iter().flatten() {
+            let heading = norm(section["heading"].as_str().unwrap_or(""));
+            let joined =
+                lines.contains(&heading) || lines.windows(2).any(|w| format!("{} {}", w[0], w[1]) == heading);
+            assert!(joined, "{name}: letter-spaced heading {heading:?} not read as a word");
+        }
+    }
+    if truth["features"]["font_embedding"].as_str().is_some_and(|e| e.contains("Type 3")) {
+        assert!(f >= 0.95, "{name}: Type 3 fonts not decoded (word F1 {f:.3})");
+    }
+}
+
 #[derive(Default)]
 struct Row {
     files: usize,
@@ -352,6 +382,7 @@ fn resumes_match_ground_truth() {
         let parsed = read_resume(&bytes).unwrap_or_else(|e| panic!("{name}: parse failed: {e:?}"));
         let mut misses = Vec::new();
         let fields = resume_fields(&parsed, &truth, &mut misses);
+        check_rendering_features(&name, &text, &truth, f);
         println!(
             "{name:<16} {layout:<14} f1 {f:.3} order {o:.3} fields {:.3} ({}/{})",
             fields.rate(),
@@ -407,12 +438,14 @@ fn resumes_match_ground_truth() {
     );
 }
 
-// Measured values minus a small margin, so regressions fail.
-const THRESH_F1: f64 = 0.99;
+// The issue's bar where it is met (F1 macro, order, overall fields); elsewhere the measured value
+// minus a small margin (worst file F1 0.961 against the bar 0.97, worst layout fields 0.855
+// against 0.90), so regressions fail.
+const THRESH_F1: f64 = 0.995;
 const THRESH_MIN_F1: f64 = 0.95;
-const THRESH_ORDER: f64 = 0.94;
-const THRESH_FIELDS: f64 = 0.80;
-const THRESH_LAYOUT_FIELDS: f64 = 0.38;
+const THRESH_ORDER: f64 = 0.99;
+const THRESH_FIELDS: f64 = 0.95;
+const THRESH_LAYOUT_FIELDS: f64 = 0.85;
 
 #[test]
 fn job_descriptions_match_ground_truth() {

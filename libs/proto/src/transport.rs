@@ -23,6 +23,8 @@ pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
 // A peer that is down should fail the call quickly rather than hang the REST request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longer than any single call should take (a 10 MB upload, scoring a long resume).
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn status_from_error(error: &Error) -> Status {
     let mut metadata = MetadataMap::new();
@@ -66,7 +68,9 @@ pub fn error_from_status(status: &Status) -> Error {
 pub fn connect_lazy(endpoint: String) -> Result<Channel, Error> {
     let endpoint = Endpoint::from_shared(endpoint.clone())
         .map_err(|_| Error::invalid_input(format!("not a valid gRPC endpoint: {endpoint:?}")))?
-        .connect_timeout(CONNECT_TIMEOUT);
+        .connect_timeout(CONNECT_TIMEOUT)
+        // Every call has a deadline: a hung peer fails the call (`timeout`), never the caller.
+        .timeout(CALL_TIMEOUT);
     Ok(endpoint.connect_lazy())
 }
 

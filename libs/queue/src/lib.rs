@@ -68,6 +68,64 @@ pub trait Queue: Send + Sync {
     fn subscribe_events(&self) -> broadcast::Receiver<Event>;
     /// Proves the broker answers; used by `/readyz`.
     async fn check(&self) -> Result<(), Error>;
+    /// Graceful shutdown: stops taking jobs and waits up to `grace` for the running ones. A job
+    /// still running after that is not lost: NATS redelivers it after `ack_wait`, and the embedded
+    /// node re-queues it from the database at its next start.
+    async fn close(&self, grace: Duration);
+}
+
+/// Shared by the implementations: a stop signal for the consumer loops and a count of the jobs
+/// being handled, so `close` knows when the last one is done.
+pub(crate) struct Drain {
+    stopping: tokio::sync::watch::Sender<bool>,
+    in_flight: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+impl Drain {
+    pub(crate) fn new() -> Arc<Drain> {
+        Arc::new(Drain {
+            stopping: tokio::sync::watch::channel(false).0,
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            idle: tokio::sync::Notify::new(),
+        })
+    }
+
+    pub(crate) fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+
+    /// Runs one job, counted as in flight.
+    pub(crate) async fn run<T>(&self, job: impl std::future::Future<Output = T>) -> T {
+        use std::sync::atomic::Ordering;
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let result = job.await;
+        if self.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
+        result
+    }
+
+    pub(crate) async fn close(&self, grace: Duration) {
+        use std::sync::atomic::Ordering;
+        let _ = self.stopping.send(true);
+        let all_done = async {
+            loop {
+                let idle = self.idle.notified();
+                if self.in_flight.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                idle.await;
+            }
+        };
+        if tokio::time::timeout(grace, all_done).await.is_err() {
+            let left = self.in_flight.load(Ordering::SeqCst);
+            tracing::warn!(
+                left,
+                "shutdown grace period over with jobs still running; they will be redelivered"
+            );
+        }
+    }
 }
 
 type Channel = (mpsc::UnboundedSender<Delivery>, Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Delivery>>>);
@@ -81,6 +139,7 @@ pub struct InProcessQueue {
     events: broadcast::Sender<Event>,
     max_deliver: u32,
     retry_delay: Duration,
+    drain: Arc<Drain>,
 }
 
 impl InProcessQueue {
@@ -95,6 +154,7 @@ impl InProcessQueue {
             events: broadcast::channel(1024).0,
             max_deliver: max_deliver.max(1),
             retry_delay,
+            drain: Drain::new(),
         })
     }
 
@@ -143,18 +203,26 @@ impl Queue for InProcessQueue {
             let handler = handler.clone();
             let pending = self.pending.clone();
             let (max_deliver, retry_delay) = (self.max_deliver, self.retry_delay);
+            let drain = self.drain.clone();
+            let mut stopping = drain.stopping();
             tokio::spawn(async move {
                 loop {
-                    let Some(delivery) = receiver.lock().await.recv().await else { return };
+                    let next = async { receiver.lock().await.recv().await };
+                    let delivery = tokio::select! {
+                        delivery = next => delivery,
+                        _ = stopping.wait_for(|stop| *stop) => return,
+                    };
+                    let Some(delivery) = delivery else { return };
                     let dedup_id = delivery.dedup_id.clone();
                     let (attempt, payload) = (delivery.attempt, delivery.payload.clone());
                     // A panicking handler must not kill the worker: run it in its own task.
-                    let outcome = tokio::spawn({
-                        let handler = handler.clone();
-                        async move { handler.handle(delivery).await }
-                    })
-                    .await
-                    .unwrap_or(Outcome::Retry);
+                    let outcome = drain
+                        .run(tokio::spawn({
+                            let handler = handler.clone();
+                            async move { handler.handle(delivery).await }
+                        }))
+                        .await
+                        .unwrap_or(Outcome::Retry);
                     if outcome == Outcome::Retry && attempt < max_deliver {
                         let sender = sender.clone();
                         let next = Delivery {
@@ -188,6 +256,10 @@ impl Queue for InProcessQueue {
 
     async fn check(&self) -> Result<(), Error> {
         Ok(())
+    }
+
+    async fn close(&self, grace: Duration) {
+        self.drain.close(grace).await;
     }
 }
 

@@ -20,11 +20,11 @@ use futures_util::StreamExt;
 use resumax_core::Error;
 use tokio::sync::broadcast;
 
-use crate::{Delivery, Event, JobHandler, Outcome, Queue};
+use crate::{Delivery, Drain, Event, JobHandler, Outcome, Queue};
 
-/// Longer than any job should take; a running handler extends it with progress acks.
-const ACK_WAIT: Duration = Duration::from_secs(60);
-const PROGRESS_EVERY: Duration = Duration::from_secs(15);
+/// Longer than any job should take; a running handler extends it with progress acks. The URL
+/// option `ack_wait_ms` overrides it (tests use a short one to see redelivery quickly).
+const DEFAULT_ACK_WAIT: Duration = Duration::from_secs(60);
 const MAX_DELIVER: i64 = 5;
 const RETRY_DELAY: Duration = Duration::from_millis(500);
 
@@ -32,25 +32,35 @@ pub struct NatsQueue {
     client: async_nats::Client,
     jetstream: jetstream::Context,
     prefix: String,
+    ack_wait: Duration,
     events: broadcast::Sender<Event>,
+    drain: Arc<Drain>,
 }
 
 impl NatsQueue {
-    /// Connects to `nats://host:port[?prefix=name]` and makes sure both streams exist.
+    /// Connects to `nats://host:port[?prefix=name&ack_wait_ms=N]` and makes sure both streams
+    /// exist.
     pub async fn connect(url: &str) -> Result<Arc<Self>, Error> {
-        let (address, prefix) = match url.split_once('?') {
-            Some((address, query)) => {
-                let prefix =
-                    query.split('&').find_map(|pair| pair.strip_prefix("prefix=")).ok_or_else(|| {
-                        Error::invalid_input(format!("unknown RESUMAX_QUEUE_URL option in {url:?}"))
-                    })?;
-                if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(Error::invalid_input("the queue prefix must be letters, digits or _"));
+        let (address, query) = url.split_once('?').unwrap_or((url, ""));
+        let (mut prefix, mut ack_wait) = (String::new(), DEFAULT_ACK_WAIT);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("prefix", value))
+                    if !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                {
+                    prefix = value.to_string();
                 }
-                (address, prefix.to_string())
+                Some(("ack_wait_ms", value)) if value.parse::<u64>().is_ok_and(|ms| ms >= 100) => {
+                    ack_wait = Duration::from_millis(value.parse().unwrap_or(60_000));
+                }
+                _ => {
+                    return Err(Error::invalid_input(format!(
+                        "RESUMAX_QUEUE_URL option {pair:?} is not understood: use prefix=<letters, digits, _> \
+                         or ack_wait_ms=<at least 100>"
+                    )));
+                }
             }
-            None => (url, String::new()),
-        };
+        }
         let client = async_nats::ConnectOptions::new()
             .retry_on_initial_connect()
             .connection_timeout(Duration::from_secs(5))
@@ -58,7 +68,14 @@ impl NatsQueue {
             .await
             .map_err(|e| Error::queue("connecting to NATS", e))?;
         let jetstream = jetstream::new(client.clone());
-        let queue = NatsQueue { client, jetstream, prefix, events: broadcast::channel(1024).0 };
+        let queue = NatsQueue {
+            client,
+            jetstream,
+            prefix,
+            ack_wait,
+            events: broadcast::channel(1024).0,
+            drain: Drain::new(),
+        };
         queue.ensure_streams().await?;
         let queue = Arc::new(queue);
         queue.clone().forward_events().await?;
@@ -138,7 +155,7 @@ impl NatsQueue {
                     durable_name: Some(kind.to_string()),
                     filter_subject: self.subject(subject),
                     ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: ACK_WAIT,
+                    ack_wait: self.ack_wait,
                     max_deliver: MAX_DELIVER,
                     ..Default::default()
                 },
@@ -170,25 +187,33 @@ impl Queue for NatsQueue {
         handler: Arc<dyn JobHandler>,
     ) -> Result<(), Error> {
         let consumer = self.consumer(subject).await?;
+        let progress_every = self.ack_wait / 4;
         for _ in 0..workers.max(1) {
             let consumer = consumer.clone();
             let handler = handler.clone();
+            let drain = self.drain.clone();
+            let mut stopping = drain.stopping();
             tokio::spawn(async move {
-                loop {
+                while !*stopping.borrow() {
                     // The stream of pulls ends or errors when the connection drops; pull again
                     // once it is back. Unacked messages are redelivered after `ack_wait`.
                     match consumer.stream().max_messages_per_batch(1).messages().await {
-                        Ok(mut messages) => {
-                            while let Some(message) = messages.next().await {
-                                match message {
-                                    Ok(message) => handle_one(message, handler.as_ref()).await,
-                                    Err(error) => {
-                                        tracing::warn!(%error, "pulling a job failed");
-                                        break;
-                                    }
+                        Ok(mut messages) => loop {
+                            let message = tokio::select! {
+                                message = messages.next() => message,
+                                _ = stopping.wait_for(|stop| *stop) => return,
+                            };
+                            match message {
+                                Some(Ok(message)) => {
+                                    drain.run(handle_one(message, handler.as_ref(), progress_every)).await
                                 }
+                                Some(Err(error)) => {
+                                    tracing::warn!(%error, "pulling a job failed");
+                                    break;
+                                }
+                                None => break,
                             }
-                        }
+                        },
                         Err(error) => tracing::warn!(%error, "starting a pull failed"),
                     }
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -216,9 +241,17 @@ impl Queue for NatsQueue {
             state => Err(Error::queue("checking NATS", format!("connection is {state:?}"))),
         }
     }
+
+    async fn close(&self, grace: Duration) {
+        self.drain.close(grace).await;
+        // Outstanding acks and publishes go out before the connection closes.
+        if let Err(error) = self.client.flush().await {
+            tracing::warn!(%error, "flushing NATS at shutdown failed");
+        }
+    }
 }
 
-async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler) {
+async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler, progress_every: Duration) {
     let delivered = message.info().map(|info| info.delivered).unwrap_or(1).max(1);
     let delivery = Delivery {
         dedup_id: message
@@ -239,7 +272,7 @@ async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler) {
         let acker = acker.clone();
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(PROGRESS_EVERY).await;
+                tokio::time::sleep(progress_every).await;
                 if acker.ack_with(AckKind::Progress).await.is_err() {
                     return;
                 }

@@ -110,7 +110,72 @@ async fn start_moto() -> Option<String> {
 /// A new bucket. Credentials are dummies: the test server does not check signatures.
 pub async fn s3_bucket() -> Option<S3Bucket> {
     let endpoint = s3_endpoint().await?;
-    let bucket = unique("resumax").replace('_', "-");
+    create_bucket(&endpoint, &unique("resumax").replace('_', "-")).await
+}
+
+/// An S3 server of the test's own, which the test may stop and start again (an outage). It keeps
+/// its objects in memory, so a restart loses them: call [`OwnS3Server::create_bucket`] again.
+pub struct OwnS3Server {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnS3Server {
+    pub async fn start() -> Option<OwnS3Server> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let mut server = OwnS3Server { port, child: None };
+        server.restart().await.then_some(server)
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server (again) on the same port; false if it cannot.
+    pub async fn restart(&mut self) -> bool {
+        self.stop();
+        let spawned = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(child) => self.child = Some(child),
+            Err(error) => {
+                unavailable("S3 (moto_server)", error);
+                return false;
+            }
+        }
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        unavailable("S3 (moto_server)", "did not start in 10 s");
+        false
+    }
+
+    pub async fn create_bucket(&self, bucket: &str) -> Option<S3Bucket> {
+        create_bucket(&self.endpoint(), bucket).await
+    }
+}
+
+impl Drop for OwnS3Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn create_bucket(endpoint: &str, bucket: &str) -> Option<S3Bucket> {
+    let endpoint = endpoint.to_string();
     let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await;
     match created {
         Ok(response) if response.status().is_success() => {}

@@ -18,7 +18,9 @@ use resumax_proto::common::v1::{ErrorCode as CommonErrorCode, OptimizationStatus
 use resumax_proto::queue::v1::OptimizeJob;
 use resumax_queue::{Delivery, JobHandler, Outcome, subjects};
 use resumax_storage::keys;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
 use tracing::Instrument;
 
 use crate::{OptimizationService, diff, to_json};
@@ -178,7 +180,17 @@ impl OptimizationService {
         active.provider = Set(Some(provider));
         active.model = Set(Some(model));
         active.output_key = Set(Some(output_key.to_string()));
-        self.set_status(active, OptimizationStatus::Completed).await?;
+        active.status = Set(OptimizationStatus::Completed.as_str().into());
+        active.updated_at = Set(now());
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
+        if let Some(row) = finish_once(&txn, active).await? {
+            crate::audit(&user, "optimization.completed", id, None, &row.request_id)
+                .insert(&txn)
+                .await
+                .map_err(db_error("auditing a completion"))?;
+            txn.commit().await.map_err(db_error("committing a completion"))?;
+            self.publish_event(&row).await;
+        }
         Ok(())
     }
 
@@ -211,10 +223,21 @@ impl OptimizationService {
         active.error_message = Set(Some(message.into()));
         active.status = Set(OptimizationStatus::Failed.as_str().into());
         active.updated_at = Set(now());
-        let row = active.update(&txn).await.map_err(db_error("failing a run"))?;
-        crate::credits::refund(&txn, &user, id).await?;
-        txn.commit().await.map_err(db_error("committing a failure"))?;
-        self.publish_event(&row).await;
+        if let Some(row) = finish_once(&txn, active).await? {
+            crate::credits::refund(&txn, &user, id).await?;
+            crate::audit(
+                &UserId::parse(&user)?,
+                "optimization.failed",
+                id,
+                Some(code.as_str().into()),
+                &row.request_id,
+            )
+            .insert(&txn)
+            .await
+            .map_err(db_error("auditing a failure"))?;
+            txn.commit().await.map_err(db_error("committing a failure"))?;
+            self.publish_event(&row).await;
+        }
         Ok(())
     }
 
@@ -240,6 +263,27 @@ impl OptimizationService {
         {
             tracing::warn!(%error, "could not publish a status event");
         }
+    }
+}
+
+/// Moves a run that is still active to its terminal status. `None` when it already left the
+/// active statuses: another delivery of the same job finished it, so this one changes nothing and
+/// the run completes (or fails) exactly once.
+async fn finish_once(
+    txn: &sea_orm::DatabaseTransaction,
+    active: optimization_request::ActiveModel,
+) -> Result<Option<optimization_request::Model>> {
+    let update = optimization_request::Entity::update(active)
+        .validate()
+        .map_err(db_error("finishing a run"))?
+        .filter(optimization_request::Column::Status.is_in(OptimizationStatus::ACTIVE.map(|s| s.as_str())));
+    match update.exec(txn).await {
+        Ok(row) => Ok(Some(row)),
+        Err(sea_orm::DbErr::RecordNotUpdated) => {
+            tracing::info!("run already finished by another delivery");
+            Ok(None)
+        }
+        Err(e) => Err(Error::storage("finishing a run", e)),
     }
 }
 

@@ -209,9 +209,13 @@ impl Services {
     }
 }
 
+/// Kubernetes waits 30 s by default between SIGTERM and SIGKILL; leave room for the servers.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub struct Node {
     pub http_addr: SocketAddr,
     pub grpc_addr: SocketAddr,
+    services: Arc<Services>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -234,10 +238,15 @@ impl Node {
                             Ok(()) => {
                                 (axum::http::StatusCode::OK, Json(serde_json::json!({"status": "ready"})))
                             }
-                            Err(reason) => (
-                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                                Json(serde_json::json!({"status": "not_ready", "reason": reason})),
-                            ),
+                            Err(reason) => {
+                                // The error layer rewrites the body to the contract shape; the
+                                // log keeps the reason.
+                                tracing::warn!(%reason, "not ready");
+                                (
+                                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                    Json(serde_json::json!({"status": "not_ready", "reason": reason})),
+                                )
+                            }
                         }
                     }
                 }),
@@ -295,7 +304,7 @@ impl Node {
         });
         let grpc_task = tokio::spawn(serve_grpc(services.clone(), server_info, grpc_listener, signal));
         tracing::info!(%http_addr, %grpc_addr, services = ?config.services, "resumax started");
-        Ok(Node { http_addr, grpc_addr, shutdown, tasks: vec![http_task, grpc_task] })
+        Ok(Node { http_addr, grpc_addr, services, shutdown, tasks: vec![http_task, grpc_task] })
     }
 
     /// Runs until Ctrl-C or SIGTERM, then drains both servers.
@@ -311,7 +320,9 @@ impl Node {
         }
         #[cfg(not(unix))]
         ctrl_c.await?;
-        tracing::info!("shutting down");
+        tracing::info!("shutting down: no new jobs, finishing the running ones");
+        // Workers first (a job finishing may still call peers), then the servers drain.
+        self.services.queue.close(SHUTDOWN_GRACE).await;
         let _ = self.shutdown.send(true);
         for task in self.tasks {
             task.await??;

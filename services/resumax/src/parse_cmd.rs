@@ -1,6 +1,7 @@
 //! `resumax parse FILE [--jd] --json`: the parsed document in the ground-truth schema of the
 //! evaluation corpus, or the reason it cannot be read.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -12,12 +13,8 @@ pub fn run(file: &Path, job_description: bool, json: bool) -> anyhow::Result<()>
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("document");
     match resumax_document::parse_to_ground_truth_json(&bytes, name, job_description) {
         Ok(value) => {
-            if json {
-                println!("{}", serde_json::to_string_pretty(&value)?);
-            } else {
-                print_summary(&value);
-            }
-            Ok(())
+            let out = if json { serde_json::to_string_pretty(&value)? } else { summary(&value) };
+            emit(&out)
         }
         Err(err) => {
             let kind = resumax_document::rejection_kind(&err);
@@ -28,33 +25,50 @@ pub fn run(file: &Path, job_description: bool, json: bool) -> anyhow::Result<()>
                     "kind": kind,
                     "message": error.message,
                 });
-                println!("{}", serde_json::to_string_pretty(&body)?);
+                emit(&serde_json::to_string_pretty(&body)?)?;
             }
             anyhow::bail!("{} ({kind}): {}", error.code.as_str(), error.message)
         }
     }
 }
 
-fn print_summary(value: &serde_json::Value) {
+/// Writes to stdout; a reader that closed the pipe early (`| head`) is not an error.
+fn emit(out: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn summary(value: &serde_json::Value) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
     let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
     if value["kind"] == "resume" {
-        println!("name      {}", text(&value["contact"]["name"]));
-        println!("email     {}", text(&value["contact"]["email"]));
-        println!("phone     {}", text(&value["contact"]["phone"]));
+        let _ = writeln!(s, "name      {}", text(&value["contact"]["name"]));
+        let _ = writeln!(s, "email     {}", text(&value["contact"]["email"]));
+        let _ = writeln!(s, "phone     {}", text(&value["contact"]["phone"]));
         for section in value["sections"].as_array().into_iter().flatten() {
             let size = section["entries"]
                 .as_array()
                 .or_else(|| section["items"].as_array())
                 .map(Vec::len)
                 .unwrap_or(1);
-            println!("section   {:<15} {:<40} {size}", text(&section["type"]), text(&section["heading"]));
+            let _ = writeln!(
+                s,
+                "section   {:<15} {:<40} {size}",
+                text(&section["type"]),
+                text(&section["heading"])
+            );
         }
     } else {
-        println!("title     {}", text(&value["title"]));
-        println!("company   {}", text(&value["company"]));
-        println!("location  {}", text(&value["location"]));
-        println!("required  {}", value["required_skills"]);
-        println!("preferred {}", value["nice_to_have_skills"]);
-        println!("flags     {}", value["quality_flags"]);
+        let _ = writeln!(s, "title     {}", text(&value["title"]));
+        let _ = writeln!(s, "company   {}", text(&value["company"]));
+        let _ = writeln!(s, "location  {}", text(&value["location"]));
+        let _ = writeln!(s, "required  {}", value["required_skills"]);
+        let _ = writeln!(s, "preferred {}", value["nice_to_have_skills"]);
+        let _ = writeln!(s, "flags     {}", value["quality_flags"]);
     }
+    s
 }

@@ -19,10 +19,8 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let resume = resumax_document::read_resume(&read(&args.resume)?)
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("the resume {} could not be read", args.resume.display()))?;
     let job = resumax_document::read_job_description(&read(&args.jd)?)
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("the job description {} could not be read", args.jd.display()))?;
     let report = resumax_scoring::score(&resume, &job);
     if args.json {
@@ -53,15 +51,17 @@ fn importance(i: Importance) -> &'static str {
 fn render(report: &MatchReport) -> String {
     let mut out = format!("alignment score: {}/100\n\n", report.alignment_score);
     for c in &report.breakdown {
-        out.push_str(&format!(
-            "  {:<14} {:>5.1}  x {:.2}  {}\n",
-            c.name, c.score, c.weight, c.detail
-        ));
+        out.push_str(&format!("  {:<14} {:>5.1}  x {:.2}  {}\n", c.name, c.score, c.weight, c.detail));
     }
     out.push_str("\nmatched keywords:\n");
     for k in &report.matched_keywords {
         let how = if k.literal { String::new() } else { format!(", as \"{}\"", k.resume_term) };
-        out.push_str(&format!("  {} ({}{how}) in {}\n", k.term, importance(k.importance), k.sections.join(", ")));
+        out.push_str(&format!(
+            "  {} ({}{how}) in {}\n",
+            k.term,
+            importance(k.importance),
+            k.sections.join(", ")
+        ));
     }
     out.push_str("missing keywords, biggest gain first:\n");
     for k in &report.missing_keywords {

@@ -345,7 +345,14 @@ fn required_years_in(tokens: &[Token]) -> Option<f64> {
         tokens.get(i).is_some_and(|t| {
             matches!(
                 t.folded.as_str(),
-                "of" | "experience" | "exp" | "in" | "working" | "professional" | "relevant" | "hands" | "post"
+                "of" | "experience"
+                    | "exp"
+                    | "in"
+                    | "working"
+                    | "professional"
+                    | "relevant"
+                    | "hands"
+                    | "post"
             )
         })
     };

@@ -176,7 +176,7 @@ impl<'a> ResumeIndex<'a> {
         let wording = &term.forms[0];
         // (field, position, length, quality, place weight, is degree field)
         let mut hits: Vec<(usize, usize, usize, f64, f64, bool)> = Vec::new();
-        for form in &term.forms {
+        for form in term.all_forms() {
             for (f, p) in self.occurrences(form) {
                 let window = &self.fields[f].tokens[p..p + form.stems.len()];
                 let quality = if window.len() == wording.folded.len()
@@ -387,12 +387,17 @@ impl<'a> ResumeIndex<'a> {
                 "Add an email address to the contact details so a recruiter can reach you.",
             ),
             (
-                r.contact.phone.as_deref().is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() >= 7),
+                r.contact
+                    .phone
+                    .as_deref()
+                    .is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() >= 7),
                 "Add a phone number to the contact details.",
             ),
             (
                 has(SectionKind::Experience)
-                    && r.sections.iter().all(|s| s.kind == SectionKind::Other || standard_heading(&s.heading)),
+                    && r.sections
+                        .iter()
+                        .all(|s| s.kind == SectionKind::Other || standard_heading(&s.heading)),
                 "Use standard section headings (Experience, Education, Skills) so an ATS files each part correctly.",
             ),
             (
@@ -414,7 +419,8 @@ impl<'a> ResumeIndex<'a> {
                 "Export the resume with a real text layer (not a scan or an image): an ATS cannot read pictures of text.",
             ),
             (
-                !warned(&["table", "column", "textbox", "text_box", "sidebar"]) && cell_lines * 5 <= lines.max(1),
+                !warned(&["table", "column", "textbox", "text_box", "sidebar"])
+                    && cell_lines * 5 <= lines.max(1),
                 "Use a single-column layout without tables or text boxes: many ATS read such layouts out of order.",
             ),
         ]

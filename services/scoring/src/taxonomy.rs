@@ -152,7 +152,12 @@ impl Taxonomy {
         self.scan_forms(text, tokens, false)
     }
 
-    fn scan_forms(&self, text: &str, tokens: &[Token], discoverable_only: bool) -> Vec<(usize, usize, usize)> {
+    fn scan_forms(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        discoverable_only: bool,
+    ) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {

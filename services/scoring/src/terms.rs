@@ -32,10 +32,21 @@ pub struct JdTerm {
     pub weight: f64,
     /// A soft skill (communication, leadership): scored in its own component.
     pub soft: bool,
-    /// `forms[0]` is the wording itself, then every variant the taxonomy knows.
+    /// `forms[0]` is the wording itself, then its parts ("PLM (Windchill)"); the taxonomy's
+    /// variants are borrowed through `concept`, not copied, because ranking builds terms for
+    /// every JD.
     pub(crate) forms: Vec<Form>,
+    pub(crate) concept: Option<usize>,
     /// For "Mechanical Engineering Degree": the field, matched in the education section.
     pub(crate) degree_field: Option<Form>,
+}
+
+impl JdTerm {
+    /// The JD's wording first, then every other way of saying it.
+    pub(crate) fn all_forms(&self) -> impl Iterator<Item = &Form> + Clone {
+        let taxonomy = self.concept.map(|c| TAXONOMY.concepts[c].forms.as_slice()).unwrap_or_default();
+        self.forms.iter().chain(taxonomy)
+    }
 }
 
 struct Builder {
@@ -89,9 +100,7 @@ impl Builder {
                 }
             }
         }
-        if let Some(c) = concept {
-            forms.extend(TAXONOMY.concepts[c].forms.iter().cloned());
-        }
+
         let canonical = match (concept, name) {
             (Some(c), _) => TAXONOMY.canonical(c).to_string(),
             (None, Some(name)) => name,
@@ -110,7 +119,8 @@ impl Builder {
         if let Some(c) = concept {
             self.by_concept.insert(c, index);
         }
-        for f in &forms {
+        let taxonomy_forms = concept.map(|c| TAXONOMY.concepts[c].forms.as_slice()).unwrap_or_default();
+        for f in forms.iter().chain(taxonomy_forms) {
             self.by_stems.entry(f.stems.join(" ")).or_insert(index);
         }
         let soft = concept.is_some_and(|c| TAXONOMY.concepts[c].soft);
@@ -121,6 +131,7 @@ impl Builder {
             weight: 0.0,
             soft,
             forms,
+            concept,
             degree_field,
         });
         self.counts.push(0);
@@ -154,11 +165,7 @@ pub fn extract(job: &ParsedJobDescription) -> Vec<JdTerm> {
 
 /// The canonical names of the skills the JD requires, in the JD's order.
 pub fn required_skills(job: &ParsedJobDescription) -> Vec<String> {
-    extract(job)
-        .into_iter()
-        .filter(|t| t.importance == Importance::Required)
-        .map(|t| t.canonical)
-        .collect()
+    extract(job).into_iter().filter(|t| t.importance == Importance::Required).map(|t| t.canonical).collect()
 }
 
 /// [`extract`] on a JD text already stripped of boilerplate and tokenized, so the caller can
@@ -224,7 +231,7 @@ pub(crate) fn extract_with(job: &ParsedJobDescription, text: &str, tokens: &[Tok
 
     // Skills the JD repeats matter more, with diminishing returns: at most 1.5x the base.
     for (term, &scan_hits) in b.terms.iter_mut().zip(&b.counts) {
-        let count = if scan_hits > 0 { scan_hits } else { count_in(&term.forms, text, tokens).max(1) };
+        let count = if scan_hits > 0 { scan_hits } else { count_in(term.all_forms(), text, tokens).max(1) };
         let base = match term.importance {
             Importance::Required => BASE_REQUIRED,
             Importance::Preferred => BASE_PREFERRED,
@@ -316,8 +323,8 @@ fn is_heading(line: &str) -> bool {
 /// "Skills: A / B / C" inside a sentence: the cue and what follows it.
 fn labelled(sentence: &str) -> Option<(Part, &str)> {
     let (head, tail) = sentence.split_once(':')?;
-    let tail = tail.trim();
-    (head.split_whitespace().count() <= 5 && !tail.is_empty()).then_some(())?;
+    let tail = tail.split(". ").next().unwrap_or("").trim();
+    (head.split_whitespace().count() <= 5 && !head.contains(['.', ';']) && !tail.is_empty()).then_some(())?;
     cue_of(head).map(|p| (p, tail))
 }
 
@@ -403,8 +410,11 @@ fn requirement_lines(job: &ParsedJobDescription) -> (Vec<String>, Vec<String>) {
         if r == 0 && p == 0 {
             continue;
         }
-        let (dest, phrases) =
-            if r >= p { (&mut required, &job.required_skills) } else { (&mut preferred, &job.preferred_skills) };
+        let (dest, phrases) = if r >= p {
+            (&mut required, &job.required_skills)
+        } else {
+            (&mut preferred, &job.preferred_skills)
+        };
         // A line mixing both parts, or prose of several sentences, gives only its phrases.
         if line.len() <= MAX_REQUIREMENT_LINE && r.min(p) == 0 && !line.trim_end_matches('.').contains(". ") {
             dest.push(line.to_string());
@@ -439,7 +449,9 @@ fn degree_requirement(text: &str, tokens: &[Token]) -> Option<(String, Option<us
     let first = i;
     while let Some(t) = tokens.get(i) {
         let gap = &text[tokens[i - 1].end..t.start];
-        if i - first >= 4 || matches!(t.folded.as_str(), "or" | "and" | "with") || gap.contains([',', ';', '(', '.'])
+        if i - first >= 4
+            || matches!(t.folded.as_str(), "or" | "and" | "with")
+            || gap.contains([',', ';', '(', '.'])
         {
             break;
         }
@@ -483,9 +495,34 @@ fn title_case(text: &str) -> String {
 
 /// Words that are capitalised in requirements but name no skill of their own.
 const NOT_A_NAME: &[&str] = &[
-    "ms", "bs", "ba", "ma", "phd", "mba", "bsc", "msc", "us", "usa", "uk", "eu", "bachelors", "masters", "degree",
-    "english", "strong", "excellent", "experience", "knowledge", "ability", "must", "the", "our", "we", "you",
-    "current", "valid",
+    "ms",
+    "bs",
+    "ba",
+    "ma",
+    "phd",
+    "mba",
+    "bsc",
+    "msc",
+    "us",
+    "usa",
+    "uk",
+    "eu",
+    "bachelors",
+    "masters",
+    "degree",
+    "english",
+    "strong",
+    "excellent",
+    "experience",
+    "knowledge",
+    "ability",
+    "must",
+    "the",
+    "our",
+    "we",
+    "you",
+    "current",
+    "valid",
 ];
 const NAME_GLUE: &[&str] = &["of", "and", "&", "for", "in", "the", "to", "on", "with"];
 
@@ -563,8 +600,8 @@ pub(crate) fn without_boilerplate(text: &str) -> String {
     out
 }
 
-fn count_in(forms: &[Form], text: &str, tokens: &[Token]) -> usize {
-    (0..tokens.len()).filter(|&i| forms.iter().any(|f| f.matches_at(text, tokens, i))).count()
+fn count_in<'f>(forms: impl Iterator<Item = &'f Form> + Clone, text: &str, tokens: &[Token]) -> usize {
+    (0..tokens.len()).filter(|&i| forms.clone().any(|f| f.matches_at(text, tokens, i))).count()
 }
 
 const TRIGGERS: &[&[&str]] = &[

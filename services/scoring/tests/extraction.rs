@@ -27,7 +27,8 @@ fn required_skill_extraction_meets_recall_and_precision_on_the_corpus() {
         let got_folded: Vec<String> = got.iter().map(|s| fold(s)).collect();
         let hits = truth.iter().filter(|t| got_folded.contains(t)).count();
         let false_positives: Vec<&String> = got.iter().filter(|g| !truth.contains(&fold(g))).collect();
-        let misses: Vec<&String> = jd.job.required_skills.iter().filter(|t| !got_folded.contains(&fold(t))).collect();
+        let misses: Vec<&String> =
+            jd.job.required_skills.iter().filter(|t| !got_folded.contains(&fold(t))).collect();
         if !false_positives.is_empty() || !misses.is_empty() {
             eprintln!("{} {}: missed {misses:?}, extra {false_positives:?}", jd.id, jd.role_family);
         }
@@ -59,4 +60,3 @@ fn required_skill_extraction_meets_recall_and_precision_on_the_corpus() {
     // No family may collapse behind a good average.
     assert!(weakest.0 >= 0.8 && weakest.1 >= 0.8, "weakest family recall/precision {weakest:?}");
 }
-

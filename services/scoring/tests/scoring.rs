@@ -3,7 +3,7 @@ use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::{Contact, Entry, ParsedResume, Section, SectionKind};
 use resumax_core::score::Importance;
 use resumax_corpus::{jds, resumes};
-use resumax_scoring::{ResumeIndex, ScoringService, score, score_indexed};
+use resumax_scoring::{ResumeIndex, ScoringService, rank, score, score_indexed};
 
 fn job(title: &str, required: &[&str], preferred: &[&str], text: &str) -> ParsedJobDescription {
     ParsedJobDescription {
@@ -180,6 +180,159 @@ async fn service_answers_like_the_function() {
     assert_eq!(via_trait, score(&r, &backend_job()));
 }
 
+fn with_role_dates(mut r: ParsedResume, start: &str, end: &str) -> ParsedResume {
+    let entry = &mut r.sections[0].entries[0];
+    entry.start = Some(start.into());
+    entry.end = Some(end.into());
+    r
+}
+
+#[test]
+fn adding_a_missing_required_skill_gains_more_than_a_preferred_one() {
+    let base = resume("Backend Engineer", &["Built Go services on PostgreSQL with Kafka"], &[]);
+    let plus_required = resume(
+        "Backend Engineer",
+        &["Built Go services on PostgreSQL with Kafka", "Ran them on Kubernetes"],
+        &[],
+    );
+    let plus_preferred = resume(
+        "Backend Engineer",
+        &["Built Go services on PostgreSQL with Kafka", "Provisioned them with Terraform"],
+        &[],
+    );
+    let b = score(&base, &backend_job());
+    let r = score(&plus_required, &backend_job());
+    let p = score(&plus_preferred, &backend_job());
+    assert!(
+        p.alignment_score > b.alignment_score,
+        "preferred {} vs base {}",
+        p.alignment_score,
+        b.alignment_score
+    );
+    assert!(
+        r.alignment_score > p.alignment_score,
+        "required {} vs preferred {}",
+        r.alignment_score,
+        p.alignment_score
+    );
+    // The report ranked the gap the same way before the edit.
+    let gaps: Vec<&str> = b.missing_keywords.iter().map(|g| g.term.as_str()).collect();
+    let k = gaps.iter().position(|t| *t == "Kubernetes").expect("Kubernetes missing");
+    let t = gaps.iter().position(|t| *t == "Terraform").expect("Terraform missing");
+    assert!(k < t, "missing keywords by impact: {gaps:?}");
+}
+
+#[test]
+fn k8s_is_understood_as_kubernetes() {
+    let r = resume("Backend Engineer", &["Operated 40 k8s clusters"], &[]);
+    let report = score(&r, &backend_job());
+    let m = report.matched_keywords.iter().find(|m| m.term == "Kubernetes").expect("k8s matches Kubernetes");
+    assert_eq!(m.resume_term, "k8s");
+    assert!(!m.literal);
+    assert!(!report.missing_keywords.iter().any(|g| g.term == "Kubernetes"));
+    assert!(
+        report.recommendations.iter().any(|r| r.contains("would miss \"k8s\"")),
+        "{:#?}",
+        report.recommendations
+    );
+}
+
+#[test]
+fn repeating_a_keyword_ten_times_scores_the_same_as_once() {
+    let once = resume("Backend Engineer", &["Built services in Go using Kafka"], &["Kafka"]);
+    let bullet = format!("Built services in Go using {}", ["Kafka"; 10].join(" Kafka, "));
+    let ten_times = resume("Backend Engineer", &[bullet.as_str()], &["Kafka"; 10]);
+    let a = score(&once, &backend_job());
+    let b = score(&ten_times, &backend_job());
+    assert_eq!(a.alignment_score, b.alignment_score);
+    assert_eq!(a.breakdown, b.breakdown);
+}
+
+#[test]
+fn the_same_input_scores_the_same_every_time() {
+    let r = resume("Backend Engineer", &["Built Go services on Postgres, k8s and Kafka"], &["Terraform"]);
+    let first = score(&r, &backend_job());
+    for _ in 0..20 {
+        assert_eq!(score(&r, &backend_job()), first);
+    }
+    let jobs = vec![backend_job(), job("Registered Nurse", &["BLS"], &[], "BLS required"), backend_job()];
+    let ranked = rank(&r, &jobs, 0);
+    assert_eq!(ranked, rank(&r, &jobs, 0));
+    assert_eq!(ranked.iter().map(|j| j.index).collect::<Vec<_>>(), [0, 2, 1], "ties keep input order");
+    assert_eq!(ranked[0].alignment_score, first.alignment_score, "ranking scores exactly like score()");
+}
+
+#[test]
+fn a_skill_evidenced_only_in_a_bullet_still_matches() {
+    let r = resume("Backend Engineer", &["Moved the billing events onto Kafka"], &[]);
+    let report = score(&r, &backend_job());
+    let m = report.matched_keywords.iter().find(|m| m.term == "Kafka").expect("bullet evidence matches");
+    assert!(m.literal);
+    assert_eq!(m.sections, ["experience"]);
+}
+
+#[test]
+fn a_skill_from_a_recent_role_counts_more_than_one_from_long_ago() {
+    let bullets = ["Built Go services on PostgreSQL, Kubernetes and Kafka"];
+    let recent = with_role_dates(resume("Backend Engineer", &bullets, &[]), "2019-01", "2024-06");
+    let mut old = with_role_dates(resume("Backend Engineer", &bullets, &[]), "2008-01", "2012-06");
+    // A later role with no skills keeps the resume's "now" at 2024.
+    old.sections[0].entries.push(Entry {
+        title: Some("Backend Engineer".into()),
+        start: Some("2013-01".into()),
+        end: Some("2024-06".into()),
+        lines: vec!["Kept the lights on".into()],
+        ..Entry::default()
+    });
+    let hard = |r: &ParsedResume| score(r, &backend_job()).breakdown[0].score;
+    assert!(hard(&recent) > hard(&old), "recent {} vs old {}", hard(&recent), hard(&old));
+}
+
+#[test]
+fn soft_skills_are_a_component_of_their_own() {
+    let jd = job(
+        "Support Specialist",
+        &["Zendesk", "Written Communication"],
+        &[],
+        "Requirements\n* Zendesk\n* Excellent written communication and problem solving",
+    );
+    let r = resume("Support Specialist", &["Answered 60 Zendesk tickets a day"], &[]);
+    let with_soft = resume(
+        "Support Specialist",
+        &["Answered 60 Zendesk tickets a day", "Wrote help center articles; strong written communication"],
+        &[],
+    );
+    let soft = |r: &ParsedResume| {
+        let report = score(r, &jd);
+        let c = report.breakdown.iter().find(|c| c.name == "soft_skills").cloned().expect("soft component");
+        (c.score, report.breakdown.iter().find(|c| c.name == "hard_skills").map(|c| c.score))
+    };
+    let (before, hard_before) = soft(&r);
+    let (after, hard_after) = soft(&with_soft);
+    assert!(after > before, "{before} -> {after}");
+    assert_eq!(hard_before, hard_after, "soft skills do not move the hard-skill score");
+}
+
+#[test]
+fn searchability_checks_what_an_ats_needs() {
+    let good = resume("Backend Engineer", &["Built Go services"], &["Go"]);
+    let mut bad = good.clone();
+    bad.contact.email = None;
+    bad.sections[0].heading = "Where I have been".into();
+    bad.sections[0].entries[0].start = None;
+    bad.warnings.push("table_layout".into());
+    let check = |r: &ParsedResume| {
+        let report = score(r, &backend_job());
+        report.breakdown.iter().find(|c| c.name == "searchability").map(|c| c.score).unwrap_or_default()
+    };
+    assert_eq!(check(&good), 100.0);
+    assert!(check(&bad) <= 50.0, "{}", check(&bad));
+    let advice = score(&bad, &backend_job()).recommendations.join("\n");
+    for needle in ["email", "standard section headings", "dates", "single-column"] {
+        assert!(advice.contains(needle), "{needle}: {advice}");
+    }
+}
+
 /// Each corpus resume against every JD of its own role family and every JD of another family:
 /// same-family pairs must score higher in nearly all comparisons.
 #[test]
@@ -212,6 +365,36 @@ fn corpus_resumes_score_higher_for_their_own_role_family() {
         }
     }
     let fraction = wins as f64 / total as f64;
+    // Every resume, family by family: its own family's mean beats each unrelated family's mean.
+    let mut per_family_failures = Vec::new();
+    let mut comparisons = 0;
+    for r in &resumes {
+        let index = ResumeIndex::new(&r.resume);
+        let mut by_family: std::collections::BTreeMap<&str, Vec<f64>> = std::collections::BTreeMap::new();
+        for j in &jds {
+            by_family
+                .entry(j.role_family.as_str())
+                .or_default()
+                .push(f64::from(score_indexed(&index, &j.job).alignment_score));
+        }
+        let mean = |v: &Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+        let Some(own) = by_family.get(r.role_family.as_str()).map(mean) else {
+            continue;
+        };
+        for (family, scores) in &by_family {
+            if *family != r.role_family {
+                comparisons += 1;
+                if mean(scores) >= own {
+                    per_family_failures.push(format!("{} vs {family}", r.id));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "own family mean beats unrelated family mean in {}/{comparisons} resume-family comparisons",
+        comparisons - per_family_failures.len()
+    );
+    assert!(per_family_failures.is_empty(), "{per_family_failures:?}");
     let mean = |v: &[u8]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64;
     eprintln!(
         "same-family wins {wins}/{total} = {fraction:.4}; mean own {:.1}, other {:.1}",

@@ -172,6 +172,18 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     assert_eq!(version["optimizationId"], pdf_run.as_str());
     assert!(version["optimizedSections"].as_array().is_some_and(|s| !s.is_empty()), "{version}");
     assert!(version["acceptedChanges"].as_array().is_some_and(|c| !c.is_empty()), "{version}");
+    // The node's Prometheus metrics saw the requests and the job stages.
+    let (status, metrics) = node.get(&token, "/metrics").await;
+    let metrics = metrics.as_str().unwrap_or_default().to_string();
+    assert_eq!(status, 200);
+    assert!(metrics.contains(r#"route="/optimize/{id}""#), "{metrics}");
+    assert!(metrics.contains(r#"job="optimize",stage="generate""#), "{metrics}");
+    assert!(
+        metrics.contains(r#"resumax_provider_calls_total{provider="offline",outcome="ok"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("resumax_queue_depth"), "{metrics}");
+
     // Another user sees none of it.
     let (status, _) = node.get(&node.token("bob", true), &format!("/versions/{version_id}")).await;
     assert_eq!(status, 404);

@@ -299,6 +299,11 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
             continue;
         }
+        // Right-aligned dates or places beside entry headers sit on the baselines of the lines
+        // they annotate; a real column (or table cell) has lines of its own.
+        if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band)) {
+            continue;
+        }
         let aligned = right_in.iter().filter(|s| s.x0 < g + 1.5 * size).count();
         if aligned < 2 || (aligned as f32) < 0.4 * right_in.len() as f32 {
             continue;
@@ -377,11 +382,15 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
     let mut parts = vec![top];
     let lrefs: Vec<&Seg> = left.iter().collect();
     let rrefs: Vec<&Seg> = right.iter().collect();
-    let ltops = run_tops(&lrefs);
+    // A heading above the table that stays clear of the gutter joins the left side; it opens no
+    // row, so only runs that start beside the right side count.
+    let right_hi = rrefs.iter().map(|s| s.y).fold(f32::MIN, f32::max);
+    let ltops: Vec<f32> = run_tops(&lrefs).into_iter().filter(|t| *t <= right_hi + 0.25 * size).collect();
     // Cells of one table row share their first baseline; a sidebar's paragraphs start wherever
     // the main column happens to be.
     let row_start = |t: f32| rrefs.iter().any(|r| (r.y - t).abs() <= 0.25 * size);
     let aligned = ltops.iter().filter(|t| row_start(**t)).count();
+    if std::env::var("DBG").is_ok() { eprintln!("DBG g {g} size {size} ltops {ltops:?} left {:?} right {:?}", left.iter().map(|s| (s.y, seg_text(s))).collect::<Vec<_>>(), right.iter().map(|s| (s.y, s.size, seg_text(s))).collect::<Vec<_>>()); }
     if ltops.len() >= 2 && aligned as f32 >= 0.75 * ltops.len() as f32 {
         // Table cells side by side: read row by row, each row's left cell before its right.
         let mut cuts: Vec<f32> = ltops.iter().filter(|t| row_start(**t)).map(|t| t + 0.6 * size).collect();
@@ -508,7 +517,12 @@ fn seg_text(seg: &Seg) -> String {
             let gap = g.x - p.end();
             let size = p.size.max(g.size);
             let geometric = if p.exact && g.exact { gap > base + WORD_GAP * size } else { gap > 0.5 * size };
-            if (pending_space && gap > -0.05 * size) || geometric {
+            // A list marker is never part of the word after it, even when the layout engine put
+            // the text right against the marker's box without a space glyph ("►Produced").
+            let after_marker = out.chars().count() == 1
+                && out.chars().next().is_some_and(crate::text::is_list_marker)
+                && g.text.chars().next().is_some_and(char::is_alphabetic);
+            if (pending_space && gap > -0.05 * size) || geometric || after_marker {
                 out.push(' ');
             }
         }
@@ -527,6 +541,7 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<LayoutLine> {
     let leading = lines.windows(2).map(|w| w[0].y - w[1].y).filter(|p| *p > 0.0).fold(f32::MAX, f32::min);
     let mut out: Vec<LayoutLine> = Vec::new();
     let mut prev: Option<Line> = None;
+    if std::env::var("DBG2").is_ok() { for l in &lines { eprintln!("L right {right:.1} lead {leading:.1} x0 {:.1} x1 {:.1} y {:.1} fw {:.1} {}", l.x0, l.x1, l.y, l.first_word_w, l.text); } }
     for line in lines {
         let mut continues = false;
         if let Some(prev) = &prev {

@@ -164,8 +164,45 @@ fn heading_kind(line: &DocLine) -> Option<SectionKind> {
     })
 }
 
+/// Joins a heading that a narrow column broke over two lines ("ACADEMIC" / "BACKGROUND"): two
+/// consecutive capitalised or title-case lines of one typography, the first no heading on its own, that together
+/// read as one.
+fn join_split_headings(lines: Vec<DocLine>) -> Vec<DocLine> {
+    // Headings are set in capitals or title case; the vocabulary check does the rest.
+    let caps = |t: &str| {
+        let words: Vec<&str> = t.split_whitespace().collect();
+        (1..=3).contains(&words.len())
+            && !t.contains('\t')
+            && words.iter().all(|w| {
+                matches!(*w, "&" | "of" | "and") || w.starts_with(char::is_uppercase)
+            })
+    };
+    let mut out: Vec<DocLine> = Vec::with_capacity(lines.len());
+    let mut iter = lines.into_iter().peekable();
+    while let Some(l) = iter.next() {
+        if let Some(next) = iter.peek()
+            && caps(&l.text)
+            && caps(&next.text)
+            && !l.bullet
+            && !next.bullet
+            && (l.size - next.size).abs() < 0.6
+            && l.bold == next.bold
+            && heading_kind(&l).is_none()
+        {
+            let joined = DocLine { text: format!("{} {}", l.text.trim(), next.text.trim()), ..l.clone() };
+            if heading_kind(&joined).is_some() {
+                iter.next();
+                out.push(joined);
+                continue;
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
 pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
-    let lines = &crate::logical_lines(lines);
+    let lines = &join_split_headings(crate::logical_lines(lines));
     let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
     let mut heads: Vec<(usize, SectionKind)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {

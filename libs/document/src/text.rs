@@ -28,6 +28,11 @@ pub(crate) fn normalize_glyph_text(s: &str) -> String {
     out
 }
 
+/// A symbol that only ever marks a list item (ASCII '-' and '*' also start words and numbers).
+pub(crate) fn is_list_marker(c: char) -> bool {
+    BULLETS.contains(&c) && !matches!(c, '-' | '*')
+}
+
 /// The bullet marker at the start of a line, if the line is a bullet.
 pub(crate) fn starts_with_bullet(line: &str) -> bool {
     strip_bullet(line).is_some()

@@ -68,6 +68,8 @@ pub trait Queue: Send + Sync {
     fn subscribe_events(&self) -> broadcast::Receiver<Event>;
     /// Proves the broker answers; used by `/readyz`.
     async fn check(&self) -> Result<(), Error>;
+    /// Jobs waiting on `subject` (not yet taken by a worker), for the queue-depth metric.
+    async fn depth(&self, subject: &str) -> Result<u64, Error>;
     /// Graceful shutdown: stops taking jobs and waits up to `grace` for the running ones. A job
     /// still running after that is not lost: NATS redelivers it after `ack_wait`, and the embedded
     /// node re-queues it from the database at its next start.
@@ -140,6 +142,8 @@ pub struct InProcessQueue {
     max_deliver: u32,
     retry_delay: Duration,
     drain: Arc<Drain>,
+    /// Published and not yet taken, per subject.
+    waiting: Mutex<HashMap<String, Arc<std::sync::atomic::AtomicU64>>>,
 }
 
 impl InProcessQueue {
@@ -155,7 +159,12 @@ impl InProcessQueue {
             max_deliver: max_deliver.max(1),
             retry_delay,
             drain: Drain::new(),
+            waiting: Mutex::new(HashMap::new()),
         })
+    }
+
+    fn waiting(&self, subject: &str) -> Arc<std::sync::atomic::AtomicU64> {
+        lock(&self.waiting).entry(subject.to_string()).or_default().clone()
     }
 
     fn channel(&self, subject: &str) -> Channel {
@@ -205,6 +214,7 @@ impl Queue for InProcessQueue {
             let (max_deliver, retry_delay) = (self.max_deliver, self.retry_delay);
             let drain = self.drain.clone();
             let mut stopping = drain.stopping();
+            let waiting = self.waiting(subject);
             tokio::spawn(async move {
                 loop {
                     let next = async { receiver.lock().await.recv().await };
@@ -213,6 +223,14 @@ impl Queue for InProcessQueue {
                         _ = stopping.wait_for(|stop| *stop) => return,
                     };
                     let Some(delivery) = delivery else { return };
+                    // Only first deliveries were counted at publish; redeliveries skip the count.
+                    if delivery.attempt == 1 {
+                        let _ = waiting.fetch_update(
+                            std::sync::atomic::Ordering::SeqCst,
+                            std::sync::atomic::Ordering::SeqCst,
+                            |n| n.checked_sub(1),
+                        );
+                    }
                     let dedup_id = delivery.dedup_id.clone();
                     let (attempt, payload) = (delivery.attempt, delivery.payload.clone());
                     // A panicking handler must not kill the worker: run it in its own task.
@@ -256,6 +274,10 @@ impl Queue for InProcessQueue {
 
     async fn check(&self) -> Result<(), Error> {
         Ok(())
+    }
+
+    async fn depth(&self, subject: &str) -> Result<u64, Error> {
+        Ok(self.waiting(subject).load(std::sync::atomic::Ordering::SeqCst))
     }
 
     async fn close(&self, grace: Duration) {

@@ -242,6 +242,12 @@ impl Queue for NatsQueue {
         }
     }
 
+    async fn depth(&self, subject: &str) -> Result<u64, Error> {
+        let mut consumer = self.consumer(subject).await?;
+        let info = consumer.info().await.map_err(|e| Error::queue("reading consumer info", e))?;
+        Ok(info.num_pending)
+    }
+
     async fn close(&self, grace: Duration) {
         self.drain.close(grace).await;
         // Outstanding acks and publishes go out before the connection closes.

@@ -1,5 +1,7 @@
-//! Tracing setup shared by every process: human-readable logs on a terminal, JSON lines otherwise,
-//! filtered by `RUST_LOG` (default `info`).
+//! Tracing setup shared by every process (human-readable logs, or JSON lines with
+//! `RESUMAX_LOG_FORMAT=json`, filtered by `RUST_LOG`, default `info`), and the Prometheus metrics.
+
+pub mod metrics;
 
 use tracing_subscriber::EnvFilter;
 

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
 use prost::Message;
@@ -94,6 +95,7 @@ impl OptimizationService {
         active.attempts = Set(attempts);
         let row = self.set_status(active, OptimizationStatus::Processing).await?;
 
+        let stage = Instant::now();
         let resume = self.peers.parsing.get_resume(&user, resume_id).await;
         let job = self.peers.parsing.get_job_description(&user, job_id).await;
         let (resume, job) = match (resume, job) {
@@ -111,8 +113,12 @@ impl OptimizationService {
                 )
                 .await;
         };
+        record_stage("load", stage);
+        let stage = Instant::now();
         let before = self.peers.scoring.score(&resume, &job).await?;
+        record_stage("score_before", stage);
         let row = self.set_status(row.into_active_model(), OptimizationStatus::Generating).await?;
+        let stage = Instant::now();
 
         let request =
             RewriteRequest { resume: resume.clone(), job: job.clone(), report: before.clone(), strategy };
@@ -121,10 +127,12 @@ impl OptimizationService {
         for provider in &self.providers {
             match provider.suggest(&request).await {
                 Ok(suggestions) => {
+                    resumax_telemetry::metrics::record_provider_call(provider.name(), "ok");
                     answer = Some((provider.name().to_string(), provider.model().to_string(), suggestions));
                     break;
                 }
                 Err(error) => {
+                    resumax_telemetry::metrics::record_provider_call(provider.name(), error.code().as_str());
                     tracing::warn!(provider = provider.name(), %error, "provider failed; trying the next one");
                     failures.push((provider.name().to_string(), error));
                 }
@@ -136,6 +144,8 @@ impl OptimizationService {
             return self.fail(id, error.code, &format!("{name}: {}", error.message)).await;
         };
 
+        record_stage("generate", stage);
+        let stage = Instant::now();
         let guarded = guard_with_report(&resume, &before, suggestions);
         let optimized = diff::apply(&resume, guarded.kept.iter().filter(|s| !s.uncertain));
         let sections = diff::diff(&resume, &optimized, &guarded.kept);
@@ -191,6 +201,7 @@ impl OptimizationService {
             txn.commit().await.map_err(db_error("committing a completion"))?;
             self.publish_event(&row).await;
         }
+        record_stage("finish", stage);
         Ok(())
     }
 
@@ -264,6 +275,10 @@ impl OptimizationService {
             tracing::warn!(%error, "could not publish a status event");
         }
     }
+}
+
+fn record_stage(stage: &str, started: Instant) {
+    resumax_telemetry::metrics::record_stage("optimize", stage, "ok", started.elapsed());
 }
 
 /// Moves a run that is still active to its terminal status. `None` when it already left the

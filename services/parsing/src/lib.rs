@@ -128,8 +128,10 @@ impl ParsingService {
         active.updated_at = Set(now());
         let row = active.update(&self.db).await.map_err(db_error("marking a resume parsing"))?;
 
+        let started = std::time::Instant::now();
         let outcome =
             parse_off_thread(move || resumax_document::read_resume(&bytes).map_err(Error::from)).await;
+        record_parse("resume", &outcome, started);
         let mut active = row.into_active_model();
         match outcome {
             Ok(parsed) => {
@@ -165,9 +167,11 @@ impl ParsingService {
         active.updated_at = Set(now());
         let row = active.update(&self.db).await.map_err(db_error("marking a job description parsing"))?;
 
+        let started = std::time::Instant::now();
         let outcome =
             parse_off_thread(move || resumax_document::read_job_description(&bytes).map_err(Error::from))
                 .await;
+        record_parse("job_description", &outcome, started);
         let mut active = row.into_active_model();
         match outcome {
             Ok(parsed) => {
@@ -213,6 +217,11 @@ impl ParsingService {
         }
         Ok(())
     }
+}
+
+fn record_parse<T>(kind: &str, outcome: &Result<T>, started: std::time::Instant) {
+    let result = if outcome.is_ok() { "ok" } else { "failed" };
+    resumax_telemetry::metrics::record_stage("parse", kind, result, started.elapsed());
 }
 
 /// Parsing is CPU work: keep it off the async workers, and bound it in time.

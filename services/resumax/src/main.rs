@@ -4,8 +4,8 @@
 mod cli;
 mod node;
 mod oneshot;
-mod score_cmd;
 mod parse_cmd;
+mod score_cmd;
 
 use clap::Parser;
 

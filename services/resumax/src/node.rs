@@ -226,6 +226,7 @@ impl Node {
         let (shutdown, signal) = watch::channel(false);
 
         let ready_services = services.clone();
+        let metrics_services = services.clone();
         // Operations routes get the gateway's request-id and error layer too: every response
         // carries `x-request-id`, whichever services this process runs.
         let mut http = axum::Router::new()
@@ -251,6 +252,7 @@ impl Node {
                     }
                 }),
             )
+            .route("/metrics", get(move || metrics(metrics_services.clone())))
             .layer(axum::middleware::from_fn(resumax_gateway::request_context));
         if config.runs(ServiceName::Gateway) {
             let gateway = resumax_gateway::Gateway {
@@ -274,6 +276,7 @@ impl Node {
             );
         }
 
+        let http = http.layer(axum::middleware::from_fn(record_http_metrics));
         let http_listener = TcpListener::bind(config.http_addr)
             .await
             .with_context(|| format!("binding http {}", config.http_addr))?;
@@ -329,6 +332,37 @@ impl Node {
         }
         Ok(())
     }
+}
+
+/// `/metrics` in the Prometheus text format; the queue depth is read at scrape time.
+async fn metrics(services: Arc<Services>) -> impl axum::response::IntoResponse {
+    for subject in [resumax_queue::subjects::PARSE, resumax_queue::subjects::OPTIMIZE] {
+        match services.queue.depth(subject).await {
+            Ok(depth) => resumax_telemetry::metrics::set_queue_depth(subject, depth),
+            Err(error) => tracing::warn!(%error, subject, "reading the queue depth failed"),
+        }
+    }
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        resumax_telemetry::metrics::render(),
+    )
+}
+
+/// Latency of every HTTP request by method, route template and status.
+async fn record_http_metrics(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|path| path.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    resumax_telemetry::metrics::record_http(&method, &route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 type ServerInfoServer = resumax_proto::gateway::v1::gateway_service_server::GatewayServiceServer<

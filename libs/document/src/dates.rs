@@ -36,7 +36,7 @@ enum Point {
     Present,
 }
 
-fn month_of(word: &str) -> Option<u32> {
+pub(crate) fn month_of(word: &str) -> Option<u32> {
     let w = word.to_ascii_lowercase();
     if let Some(i) = FULL_MONTHS.iter().position(|m| *m == w) {
         return Some(i as u32 + 1);

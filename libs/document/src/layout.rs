@@ -57,6 +57,8 @@ struct Line {
     y: f32,
     size: f32,
     first_word_w: f32,
+    /// Where the line's last TAB-separated part starts.
+    last_x0: f32,
     has_tab: bool,
     bold: bool,
 }
@@ -390,7 +392,7 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
     // the main column happens to be.
     let row_start = |t: f32| rrefs.iter().any(|r| (r.y - t).abs() <= 0.25 * size);
     let aligned = ltops.iter().filter(|t| row_start(**t)).count();
-    if std::env::var("DBG").is_ok() { eprintln!("DBG g {g} size {size} ltops {ltops:?} left {:?} right {:?}", left.iter().map(|s| (s.y, seg_text(s))).collect::<Vec<_>>(), right.iter().map(|s| (s.y, s.size, seg_text(s))).collect::<Vec<_>>()); }
+    if std::env::var("DBG").is_ok() { eprintln!("DBG g {g} size {size} ltops {ltops:?} left {:?} right {:?}", left.iter().map(|s| (s.y, s.x0, seg_text(s))).collect::<Vec<_>>(), right.iter().map(|s| (s.y, s.x0, seg_text(s))).collect::<Vec<_>>()); }
     if ltops.len() >= 2 && aligned as f32 >= 0.75 * ltops.len() as f32 {
         // Table cells side by side: read row by row, each row's left cell before its right.
         let mut cuts: Vec<f32> = ltops.iter().filter(|t| row_start(**t)).map(|t| t + 0.6 * size).collect();
@@ -469,6 +471,7 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
                 y: first.y,
                 size: first.size,
                 first_word_w: first_word_width(first),
+                last_x0: segs[i..j].iter().map(|s| s.x0).fold(f32::MIN, f32::max),
                 has_tab: parts.len() > 1,
                 bold: segs[i..j].iter().all(|s| s.bold),
             });
@@ -541,7 +544,6 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<LayoutLine> {
     let leading = lines.windows(2).map(|w| w[0].y - w[1].y).filter(|p| *p > 0.0).fold(f32::MAX, f32::min);
     let mut out: Vec<LayoutLine> = Vec::new();
     let mut prev: Option<Line> = None;
-    if std::env::var("DBG2").is_ok() { for l in &lines { eprintln!("L right {right:.1} lead {leading:.1} x0 {:.1} x1 {:.1} y {:.1} fw {:.1} {}", l.x0, l.x1, l.y, l.first_word_w, l.text); } }
     for line in lines {
         let mut continues = false;
         if let Some(prev) = &prev {
@@ -571,8 +573,34 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<LayoutLine> {
                 && line.x0 <= prev.x0 + 4.0 * prev.size
                 && !crate::text::starts_with_bullet(&line.text);
         }
+        if let Some(prev) = &prev
+            && !continues
+        {
+            continues = continues_right_part(prev, &line);
+        }
         out.push(LayoutLine { text: line.text.clone(), size: line.size, bold: line.bold, continues });
         prev = Some(line);
     }
     out
+}
+
+/// A right-aligned part after a TAB (dates, a place) that its cell wrapped: the next line holds
+/// only the rest, right-aligned under it, and the part broke where a phrase cannot end (after a
+/// month name, "to", a dash or a comma: "June 2021 to October" / "2022").
+fn continues_right_part(prev: &Line, line: &Line) -> bool {
+    let pitch = prev.y - line.y;
+    let tail = prev.text.rsplit('\t').next().unwrap_or("").trim_end();
+    let last = tail.rsplit(' ').next().unwrap_or("");
+    let open_end = tail.ends_with([',', '-', '–', '—'])
+        || crate::dates::month_of(last.trim_end_matches('.')).is_some()
+        || matches!(last.to_lowercase().as_str(), "to" | "until" | "till" | "through" | "and" | "&" | "of");
+    prev.has_tab
+        && !line.has_tab
+        && open_end
+        && pitch > 0.0
+        && pitch < 1.8 * prev.size
+        && (prev.size - line.size).abs() < 0.6
+        && (prev.x1 - line.x1).abs() < 0.5 * prev.size
+        && line.x0 >= prev.last_x0 - 1.0
+        && !crate::text::starts_with_bullet(&line.text)
 }

@@ -9,6 +9,7 @@ mod jd;
 mod layout;
 mod pdf;
 mod resume;
+mod std14;
 mod text;
 mod truth;
 

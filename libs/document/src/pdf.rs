@@ -259,6 +259,23 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
     }
 
     let simple = if is_type0 { None } else { Some(simple_table(doc, dict)) };
+    // A standard font may come without /Widths; its metrics are public and fixed.
+    if widths.is_empty()
+        && subtype != b"Type3"
+        && let Some(table) = &simple
+        && let Some(metrics) = dict_get(doc, dict, b"BaseFont")
+            .and_then(|o| o.as_name().ok())
+            .and_then(|n| crate::std14::widths_for(&String::from_utf8_lossy(n)))
+    {
+        for (code, text) in table.iter().enumerate() {
+            let mut chars = text.as_deref().unwrap_or("").chars();
+            if let (Some(c), None) = (chars.next(), chars.next())
+                && let Some(w) = metrics.width(c)
+            {
+                widths.insert(code as u32, f32::from(w) / 1000.0);
+            }
+        }
+    }
     let bold = font_is_bold(doc, dict);
     Font { code_len, to_unicode, simple, widths, default_width, size_scale, bold }
 }

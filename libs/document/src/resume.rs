@@ -480,7 +480,17 @@ fn is_location(part: &str) -> bool {
 fn parts_of(line: &str) -> Vec<String> {
     let mut parts = vec![line.to_string()];
     for sep in ["\t", " — ", " – ", " | ", " · ", " • ", " - ", " @ ", " at "] {
-        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
+        parts = parts
+            .iter()
+            .flat_map(|p| {
+                // "University of Texas at Austin" names one campus; "at" joins a role to its
+                // employer only outside a school's name.
+                if sep == " at " && p.split(sep).next().is_some_and(is_institution) {
+                    return vec![p.clone()];
+                }
+                p.split(sep).map(str::to_string).collect::<Vec<_>>()
+            })
+            .collect();
     }
     let mut out = Vec::new();
     for p in parts {

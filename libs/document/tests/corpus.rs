@@ -438,14 +438,13 @@ fn resumes_match_ground_truth() {
     );
 }
 
-// The bar where it is met (F1 macro, order, overall fields); elsewhere the measured value
-// minus a small margin (worst file F1 0.961 against the bar 0.97, worst layout fields 0.855
-// against 0.90), so regressions fail.
+// The bars: word F1 macro, no file below 0.97, reading order, field accuracy overall and
+// for every layout.
 const THRESH_F1: f64 = 0.995;
-const THRESH_MIN_F1: f64 = 0.95;
+const THRESH_MIN_F1: f64 = 0.97;
 const THRESH_ORDER: f64 = 0.99;
 const THRESH_FIELDS: f64 = 0.95;
-const THRESH_LAYOUT_FIELDS: f64 = 0.85;
+const THRESH_LAYOUT_FIELDS: f64 = 0.90;
 
 #[test]
 fn job_descriptions_match_ground_truth() {

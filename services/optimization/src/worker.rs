@@ -93,7 +93,7 @@ impl OptimizationService {
         let attempts = row.attempts + 1;
         let mut active = row.into_active_model();
         active.attempts = Set(attempts);
-        let row = self.set_status(active, OptimizationStatus::Processing).await?;
+        let Some(row) = self.advance(active, OptimizationStatus::Processing).await? else { return Ok(()) };
 
         let stage = Instant::now();
         let resume = self.peers.parsing.get_resume(&user, resume_id).await;
@@ -117,7 +117,9 @@ impl OptimizationService {
         let stage = Instant::now();
         let before = self.peers.scoring.score(&resume, &job).await?;
         record_stage("score_before", stage);
-        let row = self.set_status(row.into_active_model(), OptimizationStatus::Generating).await?;
+        let Some(row) = self.advance(row.into_active_model(), OptimizationStatus::Generating).await? else {
+            return Ok(());
+        };
         let stage = Instant::now();
 
         let request =
@@ -193,7 +195,7 @@ impl OptimizationService {
         active.status = Set(OptimizationStatus::Completed.as_str().into());
         active.updated_at = Set(now());
         let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
-        if let Some(row) = finish_once(&txn, active).await? {
+        if let Some(row) = update_while_active(&txn, active).await? {
             crate::audit(&user, "optimization.completed", id, None, &row.request_id)
                 .insert(&txn)
                 .await
@@ -205,15 +207,19 @@ impl OptimizationService {
         Ok(())
     }
 
-    async fn set_status(
+    /// Moves an active run to its next active status. `None` when the run already finished:
+    /// another delivery of the same job got there first, and this one stops here.
+    async fn advance(
         &self,
         mut active: optimization_request::ActiveModel,
         status: OptimizationStatus,
-    ) -> Result<optimization_request::Model> {
+    ) -> Result<Option<optimization_request::Model>> {
         active.status = Set(status.as_str().into());
         active.updated_at = Set(now());
-        let row = active.update(&self.db).await.map_err(db_error("updating a run"))?;
-        self.publish_event(&row).await;
+        let row = update_while_active(&self.db, active).await?;
+        if let Some(row) = &row {
+            self.publish_event(row).await;
+        }
         Ok(row)
     }
 
@@ -234,7 +240,7 @@ impl OptimizationService {
         active.error_message = Set(Some(message.into()));
         active.status = Set(OptimizationStatus::Failed.as_str().into());
         active.updated_at = Set(now());
-        if let Some(row) = finish_once(&txn, active).await? {
+        if let Some(row) = update_while_active(&txn, active).await? {
             crate::credits::refund(&txn, &user, id).await?;
             crate::audit(
                 &UserId::parse(&user)?,
@@ -281,24 +287,24 @@ fn record_stage(stage: &str, started: Instant) {
     resumax_telemetry::metrics::record_stage("optimize", stage, "ok", started.elapsed());
 }
 
-/// Moves a run that is still active to its terminal status. `None` when it already left the
-/// active statuses: another delivery of the same job finished it, so this one changes nothing and
-/// the run completes (or fails) exactly once.
-async fn finish_once(
-    txn: &sea_orm::DatabaseTransaction,
+/// Applies `active` (a new status and its fields) only while the run is still active. `None` when
+/// it already left the active statuses: another delivery of the same job finished it, so this one
+/// changes nothing and the run completes (or fails) exactly once.
+async fn update_while_active<C: sea_orm::ConnectionTrait>(
+    txn: &C,
     active: optimization_request::ActiveModel,
 ) -> Result<Option<optimization_request::Model>> {
     let update = optimization_request::Entity::update(active)
         .validate()
-        .map_err(db_error("finishing a run"))?
+        .map_err(db_error("updating a run"))?
         .filter(optimization_request::Column::Status.is_in(OptimizationStatus::ACTIVE.map(|s| s.as_str())));
     match update.exec(txn).await {
         Ok(row) => Ok(Some(row)),
         Err(sea_orm::DbErr::RecordNotUpdated) => {
-            tracing::info!("run already finished by another delivery");
+            tracing::info!("run already finished by another delivery of its job");
             Ok(None)
         }
-        Err(e) => Err(Error::storage("finishing a run", e)),
+        Err(e) => Err(Error::storage("updating a run", e)),
     }
 }
 

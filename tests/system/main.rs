@@ -4,8 +4,10 @@
 
 mod credits;
 mod errors;
+mod fake_ai;
 mod flow;
 mod grpc;
 mod helpers;
 mod outage;
+mod providers;
 mod restart;

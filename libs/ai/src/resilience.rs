@@ -2,7 +2,7 @@
 //! sleeping), exponential backoff with jitter, and a circuit breaker per provider.
 //!
 //! Small and own rather than a crate: the chain needs the recorded waits and the breaker state
-//! for metrics and tests, and a retry crate would hide both (ADR 0004).
+//! for metrics and tests, and a retry crate would hide both (ADR 0011).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

@@ -259,6 +259,33 @@ pub(crate) fn analyze(
                 }
             }
         }
+        // Short posts name things in set phrases: "We are Harbor & Finch Retail." gives the
+        // company, "Data Scientist wanted." the title; a capitalised name is required, so "We are
+        // hiring" or "a rockstar wanted" give nothing.
+        let proper = |s: &str| {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            (1..=6).contains(&words.len())
+                && words
+                    .iter()
+                    .all(|w| *w == "&" || w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+        };
+        for sentence in l.split(['.', '!']).map(str::trim) {
+            if let Some(name) = sentence.strip_prefix("We are ").map(str::trim)
+                && d_company.is_none()
+                && proper(name)
+            {
+                d_company = Some(name.to_string());
+            }
+            for verb in [" wanted", " needed"] {
+                if let Some(role) = sentence.strip_suffix(verb).map(str::trim)
+                    && d_title.is_none()
+                    && proper(role)
+                    && role.split_whitespace().count() <= 5
+                {
+                    d_title = Some(role.to_string());
+                }
+            }
+        }
         if d_type.is_none() {
             for sentence in l.split(". ") {
                 if let Some(i) = sentence.to_lowercase().find("position type:") {
@@ -317,6 +344,11 @@ pub(crate) fn analyze(
         client.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).or(derived)
     };
     let out_title = pick(title, d_title);
+    // "Our client" or "A confidential company" stands in for a name the posting withholds.
+    let d_company = d_company.filter(|c| {
+        let first = c.split_whitespace().next().unwrap_or("").to_lowercase();
+        !matches!(first.as_str(), "our" | "a" | "an" | "confidential" | "undisclosed" | "stealth")
+    });
     let out_company = pick(company, d_company);
     let out_location = pick(location, d_location);
     let mut warnings = Vec::new();

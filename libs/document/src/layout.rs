@@ -120,10 +120,10 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     }
 
     let mut leaves = Vec::new();
-    split_block(segs, &mut leaves, 0);
+    split_block(segs, &mut leaves, 0, None);
     let mut out = Vec::new();
     for leaf in leaves {
-        out.extend(join_wrapped(leaf_lines(leaf)));
+        out.extend(join_wrapped(leaf_lines(leaf.0), leaf.1));
     }
     out
 }
@@ -161,25 +161,29 @@ fn median(mut v: Vec<f32>) -> Option<f32> {
     Some(v[v.len() / 2])
 }
 
-fn split_block(segs: Vec<Seg>, leaves: &mut Vec<Vec<Seg>>, depth: usize) {
+/// Splits a block into leaves to read in order. Each leaf keeps the right edge of the column it
+/// belongs to: a leaf of a few short lines (an entry header cut off by a page break) does not show
+/// where its lines could have run to, and wrapped lines are judged against that edge.
+fn split_block(segs: Vec<Seg>, leaves: &mut Vec<(Vec<Seg>, f32)>, depth: usize, right: Option<f32>) {
     if segs.is_empty() {
         return;
     }
+    let right = right.unwrap_or_else(|| segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max));
     if depth < 12 {
         if let Some(parts) = vertical_split(&segs) {
-            for part in parts {
-                split_block(part, leaves, depth + 1);
+            for (part, edge) in parts {
+                split_block(part, leaves, depth + 1, edge);
             }
             return;
         }
         if let Some(parts) = horizontal_split(&segs) {
             for part in parts {
-                split_block(part, leaves, depth + 1);
+                split_block(part, leaves, depth + 1, Some(right));
             }
             return;
         }
     }
-    leaves.push(segs);
+    leaves.push((segs, right));
 }
 
 /// Where a vertical gutter at `g` puts a segment.
@@ -241,20 +245,20 @@ fn flows(side: &[&Seg]) -> bool {
 }
 
 /// Runs of lines that follow each other at line pitch: paragraphs, list blocks, table cells.
-/// Each run is reported by the baseline of its first line.
-fn run_tops(side: &[&Seg]) -> Vec<f32> {
+/// Each run is reported by the baselines of its first and last line.
+fn runs(side: &[&Seg]) -> Vec<(f32, f32)> {
     let mut lines: Vec<(f32, f32)> = side.iter().map(|s| (s.y, s.size)).collect();
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut tops = Vec::new();
+    let mut out: Vec<(f32, f32)> = Vec::new();
     let mut prev: Option<(f32, f32)> = None;
     for (y, size) in lines {
-        match prev {
-            Some((py, psize)) if py - y <= 1.7 * psize.max(size) => {}
-            _ => tops.push(y),
+        match (prev, out.last_mut()) {
+            (Some((py, psize)), Some(run)) if py - y <= 1.7 * psize.max(size) => run.1 = y,
+            _ => out.push((y, y)),
         }
         prev = Some((y, size));
     }
-    tops
+    out
 }
 
 struct Gutter {
@@ -329,7 +333,7 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
 /// Splits a block at a gutter into the parts to read in order: what lies above the columns, the
 /// columns (each whole, or row by row when the two sides are cells of a table), and what lies
 /// below.
-fn vertical_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
+fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>)>> {
     let Gutter { g, lo, hi, .. } = find_gutter(segs)?;
     let size = median(segs.iter().map(|s| s.size).collect())?;
     // The columns extend up and down from the shared span until a line crosses the gutter.
@@ -381,34 +385,40 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
             }
         }
     }
-    let mut parts = vec![top];
+    let mut parts = vec![(top, None)];
     let lrefs: Vec<&Seg> = left.iter().collect();
     let rrefs: Vec<&Seg> = right.iter().collect();
+    let edge = |v: &[&Seg]| Some(v.iter().map(|s| s.x1).fold(f32::MIN, f32::max));
+    let (left_edge, right_edge) = (edge(&lrefs), edge(&rrefs));
     // A heading above the table that stays clear of the gutter joins the left side; it opens no
     // row, so only runs that start beside the right side count.
     let right_hi = rrefs.iter().map(|s| s.y).fold(f32::MIN, f32::max);
-    let ltops: Vec<f32> = run_tops(&lrefs).into_iter().filter(|t| *t <= right_hi + 0.25 * size).collect();
+    let lruns: Vec<(f32, f32)> = runs(&lrefs).into_iter().filter(|r| r.0 <= right_hi + 0.25 * size).collect();
     // Cells of one table row share their first baseline; a sidebar's paragraphs start wherever
-    // the main column happens to be.
+    // the main column happens to be. A line between two tables (a section heading) has nothing
+    // beside it and makes a row of its own.
     let row_start = |t: f32| rrefs.iter().any(|r| (r.y - t).abs() <= 0.25 * size);
-    let aligned = ltops.iter().filter(|t| row_start(**t)).count();
-    if std::env::var("DBG").is_ok() { eprintln!("DBG g {g} size {size} ltops {ltops:?} left {:?} right {:?}", left.iter().map(|s| (s.y, s.x0, seg_text(s))).collect::<Vec<_>>(), right.iter().map(|s| (s.y, s.x0, seg_text(s))).collect::<Vec<_>>()); }
-    if ltops.len() >= 2 && aligned as f32 >= 0.75 * ltops.len() as f32 {
+    let alone = |(top, bottom): (f32, f32)| {
+        !rrefs.iter().any(|r| r.y <= top + 0.6 * size && r.y >= bottom - 0.6 * size)
+    };
+    let opens_row = |run: &(f32, f32)| row_start(run.0) || alone(*run);
+    let aligned = lruns.iter().filter(|r| opens_row(r)).count();
+    if lruns.iter().filter(|r| row_start(r.0)).count() >= 2 && aligned as f32 >= 0.75 * lruns.len() as f32 {
         // Table cells side by side: read row by row, each row's left cell before its right.
-        let mut cuts: Vec<f32> = ltops.iter().filter(|t| row_start(**t)).map(|t| t + 0.6 * size).collect();
+        let mut cuts: Vec<f32> = lruns.iter().filter(|r| opens_row(r)).map(|r| r.0 + 0.6 * size).collect();
         cuts.sort_by(|a, b| b.total_cmp(a));
         let row_of = |s: &Seg| cuts.iter().filter(|c| s.y < **c).count();
         let rows = cuts.len() + 1;
         for r in 0..rows {
-            parts.push(left.iter().filter(|s| row_of(s) == r).cloned().collect());
-            parts.push(right.iter().filter(|s| row_of(s) == r).cloned().collect());
+            parts.push((left.iter().filter(|s| row_of(s) == r).cloned().collect(), left_edge));
+            parts.push((right.iter().filter(|s| row_of(s) == r).cloned().collect(), right_edge));
         }
     } else {
-        parts.push(left);
-        parts.push(right);
+        parts.push((left, left_edge));
+        parts.push((right, right_edge));
     }
-    parts.push(bottom);
-    parts.retain(|p| !p.is_empty());
+    parts.push((bottom, None));
+    parts.retain(|p| !p.0.is_empty());
     (parts.len() > 1).then_some(parts)
 }
 
@@ -538,8 +548,8 @@ fn seg_text(seg: &Seg) -> String {
 
 /// Joins lines the layout engine wrapped: the next line's first word would not have fit at the
 /// end of this one, the next line is not a bullet, and both share a font size and margin.
-fn join_wrapped(lines: Vec<Line>) -> Vec<LayoutLine> {
-    let right = lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+fn join_wrapped(lines: Vec<Line>, column_right: f32) -> Vec<LayoutLine> {
+    let right = lines.iter().map(|l| l.x1).fold(column_right, f32::max);
     // Wrapped lines sit at the paragraph's leading; new items usually add spacing above.
     let leading = lines.windows(2).map(|w| w[0].y - w[1].y).filter(|p| *p > 0.0).fold(f32::MAX, f32::min);
     let mut out: Vec<LayoutLine> = Vec::new();

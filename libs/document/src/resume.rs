@@ -173,9 +173,7 @@ fn join_split_headings(lines: Vec<DocLine>) -> Vec<DocLine> {
         let words: Vec<&str> = t.split_whitespace().collect();
         (1..=3).contains(&words.len())
             && !t.contains('\t')
-            && words.iter().all(|w| {
-                matches!(*w, "&" | "of" | "and") || w.starts_with(char::is_uppercase)
-            })
+            && words.iter().all(|w| matches!(*w, "&" | "of" | "and") || w.starts_with(char::is_uppercase))
     };
     let mut out: Vec<DocLine> = Vec::with_capacity(lines.len());
     let mut iter = lines.into_iter().peekable();
@@ -209,6 +207,16 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
         if let Some(k) = heading_kind(l) {
             heads.push((i, k));
         }
+    }
+    // A document sets its headings in one style. When nearly all are in capitals, a title-case
+    // line made of heading words ("Honours" under a degree) is content, not a heading.
+    let caps = |i: usize| {
+        let t = &lines[i].text;
+        t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase)
+    };
+    let n_caps = heads.iter().filter(|h| caps(h.0)).count();
+    if heads.len() >= 3 && n_caps * 4 >= heads.len() * 3 {
+        heads.retain(|h| caps(h.0));
     }
     let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
     let header = &lines[..header_end];
@@ -326,13 +334,33 @@ fn skills_of(body: &[DocLine]) -> Vec<String> {
                 t = t[idx + 1..].trim().to_string();
             }
         }
-        for item in t.split([',', '|', '·', '•', '\t', ';', '▪', '◦']) {
+        for item in split_outside_brackets(&t, &[',', '|', '·', '•', '\t', ';', '▪', '◦']) {
             let item = item.trim().trim_end_matches('.').trim();
             if !item.is_empty() && item.chars().count() <= 60 && !out.iter().any(|o| o == item) {
                 out.push(item.to_string());
             }
         }
     }
+    out
+}
+
+/// Splits a list at its separators, except inside brackets: "Excel (VLOOKUP, Pivot Tables)" is
+/// one item with its details.
+fn split_outside_brackets<'a>(t: &'a str, seps: &[char]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && seps.contains(&c) => {
+                out.push(&t[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(&t[start..]);
     out
 }
 
@@ -446,13 +474,14 @@ const ROLE_WORDS: &[&str] = &[
     "surgeon",
 ];
 
+/// How much a header part reads as a job title. The role noun heads a title and so ends it
+/// ("Senior Data Analyst"); in plural it names a firm ("Summit Orthopedic Associates").
 fn role_score(part: &str) -> usize {
-    part.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| {
-            ROLE_WORDS.contains(w) || ROLE_WORDS.iter().any(|r| w.len() > 4 && w.strip_suffix('s') == Some(r))
-        })
-        .count()
+    let lower = part.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let singular = words.iter().filter(|w| ROLE_WORDS.contains(w)).count();
+    let heads = words.last().is_some_and(|w| ROLE_WORDS.contains(w));
+    singular + usize::from(heads)
 }
 
 fn is_location(part: &str) -> bool {
@@ -911,6 +940,27 @@ mod tests {
         assert_eq!(heading_kind(&l("Education & Training")), Some(SectionKind::Education));
         assert_eq!(heading_kind(&l("Project Management")), None);
         assert_eq!(heading_kind(&l("Led the team")), None);
+    }
+
+    #[test]
+    fn a_heading_broken_over_two_lines_is_joined() {
+        let joined = join_split_headings(vec![l("ACADEMIC"), l("BACKGROUND"), l("B.S. in Physics")]);
+        assert_eq!(joined[0].text, "ACADEMIC BACKGROUND");
+        assert_eq!(heading_kind(&joined[0]), Some(SectionKind::Education));
+        // Two headings in a row stay two headings.
+        assert_eq!(join_split_headings(vec![l("SKILLS"), l("EDUCATION")]).len(), 2);
+    }
+
+    #[test]
+    fn list_items_keep_their_bracketed_details() {
+        let items = split_outside_brackets("SQL, Excel (VLOOKUP, Pivot Tables), Tableau", &[',']);
+        assert_eq!(items, vec!["SQL", " Excel (VLOOKUP, Pivot Tables)", " Tableau"]);
+    }
+
+    #[test]
+    fn a_role_noun_in_plural_names_a_firm() {
+        assert!(role_score("HR Manager") > role_score("Summit Orthopedic Associates"));
+        assert!(role_score("Senior Data Analyst") > role_score("Analyst Partners"));
     }
 
     #[test]

@@ -498,7 +498,7 @@ fn job_descriptions_match_ground_truth() {
 
 const JD_THRESH_F1: f64 = 0.99;
 const JD_THRESH_FIELDS: f64 = 0.95;
-const JD_THRESH_FLAGS: f64 = 0.85;
+const JD_THRESH_FLAGS: f64 = 0.95;
 
 #[test]
 fn pasted_text_metadata_wins() {

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use prost::Message;
-use resumax_ai::Provider;
+use resumax_ai::ProviderChain;
 use resumax_core::api::{
     AcceptChanges, Accepted, ExportApi, ParseStatus, ParsingApi, ScoringApi, StartOptimization, Started,
     VersionPage,
@@ -47,8 +47,8 @@ pub struct OptimizationService {
     blobs: BlobStore,
     queue: Arc<dyn Queue>,
     peers: Peers,
-    /// In fallback order.
-    providers: Vec<Arc<dyn Provider>>,
+    /// The providers in fallback order, with retries, circuit breakers and the guard.
+    chain: ProviderChain,
     credits_enabled: bool,
     relay_wakeup: tokio::sync::Notify,
 }
@@ -59,18 +59,15 @@ impl OptimizationService {
         blobs: BlobStore,
         queue: Arc<dyn Queue>,
         peers: Peers,
-        providers: Vec<Arc<dyn Provider>>,
+        chain: ProviderChain,
         credits_enabled: bool,
     ) -> Result<Arc<Self>> {
-        if providers.is_empty() {
-            return Err(Error::invalid_input("at least one AI provider is required"));
-        }
         Ok(Arc::new(OptimizationService {
             db,
             blobs,
             queue,
             peers,
-            providers,
+            chain,
             credits_enabled,
             relay_wakeup: tokio::sync::Notify::new(),
         }))

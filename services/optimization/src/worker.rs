@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use prost::Message;
-use resumax_ai::{ProviderError, RewriteRequest, guard_with_report};
+use resumax_ai::RewriteRequest;
 use resumax_core::ids::UserId;
 use resumax_core::optimization::{ChangeType, OptimizationResult, OptimizationStatus, Strategy};
 use resumax_core::{Error, ErrorCode, Result};
@@ -124,41 +124,30 @@ impl OptimizationService {
 
         let request =
             RewriteRequest { resume: resume.clone(), job: job.clone(), report: before.clone(), strategy };
-        let mut failures: Vec<(String, ProviderError)> = Vec::new();
-        let mut answer = None;
-        for provider in &self.providers {
-            match provider.suggest(&request).await {
-                Ok(suggestions) => {
-                    resumax_telemetry::metrics::record_provider_call(provider.name(), "ok");
-                    answer = Some((provider.name().to_string(), provider.model().to_string(), suggestions));
-                    break;
-                }
-                Err(error) => {
-                    resumax_telemetry::metrics::record_provider_call(provider.name(), error.code().as_str());
-                    tracing::warn!(provider = provider.name(), %error, "provider failed; trying the next one");
-                    failures.push((provider.name().to_string(), error));
-                }
+        // The chain retries, falls back across providers and guards every suggestion.
+        let outcome = match self.chain.run(&request).await {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                record_attempts(&error.attempts);
+                return self.fail(id, error.code(), &error.error.to_string()).await;
             }
-        }
-        let Some((provider, model, suggestions)) = answer else {
-            let (name, last) = failures.pop().expect("at least one provider is configured");
-            let error = Error::from(last);
-            return self.fail(id, error.code, &format!("{name}: {}", error.message)).await;
         };
-
+        record_attempts(&outcome.attempts);
+        resumax_telemetry::metrics::record_tokens(
+            &outcome.provider,
+            outcome.usage.prompt_tokens,
+            outcome.usage.completion_tokens,
+        );
         record_stage("generate", stage);
-        let stage = Instant::now();
-        let guarded = guard_with_report(&resume, &before, suggestions);
-        let optimized = diff::apply(&resume, guarded.kept.iter().filter(|s| !s.uncertain));
-        let sections = diff::diff(&resume, &optimized, &guarded.kept);
-        let after = self.peers.scoring.score(&optimized, &job).await?;
 
+        let stage = Instant::now();
+        let optimized = diff::apply(&resume, outcome.suggestions.iter().filter(|s| !s.uncertain));
+        let sections = diff::diff(&resume, &optimized, &outcome.suggestions);
+        let after = self.peers.scoring.score(&optimized, &job).await?;
         let mut warnings: Vec<String> =
             job.warnings.iter().map(|w| format!("job description: {w}")).collect();
-        warnings.extend(
-            guarded.dropped.iter().map(|(s, why)| format!("dropped change to {:?}: {why}", s.original)),
-        );
-        let uncertain = guarded.kept.iter().filter(|s| s.uncertain).count();
+        warnings.extend(outcome.warnings());
+        let uncertain = outcome.suggestions.iter().filter(|s| s.uncertain).count();
         if uncertain > 0 {
             warnings.push(format!(
                 "{uncertain} changes are marked uncertain and keep the original unless you accept them"
@@ -168,30 +157,53 @@ impl OptimizationService {
             summary: summarize(
                 before.alignment_score,
                 after.alignment_score,
-                &guarded.kept,
-                guarded.dropped.len(),
+                &outcome.suggestions,
+                outcome.dropped.len(),
             ),
             score_before: before,
             score_after: after,
             diff: sections,
-            suggestions: guarded.kept,
+            suggestions: outcome.suggestions.clone(),
             warnings,
-            provider: provider.clone(),
-            model: model.clone(),
+            provider: outcome.provider.clone(),
+            model: outcome.model.clone(),
             optimized,
         };
-        // The provider's answer is kept in object storage for audit; the row keeps only the key.
+        // What was sent and what came back are kept for audit, with the person's contact details
+        // redacted; the row keeps only the keys.
+        let contact = &resume.contact;
+        let prompt_key = keys::optimization_artifact(&row.user_id, id, "prompt");
+        let prompt = serde_json::json!({
+            "templateVersion": outcome.template_version,
+            "strategy": outcome.strategy,
+            "system": outcome.prompt.system,
+            "user": resumax_ai::redact(&outcome.prompt.user, contact),
+        });
+        self.blobs.put(&prompt_key, to_json(&prompt)?.into_bytes()).await?;
         let output_key = keys::optimization_artifact(&row.user_id, id, "output");
-        let output = serde_json::json!({ "provider": provider, "model": model, "suggestions": result.suggestions, "dropped": guarded.dropped.iter().map(|(s, why)| serde_json::json!({"suggestion": s, "reason": why})).collect::<Vec<_>>() });
+        let output = serde_json::json!({
+            "provider": outcome.provider,
+            "model": outcome.model,
+            "raw": resumax_ai::redact(&outcome.raw_output, contact),
+            "warnings": outcome.warnings().iter().map(|w| resumax_ai::redact(w, contact)).collect::<Vec<_>>(),
+            "attempts": outcome.attempts,
+        });
         self.blobs.put(&output_key, to_json(&output)?.into_bytes()).await?;
 
         let mut active = row.into_active_model();
         active.result = Set(Some(to_json(&result)?));
         active.score_before = Set(Some(i32::from(result.score_before.alignment_score)));
         active.score_after = Set(Some(i32::from(result.score_after.alignment_score)));
-        active.provider = Set(Some(provider));
-        active.model = Set(Some(model));
+        active.provider = Set(Some(outcome.provider.clone()));
+        active.model = Set(Some(outcome.model.clone()));
         active.output_key = Set(Some(output_key.to_string()));
+        active.prompt_key = Set(Some(prompt_key.to_string()));
+        active.template_version = Set(Some(outcome.template_version.clone()));
+        active.prompt_tokens = Set(i32::try_from(outcome.usage.prompt_tokens).ok());
+        active.completion_tokens = Set(i32::try_from(outcome.usage.completion_tokens).ok());
+        active.latency_ms = Set(i64::try_from(outcome.latency.as_millis()).ok());
+        // Micro-dollars keep the cost exact in an integer column on both databases.
+        active.cost_micros = Set(Some((outcome.estimated_cost_usd * 1_000_000.0).round() as i64));
         active.status = Set(OptimizationStatus::Completed.as_str().into());
         active.updated_at = Set(now());
         let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
@@ -280,6 +292,12 @@ impl OptimizationService {
         {
             tracing::warn!(%error, "could not publish a status event");
         }
+    }
+}
+
+fn record_attempts(attempts: &[resumax_ai::Attempt]) {
+    for attempt in attempts {
+        resumax_telemetry::metrics::record_provider_call(&attempt.provider, &attempt.outcome);
     }
 }
 

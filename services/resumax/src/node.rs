@@ -86,18 +86,6 @@ async fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
     bail!("RESUMAX_QUEUE_URL {url:?} is not supported: use inproc:// or nats://host:port")
 }
 
-/// The provider chain, in fallback order. Only the offline rewriter is built so far; naming
-/// another provider is refused at start rather than failing every run later.
-fn providers_from_names(names: &[String]) -> anyhow::Result<Vec<Arc<dyn resumax_ai::Provider>>> {
-    names
-        .iter()
-        .map(|name| match name.as_str() {
-            "offline" => Ok(Arc::new(resumax_ai::OfflineProvider) as Arc<dyn resumax_ai::Provider>),
-            other => bail!("AI provider {other:?} is not available in this build: use offline"),
-        })
-        .collect()
-}
-
 fn needs(config: &Config, service: ServiceName) -> anyhow::Error {
     let needed_by: Vec<&str> = config.services.iter().map(|s| s.as_str()).collect();
     anyhow::anyhow!(
@@ -174,13 +162,16 @@ impl Services {
                 scoring: scoring.clone().ok_or_else(|| needs(config, ServiceName::Scoring))?,
                 export: export.clone().ok_or_else(|| needs(config, ServiceName::Export))?,
             };
-            let providers = providers_from_names(&config.ai_providers)?;
+            // Provider keys, base URLs and models come from the environment (OPENAI_*, ANTHROPIC_*).
+            let mut ai = resumax_ai::AiConfig::from_lookup(|key| std::env::var(key).ok());
+            ai.providers = config.ai_providers.clone();
+            let chain = resumax_ai::ProviderChain::from_config(&ai)?;
             let service = resumax_optimization::OptimizationService::new(
                 db.clone(),
                 blobs.clone(),
                 queue.clone(),
                 peers,
-                providers,
+                chain,
                 config.credits_enabled,
             )?;
             if config.workers > 0 {

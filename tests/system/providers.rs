@@ -1,0 +1,91 @@
+//! Real provider behaviour through the whole node: fallback costs one credit, a run that every
+//! provider fails is refunded, and what is stored for audit carries no contact details.
+
+use std::sync::atomic::Ordering;
+
+use serde_json::json;
+
+use crate::fake_ai::{Behaviour, FakeAi};
+use crate::helpers::{Backends, Node, corpus, ground_truth, temp_dir};
+
+async fn parsed_pair(node: &Node, token: &str) -> serde_json::Value {
+    let (_, resume) = node.upload_resume(token, "resumes/resume_023.docx").await;
+    let resume_id = resume["resumeId"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(corpus("jds/jd_015.txt")).unwrap();
+    let (_, job) = node.post_json(token, "/job-descriptions", json!({"text": text})).await;
+    node.wait_parsed(token, &format!("/resumes/{resume_id}")).await;
+    json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"]})
+}
+
+#[tokio::test]
+async fn openai_failing_falls_back_to_anthropic_for_one_credit() {
+    let ai = FakeAi::start(Behaviour { openai_failures: u32::MAX.into(), ..Default::default() }).await;
+    let dir = temp_dir();
+    let env: Vec<(String, String)> = ai.env("openai,anthropic");
+    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    vars.push(("RESUMAX_CREDITS_ENABLED", "true"));
+    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
+    let request = parsed_pair(&node, &token).await;
+    let (status, started) = node.post_json(&token, "/optimize", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+    // Three tries on OpenAI (the call and two retries), then Anthropic answered.
+    assert_eq!(ai.behaviour.openai_calls.load(Ordering::SeqCst), 3);
+    assert_eq!(ai.behaviour.anthropic_calls.load(Ordering::SeqCst), 1);
+    assert_eq!(node.cli(&["credits", "balance", "--user", "alice"]).trim(), "alice: 0 credits");
+}
+
+#[tokio::test]
+async fn a_run_every_provider_fails_is_failed_with_its_code_and_refunded() {
+    let ai = FakeAi::start(Behaviour {
+        openai_failures: u32::MAX.into(),
+        anthropic_fails: true,
+        ..Default::default()
+    })
+    .await;
+    let dir = temp_dir();
+    let env: Vec<(String, String)> = ai.env("openai,anthropic");
+    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    vars.push(("RESUMAX_CREDITS_ENABLED", "true"));
+    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
+    let request = parsed_pair(&node, &token).await;
+    let (status, started) = node.post_json(&token, "/optimize", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let code = run["error"]["code"].as_str().unwrap_or_default();
+    assert!(["provider_error", "provider_throttled"].contains(&code), "{run}");
+    assert_eq!(node.cli(&["credits", "balance", "--user", "alice"]).trim(), "alice: 1 credits", "refunded");
+}
+
+#[tokio::test]
+async fn stored_prompts_and_outputs_carry_no_contact_details() {
+    let dir = temp_dir();
+    let node = Node::start(dir.path(), &Backends::embedded(), &[]).await;
+    let token = node.token("alice", true);
+    let request = parsed_pair(&node, &token).await;
+    let (_, started) = node.post_json(&token, "/optimize", request).await;
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+
+    let truth = ground_truth("resumes/resume_023.json");
+    let folder = dir.path().join("blobs/users/alice/optimizations").join(id);
+    for artifact in ["prompt.json", "output.json"] {
+        let stored =
+            std::fs::read_to_string(folder.join(artifact)).unwrap_or_else(|e| panic!("{artifact}: {e}"));
+        for field in ["name", "email", "phone"] {
+            let value = truth["contact"][field].as_str().unwrap();
+            assert!(!stored.contains(value), "{artifact} contains the {field} {value:?}");
+        }
+    }
+    let prompt = std::fs::read_to_string(folder.join("prompt.json")).unwrap();
+    assert!(prompt.contains("templateVersion"), "{prompt}");
+}

@@ -28,6 +28,11 @@ pub struct Backends {
 }
 
 impl Backends {
+    /// Backends given by their variables (`RESUMAX_DATABASE_URL`, `RESUMAX_QUEUE_URL`, ...).
+    pub fn with_env(env: Vec<(String, String)>) -> Backends {
+        Backends { env }
+    }
+
     pub fn embedded() -> Backends {
         Backends::default()
     }

@@ -8,6 +8,7 @@ mod fake_ai;
 mod flow;
 mod grpc;
 mod helpers;
+mod mesh;
 mod outage;
 mod providers;
 mod restart;

@@ -196,3 +196,74 @@ async fn create_bucket(endpoint: &str, bucket: &str) -> Option<S3Bucket> {
     .collect();
     Some(S3Bucket { url: format!("s3://{bucket}/data"), endpoint, env })
 }
+
+/// A NATS JetStream server of the test's own (its own port and store directory), which the test
+/// may restart without touching the machine's shared server.
+pub struct OwnNatsServer {
+    pub port: u16,
+    store: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+fn nats_server_binary() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("nats-server"));
+    on_path.chain([std::path::PathBuf::from("/usr/sbin/nats-server")]).find(|path| path.is_file())
+}
+
+impl OwnNatsServer {
+    pub async fn start(store: &std::path::Path) -> Option<OwnNatsServer> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let mut server = OwnNatsServer { port, store: store.to_path_buf(), child: None };
+        server.restart().await.then_some(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// (Re)starts the server on the same port and store; its streams survive a restart.
+    pub async fn restart(&mut self) -> bool {
+        self.stop();
+        let Some(binary) = nats_server_binary() else {
+            unavailable("NATS (nats-server binary)", "not found on PATH or in /usr/sbin");
+            return false;
+        };
+        let spawned = Command::new(binary)
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
+            .arg(&self.store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(child) => self.child = Some(child),
+            Err(error) => {
+                unavailable("NATS (nats-server)", error);
+                return false;
+            }
+        }
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        unavailable("NATS (nats-server)", "did not start in 10 s");
+        false
+    }
+}
+
+impl Drop for OwnNatsServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -57,7 +57,7 @@ async fn jobs_are_deduplicated_redelivered_on_retry_and_acked_once() {
     let first = next(&mut rx).await;
     assert_eq!((first.dedup_id.as_str(), first.attempt), ("run-1", 1));
     // The retried job comes back with its attempt counted; the duplicate never arrives.
-    let mut rest = vec![next(&mut rx).await, next(&mut rx).await];
+    let mut rest = [next(&mut rx).await, next(&mut rx).await];
     rest.sort_by_key(|d| d.dedup_id.clone());
     assert_eq!(
         (rest[0].dedup_id.as_str(), rest[0].attempt, rest[0].payload.as_slice()),

@@ -17,17 +17,23 @@ async fn parsed_pair(node: &Node, token: &str) -> serde_json::Value {
     json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"]})
 }
 
+/// A node whose providers are `ai` (OpenAI, then Anthropic), with credits on and one granted.
+async fn node_with_one_credit(ai: &FakeAi, dir: &std::path::Path) -> (Node, String, serde_json::Value) {
+    let env: Vec<(String, String)> = ai.env("openai,anthropic");
+    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    vars.push(("RESUMAX_CREDITS_ENABLED", "true"));
+    let node = Node::start(dir, &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
+    let request = parsed_pair(&node, &token).await;
+    (node, token, request)
+}
+
 #[tokio::test]
 async fn openai_failing_falls_back_to_anthropic_for_one_credit() {
     let ai = FakeAi::start(Behaviour { openai_failures: u32::MAX.into(), ..Default::default() }).await;
     let dir = temp_dir();
-    let env: Vec<(String, String)> = ai.env("openai,anthropic");
-    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    vars.push(("RESUMAX_CREDITS_ENABLED", "true"));
-    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
-    let token = node.token("alice", true);
-    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
-    let request = parsed_pair(&node, &token).await;
+    let (node, token, request) = node_with_one_credit(&ai, dir.path()).await;
     let (status, started) = node.post_json(&token, "/optimize", request).await;
     assert_eq!(status, 202, "{started}");
     let id = started["optimizationId"].as_str().unwrap();
@@ -48,13 +54,7 @@ async fn a_run_every_provider_fails_is_failed_with_its_code_and_refunded() {
     })
     .await;
     let dir = temp_dir();
-    let env: Vec<(String, String)> = ai.env("openai,anthropic");
-    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    vars.push(("RESUMAX_CREDITS_ENABLED", "true"));
-    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
-    let token = node.token("alice", true);
-    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
-    let request = parsed_pair(&node, &token).await;
+    let (node, token, request) = node_with_one_credit(&ai, dir.path()).await;
     let (status, started) = node.post_json(&token, "/optimize", request).await;
     assert_eq!(status, 202, "{started}");
     let id = started["optimizationId"].as_str().unwrap();

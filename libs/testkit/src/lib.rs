@@ -92,19 +92,12 @@ async fn start_moto() -> Option<String> {
          while kill -0 {parent} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; kill $server 2>/dev/null",
         parent = std::process::id()
     );
-    let spawned = Command::new("sh").args(["-c", &watchdog]).stdin(Stdio::null()).spawn();
-    if let Err(error) = spawned {
-        unavailable("S3 (moto_server)", error);
-        return None;
-    }
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Some(format!("http://127.0.0.1:{port}"));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    unavailable("S3 (moto_server)", "did not start in 10 s; install it with pip install 'moto[server]'");
-    None
+    let mut command = Command::new("sh");
+    command.args(["-c", &watchdog]).stdin(Stdio::null());
+    // The watchdog shell outlives this handle on purpose: it stops the server with this process.
+    spawn_listening(command, port, "S3 (moto_server; pip install 'moto[server]')")
+        .await
+        .map(|_watchdog| format!("http://127.0.0.1:{port}"))
 }
 
 /// A new bucket. Credentials are dummies: the test server does not check signatures.
@@ -141,26 +134,10 @@ impl OwnS3Server {
     /// Starts the server (again) on the same port; false if it cannot.
     pub async fn restart(&mut self) -> bool {
         self.stop();
-        let spawned = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        match spawned {
-            Ok(child) => self.child = Some(child),
-            Err(error) => {
-                unavailable("S3 (moto_server)", error);
-                return false;
-            }
-        }
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        unavailable("S3 (moto_server)", "did not start in 10 s");
-        false
+        let mut command = Command::new("moto_server");
+        command.args(["-H", "127.0.0.1", "-p", &self.port.to_string()]);
+        self.child = spawn_listening(command, self.port, "S3 (moto_server)").await;
+        self.child.is_some()
     }
 
     pub async fn create_bucket(&self, bucket: &str) -> Option<S3Bucket> {
@@ -238,28 +215,31 @@ impl OwnNatsServer {
             unavailable("NATS (nats-server binary)", "not found on PATH or in /usr/sbin");
             return false;
         };
-        let spawned = Command::new(binary)
-            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
-            .arg(&self.store)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        match spawned {
-            Ok(child) => self.child = Some(child),
-            Err(error) => {
-                unavailable("NATS (nats-server)", error);
-                return false;
-            }
-        }
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        unavailable("NATS (nats-server)", "did not start in 10 s");
-        false
+        let mut command = Command::new(binary);
+        command.args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"]).arg(&self.store);
+        self.child = spawn_listening(command, self.port, "NATS (nats-server)").await;
+        self.child.is_some()
     }
+}
+
+/// Starts a server process and waits until it accepts connections on `port`.
+async fn spawn_listening(mut command: Command, port: u16, service: &str) -> Option<std::process::Child> {
+    let mut child = match command.stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+        Ok(child) => child,
+        Err(error) => {
+            unavailable(service, error);
+            return None;
+        }
+    };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Some(child);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    unavailable(service, "did not start in 10 s");
+    None
 }
 
 impl Drop for OwnNatsServer {

@@ -207,6 +207,12 @@ pub struct ExportRecord {
     pub status: ExportStatus,
     /// Object key of the rendered file, once completed.
     pub storage_key: Option<String>,
+    /// A signed, time-limited URL straight to the file when the object store can issue one (S3);
+    /// otherwise clients download through the gateway. Issued afresh on every read.
+    #[serde(default)]
+    pub download_url: Option<String>,
+    #[serde(default)]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[async_trait]

@@ -740,6 +740,8 @@ impl From<ExportRecord> for pb::ExportRecord {
             format: wire::<PbExportFormat, _>(value.format),
             status: wire::<PbExportStatus, _>(value.status),
             storage_key: value.storage_key,
+            download_url: value.download_url,
+            expires_at: value.expires_at.map(timestamp),
         }
     }
 }
@@ -753,6 +755,8 @@ impl TryFrom<pb::ExportRecord> for ExportRecord {
             format: decode_enum::<PbExportFormat, _>(value.format, "format")?,
             status: decode_enum::<PbExportStatus, _>(value.status, "status")?,
             storage_key: value.storage_key,
+            download_url: value.download_url,
+            expires_at: value.expires_at.map(|at| datetime(Some(at), "expiresAt")).transpose()?,
         })
     }
 }

@@ -1,17 +1,24 @@
-//! What every gRPC adapter shares: errors across gRPC, the client channel, request ids, and the
-//! mapping of handler results to responses and back.
+//! What every gRPC adapter shares: errors across gRPC, the client channel, request ids, trace
+//! context, and the mapping of handler results to responses and back.
 //!
 //! A `resumax_core::Error` travels as a `tonic::Status` whose code is `ErrorCode::grpc_code()`,
 //! whose message is the error's client-safe message, and whose `x-resumax-code` metadata is the
 //! exact code. Several of our codes share one gRPC code, so the metadata is what lets the caller
 //! rebuild the very error a local call would have returned.
 
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use resumax_core::{Error, ErrorCode};
-use tonic::metadata::{MetadataMap, MetadataValue};
+use resumax_telemetry::TraceContext;
+use tonic::codegen::{Service, http};
+use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
+use tonic::server::NamedService;
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Request, Response, Status};
+use tracing::Instrument;
 
 /// Metadata key holding our error code string (`not_found`, `parse_not_ready`, ...).
 pub const RESUMAX_CODE_METADATA: &str = "x-resumax-code";
@@ -92,6 +99,92 @@ pub fn request_id_of<T>(request: &Request<T>) -> Option<String> {
     request.metadata().get(REQUEST_ID_METADATA).and_then(|value| value.to_str().ok()).map(str::to_string)
 }
 
+/// The client side of trace propagation: puts the W3C context of the span current at the call
+/// (`traceparent`, `tracestate`) into the request metadata. Nothing is added when export is off.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InjectTraceContext;
+
+impl Interceptor for InjectTraceContext {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        // The generated client runs this while the caller's future is polled, so the current span
+        // is the caller's.
+        for (key, value) in resumax_telemetry::current_trace_context() {
+            if let (Ok(key), Ok(value)) =
+                (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value))
+            {
+                request.metadata_mut().insert(key, value);
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// The channel every gRPC client uses: calls carry the caller's trace context.
+pub type TracedChannel = InterceptedService<Channel, InjectTraceContext>;
+
+pub fn traced(channel: Channel) -> TracedChannel {
+    InterceptedService::new(channel, InjectTraceContext)
+}
+
+/// The trace context a caller sent in its headers (gRPC metadata are HTTP/2 headers).
+pub fn trace_context_of(headers: &http::HeaderMap) -> TraceContext {
+    resumax_telemetry::otel::TRACE_CONTEXT_FIELDS
+        .iter()
+        .filter_map(|field| {
+            let value = headers.get(*field)?.to_str().ok()?;
+            Some((field.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The server side of trace propagation: wraps a generated tonic server so each call runs in a
+/// `grpc_request` span whose parent is the caller's span (from `traceparent`), and the handler's
+/// logs carry the request id.
+#[derive(Debug, Clone)]
+pub struct Traced<S> {
+    inner: S,
+}
+
+impl<S> Traced<S> {
+    pub fn new(inner: S) -> Self {
+        Traced { inner }
+    }
+}
+
+impl<S: NamedService> NamedService for Traced<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+impl<S, B> Service<http::Request<B>> for Traced<S>
+where
+    S: Service<http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = tracing::instrument::Instrumented<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        // `/resumax.scoring.v1.ScoringService/ScoreResume` names the span as OpenTelemetry's RPC
+        // conventions do: `resumax.scoring.v1.ScoringService/ScoreResume`.
+        let method = request.uri().path().trim_start_matches('/');
+        let request_id =
+            request.headers().get(REQUEST_ID_METADATA).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let span = tracing::info_span!(
+            "grpc_request",
+            otel.name = method,
+            otel.kind = "server",
+            rpc.method = method,
+            request_id,
+        );
+        resumax_telemetry::set_parent(&span, &trace_context_of(request.headers()));
+        self.inner.call(request).instrument(span)
+    }
+}
+
 /// A server handler's result as gRPC sends it.
 pub fn respond<T>(result: Result<T, Error>) -> Result<Response<T>, Status> {
     result.map(Response::new).map_err(|error| status_from_error(&error))
@@ -141,6 +234,73 @@ mod tests {
             m
         });
         assert_eq!(error_from_status(&bad_code), Error::new(ErrorCode::NotFound, "gone"));
+    }
+
+    /// A server that reports the span its handler runs in.
+    struct SpanReporter(tokio::sync::mpsc::UnboundedSender<(String, Option<String>, Option<String>)>);
+
+    #[tonic::async_trait]
+    impl crate::gateway::v1::gateway_service_server::GatewayService for SpanReporter {
+        async fn get_server_info(
+            &self,
+            _request: Request<crate::gateway::v1::GetServerInfoRequest>,
+        ) -> Result<Response<crate::gateway::v1::GetServerInfoResponse>, Status> {
+            let span = tracing::Span::current();
+            let name = span.metadata().map(|m| m.name().to_string()).unwrap_or_default();
+            let _ = self.0.send((
+                name,
+                resumax_telemetry::trace_id(&span),
+                resumax_telemetry::otel::span_id(&span),
+            ));
+            Ok(Response::new(Default::default()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_continues_the_callers_trace_on_the_server() {
+        use crate::gateway::v1::gateway_service_client::GatewayServiceClient;
+        use crate::gateway::v1::gateway_service_server::GatewayServiceServer;
+
+        // Current-thread runtime: client, server and handler all run under this thread's subscriber.
+        let _guard = resumax_telemetry::otel::testing::trace_ids_for_this_thread();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (sender, mut seen) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(Traced::new(GatewayServiceServer::new(SpanReporter(sender))))
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+        );
+        let mut client =
+            GatewayServiceClient::new(traced(connect_lazy(format!("http://{address}")).unwrap()));
+
+        let caller = tracing::info_span!("http_request");
+        client
+            .get_server_info(crate::gateway::v1::GetServerInfoRequest::default())
+            .instrument(caller.clone())
+            .await
+            .unwrap();
+        let (name, trace, span) = seen.recv().await.unwrap();
+        assert_eq!(name, "grpc_request");
+        assert_eq!(trace, resumax_telemetry::trace_id(&caller), "the handler is in the caller's trace");
+        assert_ne!(span, resumax_telemetry::otel::span_id(&caller), "in a span of its own");
+
+        // A call outside any span starts a trace of its own on the server.
+        client.get_server_info(crate::gateway::v1::GetServerInfoRequest::default()).await.unwrap();
+        let (_, unrelated, _) = seen.recv().await.unwrap();
+        assert!(unrelated.is_some());
+        assert_ne!(unrelated, resumax_telemetry::trace_id(&caller));
+    }
+
+    #[test]
+    fn trace_context_is_read_from_headers() {
+        let mut headers = http::HeaderMap::new();
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        headers.insert("traceparent", traceparent.parse().unwrap());
+        headers.insert("x-request-id", "r-1".parse().unwrap());
+        let context = trace_context_of(&headers);
+        assert_eq!(context.len(), 1);
+        assert_eq!(context["traceparent"], traceparent);
     }
 
     #[test]

@@ -321,6 +321,12 @@ fn versions_exports_and_records_round_trip() {
                 status,
                 storage_key: (status == ExportStatus::Completed)
                     .then(|| "users/u/versions/v/resume.docx".into()),
+                download_url: (status == ExportStatus::Completed).then(|| {
+                    "https://bucket.s3.amazonaws.com/users/u/versions/v/resume.docx?X-Amz-Signature=abc"
+                        .into()
+                }),
+                expires_at: (status == ExportStatus::Completed)
+                    .then(|| chrono::DateTime::from_timestamp(1_764_500_000, 0).expect("valid time")),
             })
             .collect(),
     };

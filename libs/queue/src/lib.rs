@@ -7,6 +7,8 @@
 //! - a handler's [`Outcome::Retry`] redelivers the job (up to `max_deliver` attempts);
 //!   the last attempt is flagged so the handler can record a final failure instead.
 //! - events are fire-and-forget broadcasts to whoever listens now.
+//! - a job carries the W3C trace context of the span that published it (NATS: message headers),
+//!   so the handler's span can continue the publisher's trace.
 
 mod nats;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use resumax_core::Error;
+pub use resumax_telemetry::TraceContext;
 use tokio::sync::{broadcast, mpsc};
 
 pub use nats::NatsQueue;
@@ -37,6 +40,9 @@ pub struct Delivery {
     pub attempt: u32,
     /// No redelivery follows this one: a handler that cannot finish must record the failure.
     pub last_attempt: bool,
+    /// The publisher's trace (`traceparent`, `tracestate`); empty when it had none or export is
+    /// off. A handler makes it the parent of its job span with `resumax_telemetry::set_parent`.
+    pub trace_context: TraceContext,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +66,22 @@ pub struct Event {
 
 #[async_trait]
 pub trait Queue: Send + Sync {
-    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error>;
+    /// Queues a job carrying the trace context of the current span, so its handler joins the
+    /// publisher's trace.
+    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error> {
+        // Runs while the caller polls, so the current span is the caller's.
+        let trace_context = resumax_telemetry::current_trace_context();
+        self.publish_traced(subject, dedup_id, payload, trace_context).await
+    }
+    /// [`Queue::publish`] with an explicit trace context, for a job published away from the span
+    /// that caused it (an outbox relay keeps the context with the row and passes it here).
+    async fn publish_traced(
+        &self,
+        subject: &str,
+        dedup_id: &str,
+        payload: Vec<u8>,
+        trace_context: TraceContext,
+    ) -> Result<(), Error>;
     /// Starts `workers` concurrent consumers of `subject` that run until the process ends.
     async fn consume(&self, subject: &str, workers: usize, handler: Arc<dyn JobHandler>)
     -> Result<(), Error>;
@@ -185,7 +206,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[async_trait]
 impl Queue for InProcessQueue {
-    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error> {
+    async fn publish_traced(
+        &self,
+        subject: &str,
+        dedup_id: &str,
+        payload: Vec<u8>,
+        trace_context: TraceContext,
+    ) -> Result<(), Error> {
         if !lock(&self.pending).insert(dedup_id.to_string()) {
             tracing::debug!(subject, dedup_id, "duplicate job ignored");
             return Ok(());
@@ -195,6 +222,7 @@ impl Queue for InProcessQueue {
             payload,
             attempt: 1,
             last_attempt: self.max_deliver == 1,
+            trace_context,
         };
         self.channel(subject).0.send(delivery).map_err(|e| Error::queue("publishing a job", e))
     }
@@ -233,6 +261,7 @@ impl Queue for InProcessQueue {
                     }
                     let dedup_id = delivery.dedup_id.clone();
                     let (attempt, payload) = (delivery.attempt, delivery.payload.clone());
+                    let trace_context = delivery.trace_context.clone();
                     // A panicking handler must not kill the worker: run it in its own task.
                     let outcome = drain
                         .run(tokio::spawn({
@@ -248,6 +277,7 @@ impl Queue for InProcessQueue {
                             payload,
                             attempt: attempt + 1,
                             last_attempt: attempt + 1 >= max_deliver,
+                            trace_context,
                         };
                         tokio::spawn(async move {
                             tokio::time::sleep(retry_delay * attempt).await;

@@ -8,6 +8,8 @@
 //!   `max_deliver`; a handler's `Retry` is a NAK with a growing delay.
 //! - Events go to `RESUMAX_EVENTS` (limits retention) and are fanned out to local listeners.
 //!
+//! - A job's trace context travels in the W3C headers `traceparent` and `tracestate`.
+//!
 //! An optional `?prefix=<name>` on the URL namespaces streams, consumers and subjects, so tests
 //! (and several deployments on one NATS) never see each other's messages.
 
@@ -20,7 +22,7 @@ use futures_util::StreamExt;
 use resumax_core::Error;
 use tokio::sync::broadcast;
 
-use crate::{Delivery, Drain, Event, JobHandler, Outcome, Queue};
+use crate::{Delivery, Drain, Event, JobHandler, Outcome, Queue, TraceContext};
 
 /// Longer than any job should take; a running handler extends it with progress acks. The URL
 /// option `ack_wait_ms` overrides it (tests use a short one to see redelivery quickly).
@@ -167,9 +169,21 @@ impl NatsQueue {
 
 #[async_trait]
 impl Queue for NatsQueue {
-    async fn publish(&self, subject: &str, dedup_id: &str, payload: Vec<u8>) -> Result<(), Error> {
-        let message =
+    async fn publish_traced(
+        &self,
+        subject: &str,
+        dedup_id: &str,
+        payload: Vec<u8>,
+        trace_context: TraceContext,
+    ) -> Result<(), Error> {
+        let mut message =
             jetstream::message::PublishMessage::build().payload(payload.into()).message_id(dedup_id);
+        // Only the W3C fields: they are what a handler reads back, and their names are valid headers.
+        for field in resumax_telemetry::otel::TRACE_CONTEXT_FIELDS {
+            if let Some(value) = trace_context.get(field) {
+                message = message.header(field, value.as_str());
+            }
+        }
         // The second await is the stream's acknowledgement: only then is the job durable.
         self.jetstream
             .send_publish(self.subject(subject), message)
@@ -269,6 +283,13 @@ async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler, progr
         payload: message.payload.to_vec(),
         attempt: u32::try_from(delivered).unwrap_or(u32::MAX),
         last_attempt: delivered >= MAX_DELIVER,
+        trace_context: resumax_telemetry::otel::TRACE_CONTEXT_FIELDS
+            .iter()
+            .filter_map(|field| {
+                let value = message.headers.as_ref()?.get(*field)?;
+                Some((field.to_string(), value.to_string()))
+            })
+            .collect(),
     };
     let (message, acker) = message.split();
     let acker = Arc::new(acker);

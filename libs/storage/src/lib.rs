@@ -12,6 +12,8 @@ use resumax_core::{Error, ErrorCode};
 #[derive(Clone)]
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
+    /// Present for S3: the store that signs URLs, and the key prefix the `inner` store adds.
+    signer: Option<(Arc<object_store::aws::AmazonS3>, Option<Path>)>,
 }
 
 impl BlobStore {
@@ -28,13 +30,13 @@ impl BlobStore {
                 .map_err(|e| Error::storage(&format!("creating the blob directory {dir}"), e))?;
             let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
                 .map_err(|e| Error::storage("opening the blob directory", e))?;
-            return Ok(BlobStore { inner: Arc::new(store) });
+            return Ok(BlobStore { inner: Arc::new(store), signer: None });
         }
         if let Some(location) = url.strip_prefix("s3://") {
             return Self::s3(location, env);
         }
         if url == "memory://" {
-            return Ok(BlobStore { inner: Arc::new(object_store::memory::InMemory::new()) });
+            return Ok(BlobStore { inner: Arc::new(object_store::memory::InMemory::new()), signer: None });
         }
         Err(Error::invalid_input(format!(
             "RESUMAX_BLOB_URL {url:?} is not supported: use file://<dir>, s3://bucket[/prefix] or memory://"
@@ -70,13 +72,17 @@ impl BlobStore {
             builder = builder.with_region("us-east-1");
         }
         let store = builder.build().map_err(|e| Error::invalid_input(format!("RESUMAX_BLOB_URL: {e}")))?;
+        let store = Arc::new(store);
         let prefix = prefix.trim_matches('/');
-        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
-            Arc::new(store)
+        let (inner, prefix): (Arc<dyn ObjectStore>, Option<Path>) = if prefix.is_empty() {
+            (store.clone(), None)
         } else {
-            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+            (
+                Arc::new(object_store::prefix::PrefixStore::new(store.clone(), prefix)),
+                Some(Path::from(prefix)),
+            )
         };
-        Ok(BlobStore { inner })
+        Ok(BlobStore { inner, signer: Some((store, prefix)) })
     }
 
     pub async fn put(&self, key: &Path, bytes: Vec<u8>) -> Result<(), Error> {
@@ -94,6 +100,22 @@ impl BlobStore {
         })?;
         let bytes = result.bytes().await.map_err(|e| Error::storage("reading a stored file", e))?;
         Ok(bytes.to_vec())
+    }
+
+    /// A URL that lets its holder GET `key` until `ttl` has passed, without credentials; `None`
+    /// when the store cannot issue one (local files), and the caller serves the bytes itself.
+    pub async fn signed_url(&self, key: &Path, ttl: std::time::Duration) -> Result<Option<String>, Error> {
+        use object_store::signer::Signer;
+        let Some((s3, prefix)) = &self.signer else { return Ok(None) };
+        let full = match prefix {
+            Some(prefix) => Path::from_iter(prefix.parts().chain(key.parts())),
+            None => key.clone(),
+        };
+        let url = s3
+            .signed_url(object_store::signer::Method::GET, &full, ttl)
+            .await
+            .map_err(|e| Error::storage("signing a download URL", e))?;
+        Ok(Some(url.to_string()))
     }
 
     /// Proves the store answers, without writing; used by `/readyz` on every probe. A missing
@@ -149,6 +171,7 @@ mod tests {
         BlobStore::from_url(&url).unwrap().put(&key, b"%PDF-1.7".to_vec()).await.unwrap();
         let reopened = BlobStore::from_url(&url).unwrap();
         assert_eq!(reopened.get(&key).await.unwrap(), b"%PDF-1.7");
+        assert_eq!(reopened.signed_url(&key, std::time::Duration::from_secs(60)).await.unwrap(), None);
         let missing = reopened.get(&keys::resume_original("user-1", "nope")).await.unwrap_err();
         assert_eq!(missing.code, ErrorCode::NotFound);
     }
@@ -169,6 +192,12 @@ mod tests {
         store.put(&key, b"resume text".to_vec()).await.unwrap();
         assert_eq!(store.get(&key).await.unwrap(), b"resume text");
         store.check().await.unwrap();
+        // The signed URL works without credentials.
+        let url =
+            store.signed_url(&key, std::time::Duration::from_secs(60)).await.unwrap().expect("s3 signs");
+        let body = reqwest::get(&url).await.unwrap();
+        assert_eq!(body.status(), 200, "{url}");
+        assert_eq!(body.bytes().await.unwrap().as_ref(), b"resume text");
         let missing = store.get(&keys::version_export("user-1", "nope", "txt")).await.unwrap_err();
         assert_eq!(missing.code, ErrorCode::NotFound);
         // A store that is down is a storage error, never a panic or a silent success.

@@ -9,6 +9,7 @@ use resumax_core::Result;
 use resumax_core::api::{ExportApi, ExportRecord};
 use resumax_core::ids::UserId;
 use resumax_core::optimization::{ExportFormat, Version};
+use resumax_proto::TracedChannel;
 use resumax_proto::common::v1::ExportFormat as ProtoExportFormat;
 use resumax_proto::convert::{decode_enum, parse_uuid, required};
 use resumax_proto::export::v1 as pb;
@@ -20,11 +21,14 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 /// The tonic service for `resumax.export.v1.ExportService`, answering with `api`.
-pub fn server(api: Arc<dyn ExportApi>) -> ExportServiceServer<ExportGrpcServer> {
+pub fn server(api: Arc<dyn ExportApi>) -> resumax_proto::Traced<ExportServiceServer<ExportGrpcServer>> {
     // Downloads carry the rendered file; a PDF can pass tonic's 4 MiB default.
-    ExportServiceServer::new(ExportGrpcServer { api })
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    // Each call runs in a span that continues the caller's trace (`traceparent` metadata).
+    resumax_proto::Traced::new(
+        ExportServiceServer::new(ExportGrpcServer { api })
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES),
+    )
 }
 
 pub struct ExportGrpcServer {
@@ -86,7 +90,7 @@ impl ExportService for ExportGrpcServer {
 /// [`ExportApi`] over gRPC, for a node where the export service runs elsewhere.
 #[derive(Clone)]
 pub struct ExportGrpcClient {
-    inner: ExportServiceClient<Channel>,
+    inner: ExportServiceClient<TracedChannel>,
 }
 
 impl ExportGrpcClient {
@@ -96,14 +100,14 @@ impl ExportGrpcClient {
     }
 
     pub fn from_channel(channel: Channel) -> Self {
-        let inner = ExportServiceClient::new(channel)
+        let inner = ExportServiceClient::new(resumax_proto::traced(channel))
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         ExportGrpcClient { inner }
     }
 
     // tonic clients take `&mut self`; a clone shares the channel, so calls run concurrently.
-    fn client(&self) -> ExportServiceClient<Channel> {
+    fn client(&self) -> ExportServiceClient<TracedChannel> {
         self.inner.clone()
     }
 }
@@ -182,6 +186,8 @@ mod tests {
                 format,
                 status: ExportStatus::Completed,
                 storage_key: Some(format!("users/{user}/versions/{}/resume.txt", version.version_id)),
+                download_url: None,
+                expires_at: None,
             };
             let content = version.optimized.to_plain_text().into_bytes();
             self.files.lock().unwrap().insert(export_id, (user.to_string(), record.clone(), content));

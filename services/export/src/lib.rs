@@ -26,6 +26,19 @@ impl ExportService {
         ExportService { db, blobs }
     }
 
+    /// Adds a fresh signed URL to a completed export when the store issues them.
+    async fn with_download_url(&self, mut record: ExportRecord) -> Result<ExportRecord> {
+        if let (ExportStatus::Completed, Some(key)) = (record.status, record.storage_key.as_deref()) {
+            let expires_at = chrono::Utc::now()
+                + chrono::Duration::from_std(DOWNLOAD_URL_TTL).unwrap_or(chrono::Duration::minutes(15));
+            if let Some(url) = self.blobs.signed_url(&keys::parse(key)?, DOWNLOAD_URL_TTL).await? {
+                record.download_url = Some(url);
+                record.expires_at = Some(expires_at);
+            }
+        }
+        Ok(record)
+    }
+
     async fn find(&self, user: &UserId, export_id: Uuid) -> Result<export_artifact::Model> {
         export_artifact::Entity::find_by_id(export_id.to_string())
             .filter(export_artifact::Column::UserId.eq(user.as_str()))
@@ -60,8 +73,13 @@ fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
             _ => ExportStatus::Queued,
         },
         storage_key: row.storage_key.clone(),
+        download_url: None,
+        expires_at: None,
     })
 }
+
+/// How long a signed download URL works; a new one is issued on every read of the export.
+const DOWNLOAD_URL_TTL: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 #[async_trait]
 impl ExportApi for ExportService {
@@ -85,11 +103,11 @@ impl ExportApi for ExportService {
         .insert(&self.db)
         .await
         .map_err(db_error("recording an export"))?;
-        record(&row)
+        self.with_download_url(record(&row)?).await
     }
 
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord> {
-        record(&self.find(user, export_id).await?)
+        self.with_download_url(record(&self.find(user, export_id).await?)?).await
     }
 
     async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)> {

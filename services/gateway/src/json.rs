@@ -83,7 +83,8 @@ pub fn download_url(export_id: Uuid) -> String {
     format!("/exports/{export_id}/download")
 }
 
-/// `{exportId, format, status, downloadUrl?}`; the url only once the file exists.
+/// `{exportId, format, status, downloadUrl?, expiresAt?}`; the url only once the file exists: a
+/// signed URL straight to the object store when it issues them, else the gateway's own route.
 pub fn export_json(e: &ExportRecord) -> Value {
     let mut out = Map::new();
     out.insert("exportId".into(), json!(e.export_id));
@@ -91,7 +92,11 @@ pub fn export_json(e: &ExportRecord) -> Value {
     out.insert("format".into(), json!(e.format.as_str()));
     out.insert("status".into(), json!(e.status));
     if e.status == ExportStatus::Completed {
-        out.insert("downloadUrl".into(), json!(download_url(e.export_id)));
+        let url = e.download_url.clone().unwrap_or_else(|| download_url(e.export_id));
+        out.insert("downloadUrl".into(), json!(url));
+        if let Some(expires_at) = e.expires_at {
+            out.insert("expiresAt".into(), json!(expires_at));
+        }
     }
     Value::Object(out)
 }

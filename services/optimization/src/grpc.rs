@@ -9,6 +9,7 @@ use resumax_core::Result;
 use resumax_core::api::{AcceptChanges, Accepted, OptimizationApi, StartOptimization, Started, VersionPage};
 use resumax_core::ids::UserId;
 use resumax_core::optimization::{Optimization, Strategy, Version};
+use resumax_proto::TracedChannel;
 use resumax_proto::common::v1::Strategy as ProtoStrategy;
 use resumax_proto::convert::{decode_enum, decode_export_formats, export_formats, parse_uuid, required};
 use resumax_proto::optimization::v1 as pb;
@@ -24,11 +25,16 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 /// The tonic service for `resumax.optimization.v1.OptimizationService`, answering with `api`.
-pub fn server(api: Arc<dyn OptimizationApi>) -> OptimizationServiceServer<OptimizationGrpcServer> {
+pub fn server(
+    api: Arc<dyn OptimizationApi>,
+) -> resumax_proto::Traced<OptimizationServiceServer<OptimizationGrpcServer>> {
     // A completed run carries two resumes, a diff and suggestions; a long resume can pass 4 MiB.
-    OptimizationServiceServer::new(OptimizationGrpcServer { api })
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    // Each call runs in a span that continues the caller's trace (`traceparent` metadata).
+    resumax_proto::Traced::new(
+        OptimizationServiceServer::new(OptimizationGrpcServer { api })
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES),
+    )
 }
 
 pub struct OptimizationGrpcServer {
@@ -161,7 +167,7 @@ impl OptimizationService for OptimizationGrpcServer {
 /// [`OptimizationApi`] over gRPC, for a node where the optimization service runs elsewhere.
 #[derive(Clone)]
 pub struct OptimizationGrpcClient {
-    inner: OptimizationServiceClient<Channel>,
+    inner: OptimizationServiceClient<TracedChannel>,
 }
 
 impl OptimizationGrpcClient {
@@ -171,14 +177,14 @@ impl OptimizationGrpcClient {
     }
 
     pub fn from_channel(channel: Channel) -> Self {
-        let inner = OptimizationServiceClient::new(channel)
+        let inner = OptimizationServiceClient::new(resumax_proto::traced(channel))
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         OptimizationGrpcClient { inner }
     }
 
     // tonic clients take `&mut self`; a clone shares the channel, so calls run concurrently.
-    fn client(&self) -> OptimizationServiceClient<Channel> {
+    fn client(&self) -> OptimizationServiceClient<TracedChannel> {
         self.inner.clone()
     }
 }
@@ -361,6 +367,8 @@ mod tests {
                     format: *format,
                     status: ExportStatus::Queued,
                     storage_key: None,
+                    download_url: None,
+                    expires_at: None,
                 })
                 .collect();
             self.state

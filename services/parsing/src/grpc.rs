@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use resumax_core::Result;
 use resumax_core::api::{JobDescriptionRecord, JobDescriptionSource, ParsingApi, ResumeRecord, Upload};
 use resumax_core::ids::UserId;
+use resumax_proto::TracedChannel;
 use resumax_proto::convert::{parse_uuid, required};
 use resumax_proto::parsing::v1 as pb;
 use resumax_proto::parsing::v1::parsing_service_client::ParsingServiceClient;
@@ -18,11 +19,14 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 /// The tonic service for `resumax.parsing.v1.ParsingService`, answering with `api`.
-pub fn server(api: Arc<dyn ParsingApi>) -> ParsingServiceServer<ParsingGrpcServer> {
+pub fn server(api: Arc<dyn ParsingApi>) -> resumax_proto::Traced<ParsingServiceServer<ParsingGrpcServer>> {
     // Uploads are up to 10 MiB, above tonic's default limit of 4 MiB.
-    ParsingServiceServer::new(ParsingGrpcServer { api })
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    // Each call runs in a span that continues the caller's trace (`traceparent` metadata).
+    resumax_proto::Traced::new(
+        ParsingServiceServer::new(ParsingGrpcServer { api })
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES),
+    )
 }
 
 pub struct ParsingGrpcServer {
@@ -116,7 +120,7 @@ impl ParsingService for ParsingGrpcServer {
 /// [`ParsingApi`] over gRPC, for a node where the parsing service runs elsewhere.
 #[derive(Clone)]
 pub struct ParsingGrpcClient {
-    inner: ParsingServiceClient<Channel>,
+    inner: ParsingServiceClient<TracedChannel>,
 }
 
 impl ParsingGrpcClient {
@@ -126,14 +130,14 @@ impl ParsingGrpcClient {
     }
 
     pub fn from_channel(channel: Channel) -> Self {
-        let inner = ParsingServiceClient::new(channel)
+        let inner = ParsingServiceClient::new(resumax_proto::traced(channel))
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         ParsingGrpcClient { inner }
     }
 
     // tonic clients take `&mut self`; a clone shares the channel, so calls run concurrently.
-    fn client(&self) -> ParsingServiceClient<Channel> {
+    fn client(&self) -> ParsingServiceClient<TracedChannel> {
         self.inner.clone()
     }
 }

@@ -10,6 +10,7 @@ use resumax_core::api::ScoringApi;
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::ParsedResume;
 use resumax_core::score::{MatchReport, RankedJob};
+use resumax_proto::TracedChannel;
 use resumax_proto::convert::required;
 use resumax_proto::scoring::v1 as pb;
 use resumax_proto::scoring::v1::scoring_service_client::ScoringServiceClient;
@@ -19,11 +20,14 @@ use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 /// The tonic service for `resumax.scoring.v1.ScoringService`, answering with `api`.
-pub fn server(api: Arc<dyn ScoringApi>) -> ScoringServiceServer<ScoringGrpcServer> {
+pub fn server(api: Arc<dyn ScoringApi>) -> resumax_proto::Traced<ScoringServiceServer<ScoringGrpcServer>> {
     // A long resume with its full text and a long job description can pass tonic's 4 MiB default.
-    ScoringServiceServer::new(ScoringGrpcServer { api })
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    // Each call runs in a span that continues the caller's trace (`traceparent` metadata).
+    resumax_proto::Traced::new(
+        ScoringServiceServer::new(ScoringGrpcServer { api })
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES),
+    )
 }
 
 pub struct ScoringGrpcServer {
@@ -71,7 +75,7 @@ impl ScoringService for ScoringGrpcServer {
 /// [`ScoringApi`] over gRPC, for a node where the scoring service runs elsewhere.
 #[derive(Clone)]
 pub struct ScoringGrpcClient {
-    inner: ScoringServiceClient<Channel>,
+    inner: ScoringServiceClient<TracedChannel>,
 }
 
 impl ScoringGrpcClient {
@@ -81,7 +85,7 @@ impl ScoringGrpcClient {
     }
 
     pub fn from_channel(channel: Channel) -> Self {
-        let inner = ScoringServiceClient::new(channel)
+        let inner = ScoringServiceClient::new(resumax_proto::traced(channel))
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         ScoringGrpcClient { inner }

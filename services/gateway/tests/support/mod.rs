@@ -350,6 +350,8 @@ impl ExportApi for MemExport {
             format,
             status: ExportStatus::Completed,
             storage_key: Some(format!("users/{user}/versions/{}/resume", version.version_id)),
+            download_url: None,
+            expires_at: None,
         };
         lock(&self.0.exports).insert(record.export_id, (user.clone(), record.clone(), bytes));
         Ok(record)

@@ -128,13 +128,7 @@ pub fn traced(channel: Channel) -> TracedChannel {
 
 /// The trace context a caller sent in its headers (gRPC metadata are HTTP/2 headers).
 pub fn trace_context_of(headers: &http::HeaderMap) -> TraceContext {
-    resumax_telemetry::otel::TRACE_CONTEXT_FIELDS
-        .iter()
-        .filter_map(|field| {
-            let value = headers.get(*field)?.to_str().ok()?;
-            Some((field.to_string(), value.to_string()))
-        })
-        .collect()
+    resumax_telemetry::otel::trace_context_from(|name| headers.get(name)?.to_str().ok())
 }
 
 /// The server side of trace propagation: wraps a generated tonic server so each call runs in a

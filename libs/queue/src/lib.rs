@@ -344,6 +344,54 @@ mod tests {
             .expect("open")
     }
 
+    /// Handles each job in a span whose parent comes from the job, as the workers do, and reports
+    /// that span's trace id; the first delivery asks for a retry.
+    struct TraceRecorder {
+        seen: mpsc::UnboundedSender<(String, u32, Option<String>)>,
+    }
+
+    #[async_trait]
+    impl JobHandler for TraceRecorder {
+        async fn handle(&self, delivery: Delivery) -> Outcome {
+            let span = tracing::info_span!("job", id = %delivery.dedup_id);
+            resumax_telemetry::set_parent(&span, &delivery.trace_context);
+            let _ = self.seen.send((delivery.dedup_id, delivery.attempt, resumax_telemetry::trace_id(&span)));
+            if delivery.attempt == 1 { Outcome::Retry } else { Outcome::Done }
+        }
+    }
+
+    async fn received<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
+        tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("delivery in time")
+            .expect("open")
+    }
+
+    #[tokio::test]
+    async fn a_job_is_handled_in_the_trace_that_published_it() {
+        use tracing::Instrument;
+        // Current-thread runtime: the workers' tasks run under this thread's subscriber.
+        let _guard = resumax_telemetry::otel::testing::trace_ids_for_this_thread();
+        let queue = InProcessQueue::with_redelivery(2, Duration::from_millis(1));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        queue.consume("s", 1, Arc::new(TraceRecorder { seen: tx })).await.unwrap();
+
+        let request = tracing::info_span!("http_request");
+        queue.publish("s", "job-1", vec![1]).instrument(request.clone()).await.unwrap();
+        let request_trace = resumax_telemetry::trace_id(&request);
+        assert!(request_trace.is_some());
+        assert_eq!(received(&mut rx).await, ("job-1".into(), 1, request_trace.clone()));
+        // A redelivery keeps the publisher's trace.
+        assert_eq!(received(&mut rx).await, ("job-1".into(), 2, request_trace.clone()));
+
+        // Published outside any span: the handler's span is a trace of its own.
+        queue.publish("s", "job-2", vec![2]).await.unwrap();
+        let (id, _, trace) = received(&mut rx).await;
+        assert_eq!(id, "job-2");
+        assert!(trace.is_some());
+        assert_ne!(trace, request_trace);
+    }
+
     #[tokio::test]
     async fn duplicates_are_dropped_and_retries_redeliver_until_the_last_attempt() {
         let queue = InProcessQueue::with_redelivery(3, Duration::from_millis(1));

@@ -283,13 +283,9 @@ async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler, progr
         payload: message.payload.to_vec(),
         attempt: u32::try_from(delivered).unwrap_or(u32::MAX),
         last_attempt: delivered >= MAX_DELIVER,
-        trace_context: resumax_telemetry::otel::TRACE_CONTEXT_FIELDS
-            .iter()
-            .filter_map(|field| {
-                let value = message.headers.as_ref()?.get(*field)?;
-                Some((field.to_string(), value.to_string()))
-            })
-            .collect(),
+        trace_context: resumax_telemetry::otel::trace_context_from(|name| {
+            message.headers.as_ref()?.get(name).map(|value| value.as_str())
+        }),
     };
     let (message, acker) = message.split();
     let acker = Arc::new(acker);

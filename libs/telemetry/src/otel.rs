@@ -110,6 +110,15 @@ pub fn current_trace_context() -> TraceContext {
     trace_context(&Span::current())
 }
 
+/// The trace context found in a carrier's headers, `get` looking one header up by its lowercase
+/// name (HTTP headers, gRPC metadata, NATS headers).
+pub fn trace_context_from<'a>(mut get: impl FnMut(&str) -> Option<&'a str>) -> TraceContext {
+    TRACE_CONTEXT_FIELDS
+        .iter()
+        .filter_map(|field| Some((field.to_string(), get(field)?.to_string())))
+        .collect()
+}
+
 /// Makes the remote span described by `context` the parent of `span`, so `span` joins the
 /// caller's trace. Call it right after creating `span`, before it is first entered. An empty or
 /// malformed context leaves `span` as it is (a root, or the child of the current span).

@@ -61,6 +61,11 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
         path = %path,
         user = tracing::field::Empty,
     );
+    // A caller that traces (a browser SDK, another service, a load balancer) sends `traceparent`:
+    // the request joins its trace instead of starting one.
+    let incoming_trace =
+        resumax_telemetry::otel::trace_context_from(|name| request.headers().get(name)?.to_str().ok());
+    resumax_telemetry::set_parent(&span, &incoming_trace);
     let started = Instant::now();
     let response = next.run(request).instrument(span.clone()).await;
     let mut response = render_error(response, &request_id);
@@ -102,4 +107,51 @@ fn render_error(response: Response, request_id: &str) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Response::from_parts(parts, Body::from(body.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_incoming_traceparent_becomes_the_parent_of_the_request_span() {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        // Current-thread runtime: the server's tasks run under this thread's subscriber.
+        let _guard = resumax_telemetry::otel::testing::trace_ids_for_this_thread();
+        let (seen, mut handled) = tokio::sync::mpsc::unbounded_channel();
+        let app = axum::Router::new()
+            .route(
+                "/traced",
+                axum::routing::get(move || {
+                    let span = tracing::Span::current();
+                    let name = span.metadata().map(|m| m.name()).unwrap_or_default();
+                    let _ = seen.send((name, resumax_telemetry::trace_id(&span)));
+                    async { "ok" }
+                }),
+            )
+            .layer(axum::middleware::from_fn(request_context));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/traced", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::new();
+
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let response = client.get(&url).header("traceparent", traceparent).send().await.unwrap();
+        assert!(response.status().is_success());
+        let (name, trace) = handled.recv().await.unwrap();
+        assert_eq!(name, "http_request");
+        assert_eq!(trace.as_deref(), Some("4bf92f3577b34da6a3ce929d0e0e4736"));
+
+        // Without one, or with garbage, the request starts a trace of its own.
+        for header in [None, Some("00-zz-not-a-trace-01")] {
+            let mut request = client.get(&url);
+            if let Some(value) = header {
+                request = request.header("traceparent", value);
+            }
+            assert!(request.send().await.unwrap().status().is_success());
+            let (_, trace) = handled.recv().await.unwrap();
+            assert!(trace.is_some());
+            assert_ne!(trace.as_deref(), Some("4bf92f3577b34da6a3ce929d0e0e4736"));
+        }
+    }
 }

@@ -10,7 +10,6 @@ mod records;
 mod worker;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use prost::Message;
@@ -22,7 +21,7 @@ use resumax_core::api::{
 use resumax_core::ids::{UserId, new_id};
 use resumax_core::optimization::{Optimization, OptimizationStatus, Suggestion, Version};
 use resumax_core::{Error, ErrorCode, Result};
-use resumax_db::entity::{audit_log, optimization_request, optimization_version, outbox};
+use resumax_db::entity::{audit_log, optimization_request, optimization_version};
 use resumax_db::{DatabaseConnection, db_error, now};
 use resumax_proto::queue::v1::OptimizeJob;
 use resumax_queue::{Queue, subjects};
@@ -50,7 +49,7 @@ pub struct OptimizationService {
     /// The providers in fallback order, with retries, circuit breakers and the guard.
     chain: ProviderChain,
     credits_enabled: bool,
-    relay_wakeup: tokio::sync::Notify,
+    relay: Arc<resumax_outbox::Relay>,
 }
 
 impl OptimizationService {
@@ -62,18 +61,17 @@ impl OptimizationService {
         chain: ProviderChain,
         credits_enabled: bool,
     ) -> Result<Arc<Self>> {
-        Ok(Arc::new(OptimizationService {
-            db,
-            blobs,
-            queue,
-            peers,
-            chain,
-            credits_enabled,
-            relay_wakeup: tokio::sync::Notify::new(),
-        }))
+        let relay = resumax_outbox::Relay::new(db.clone(), queue.clone(), &[subjects::OPTIMIZE]);
+        Ok(Arc::new(OptimizationService { db, blobs, queue, peers, chain, credits_enabled, relay }))
     }
 
-    /// Starts the outbox relay and the workers, and re-queues runs a crash left `queued` or
+    /// Starts publishing recorded jobs; every process running this service relays, whether or
+    /// not it also runs workers.
+    pub fn start_relay(&self) {
+        self.relay.spawn();
+    }
+
+    /// Starts the workers, and re-queues runs a crash left `queued` or
     /// `processing`: jobs are keyed by optimization id, so running one again is safe.
     pub async fn start_workers(self: &Arc<Self>, workers: usize) -> Result<()> {
         self.queue
@@ -93,8 +91,6 @@ impl OptimizationService {
         if !unfinished.is_empty() {
             tracing::info!(runs = unfinished.len(), "re-queued unfinished optimizations");
         }
-        let relay = self.clone();
-        tokio::spawn(async move { relay.run_outbox_relay().await });
         Ok(())
     }
 
@@ -105,34 +101,6 @@ impl OptimizationService {
             request_id: request_id.to_string(),
         };
         self.queue.publish(subjects::OPTIMIZE, optimization_id, job.encode_to_vec()).await
-    }
-
-    /// Publishes outbox rows, then deletes them. A crash between the two publishes the row again
-    /// at the next pass; the queue drops it by its deduplication id.
-    async fn run_outbox_relay(self: Arc<Self>) {
-        loop {
-            if let Err(error) = self.relay_outbox_once().await {
-                tracing::warn!(%error, "outbox relay pass failed; retrying");
-            }
-            let _ = tokio::time::timeout(Duration::from_secs(2), self.relay_wakeup.notified()).await;
-        }
-    }
-
-    async fn relay_outbox_once(&self) -> Result<()> {
-        let rows = outbox::Entity::find()
-            .order_by_asc(outbox::Column::CreatedAt)
-            .limit(100)
-            .all(&self.db)
-            .await
-            .map_err(db_error("reading the outbox"))?;
-        for row in rows {
-            self.queue.publish(&row.subject, &row.dedup_id, row.payload.clone()).await?;
-            outbox::Entity::delete_by_id(row.id)
-                .exec(&self.db)
-                .await
-                .map_err(db_error("clearing the outbox"))?;
-        }
-        Ok(())
     }
 
     async fn find_row(&self, user: &UserId, id: Uuid) -> Result<optimization_request::Model> {
@@ -294,16 +262,7 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
             // Dropping the transaction on error rolls the run back with the refused debit.
             credits::debit(&txn, user.as_str(), &id).await?;
         }
-        outbox::ActiveModel {
-            id: Set(new_id().to_string()),
-            subject: Set(subjects::OPTIMIZE.into()),
-            dedup_id: Set(id.clone()),
-            payload: Set(job.encode_to_vec()),
-            created_at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_error("recording an optimization job"))?;
+        resumax_outbox::enqueue(&txn, subjects::OPTIMIZE, &id, job.encode_to_vec()).await?;
         audit(
             user,
             "optimization.requested",
@@ -315,7 +274,7 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
         .await
         .map_err(db_error("auditing an optimization"))?;
         txn.commit().await.map_err(db_error("committing an optimization"))?;
-        self.relay_wakeup.notify_one();
+        self.relay.wake();
         tracing::info!(optimization_id = %id, "optimization queued");
         Ok(Started { optimization: optimization_from_row(&row)?, created: true })
     }

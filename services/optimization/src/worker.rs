@@ -44,6 +44,8 @@ impl JobHandler for OptimizeWorker {
             request_id = %job.request_id,
             attempt = delivery.attempt
         );
+        // Continue the trace of the span that published the job, when it carries one.
+        resumax_telemetry::set_parent(&span, &delivery.trace_context);
         let service = &self.0;
         match service.run(&job.optimization_id).instrument(span.clone()).await {
             Ok(()) => Outcome::Done,

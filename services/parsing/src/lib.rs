@@ -21,7 +21,9 @@ use resumax_document::Format;
 use resumax_proto::queue::v1::{ParseJob, ParseJobKind};
 use resumax_queue::{Delivery, JobHandler, Outcome, Queue, subjects};
 use resumax_storage::{BlobStore, keys};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -33,11 +35,18 @@ pub struct ParsingService {
     db: DatabaseConnection,
     blobs: BlobStore,
     queue: Arc<dyn Queue>,
+    relay: Arc<resumax_outbox::Relay>,
 }
 
 impl ParsingService {
     pub fn new(db: DatabaseConnection, blobs: BlobStore, queue: Arc<dyn Queue>) -> Arc<Self> {
-        Arc::new(ParsingService { db, blobs, queue })
+        let relay = resumax_outbox::Relay::new(db.clone(), queue.clone(), &[subjects::PARSE]);
+        Arc::new(ParsingService { db, blobs, queue, relay })
+    }
+
+    /// Starts publishing recorded parse jobs (every process running this service relays).
+    pub fn start_relay(&self) {
+        self.relay.spawn();
     }
 
     /// Starts the parse workers and re-queues every parse left unfinished by a previous process
@@ -74,13 +83,7 @@ impl ParsingService {
     }
 
     async fn enqueue(&self, kind: ParseJobKind, id: &str, user: &str, request_id: &str) -> Result<()> {
-        let job = ParseJob {
-            kind: kind as i32,
-            id: id.to_string(),
-            user_id: user.to_string(),
-            request_id: request_id.to_string(),
-        };
-        self.queue.publish(subjects::PARSE, &format!("parse-{id}"), job.encode_to_vec()).await
+        self.queue.publish(subjects::PARSE, &parse_job_id(id), parse_job(kind, id, user, request_id)).await
     }
 
     async fn find_resume(&self, user: &UserId, id: Uuid) -> Result<resume::Model> {
@@ -224,6 +227,21 @@ fn record_parse<T>(kind: &str, outcome: &Result<T>, started: std::time::Instant)
     resumax_telemetry::metrics::record_stage("parse", kind, result, started.elapsed());
 }
 
+fn parse_job(kind: ParseJobKind, id: &str, user: &str, request_id: &str) -> Vec<u8> {
+    ParseJob {
+        kind: kind as i32,
+        id: id.to_string(),
+        user_id: user.to_string(),
+        request_id: request_id.to_string(),
+    }
+    .encode_to_vec()
+}
+
+/// The deduplication id of a document's parse job.
+fn parse_job_id(id: &str) -> String {
+    format!("parse-{id}")
+}
+
 /// Parsing is CPU work: keep it off the async workers, and bound it in time.
 async fn parse_off_thread<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     match tokio::time::timeout(PARSE_TIMEOUT, tokio::task::spawn_blocking(work)).await {
@@ -314,6 +332,8 @@ impl ParsingApi for ParsingService {
         let size = upload.bytes.len() as i64;
         self.blobs.put(&key, upload.bytes).await?;
         let at = now();
+        // The row and its parse job commit together (outbox): no upload is left without a job.
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
         let row = resume::ActiveModel {
             id: Set(id.clone()),
             user_id: Set(user.as_str().into()),
@@ -329,11 +349,13 @@ impl ParsingApi for ParsingService {
             updated_at: Set(at),
             deleted_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(db_error("recording a resume"))?;
-        // If publishing fails the row stays `pending` and is re-queued at the next start.
-        self.enqueue(ParseJobKind::Resume, &id, user.as_str(), "upload").await?;
+        let job = parse_job(ParseJobKind::Resume, &id, user.as_str(), "upload");
+        resumax_outbox::enqueue(&txn, subjects::PARSE, &parse_job_id(&id), job).await?;
+        txn.commit().await.map_err(db_error("committing a resume"))?;
+        self.relay.wake();
         resume_record(&row)
     }
 
@@ -412,10 +434,14 @@ impl ParsingApi for ParsingService {
                 true
             }
         };
-        let row = row.insert(&self.db).await.map_err(db_error("recording a job description"))?;
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
+        let row = row.insert(&txn).await.map_err(db_error("recording a job description"))?;
         if queue_parse {
-            self.enqueue(ParseJobKind::JobDescription, &id, user.as_str(), "upload").await?;
+            let job = parse_job(ParseJobKind::JobDescription, &id, user.as_str(), "upload");
+            resumax_outbox::enqueue(&txn, subjects::PARSE, &parse_job_id(&id), job).await?;
         }
+        txn.commit().await.map_err(db_error("committing a job description"))?;
+        self.relay.wake();
         job_description_record(&row)
     }
 
@@ -441,6 +467,8 @@ impl JobHandler for ParseWorker {
             }
         };
         let span = tracing::info_span!("parse_job", id = %job.id, request_id = %job.request_id, attempt = delivery.attempt);
+        // Continue the trace of the span that published the job, when it carries one.
+        resumax_telemetry::set_parent(&span, &delivery.trace_context);
         let (kind, id) = (job.kind, job.id.clone());
         match self.0.run_parse(job).instrument(span.clone()).await {
             Ok(()) => Outcome::Done,

@@ -16,7 +16,11 @@ async fn main() -> std::process::ExitCode {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     resumax_telemetry::init();
     let cli = cli::Cli::parse();
-    match cli::run(cli).await {
+    let result = cli::run(cli).await;
+    // Spans still buffered go to the collector before the process ends. The flush blocks until
+    // exported, so it runs off the runtime's threads, which drive the exporter's gRPC channel.
+    let _ = tokio::task::spawn_blocking(resumax_telemetry::shutdown).await;
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("resumax: {error:#}");

@@ -123,6 +123,7 @@ impl Services {
             && config.runs(ServiceName::Parsing)
         {
             let service = resumax_parsing::ParsingService::new(db.clone(), blobs.clone(), queue.clone());
+            service.start_relay();
             if config.workers > 0 {
                 service.start_workers(config.workers).await?;
             }
@@ -174,6 +175,7 @@ impl Services {
                 chain,
                 config.credits_enabled,
             )?;
+            service.start_relay();
             if config.workers > 0 {
                 service.start_workers(config.workers).await?;
             }

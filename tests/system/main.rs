@@ -2,6 +2,7 @@
 //! embedded backends and on the production ones (PostgreSQL, NATS JetStream, S3), and talk to it
 //! over HTTP (and gRPC) only.
 
+mod cli;
 mod credits;
 mod errors;
 mod fake_ai;

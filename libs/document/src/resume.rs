@@ -228,7 +228,15 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
         let body = &lines[start + 1..end];
         let heading = lines[start].text.trim().trim_end_matches(':').to_string();
         if kind == SectionKind::Other && heading.to_lowercase().contains("contact") {
+            // A "Contact" block (often a sidebar) is the contact details, not a resume section:
+            // it feeds `contact` and is not repeated as a section a rewrite could touch.
             contact_lines.extend(body.iter());
+            continue;
+        }
+        if kind == SectionKind::Other && body.is_empty() {
+            // A heading-like word with nothing under it ("Honours" right before the next heading)
+            // is a note of the section above, not a section of its own.
+            continue;
         }
         sections.push(build_section(kind, heading, body));
     }

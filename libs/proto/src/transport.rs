@@ -167,13 +167,7 @@ where
         let method = request.uri().path().trim_start_matches('/');
         let request_id =
             request.headers().get(REQUEST_ID_METADATA).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let span = tracing::info_span!(
-            "grpc_request",
-            otel.name = method,
-            otel.kind = "server",
-            rpc.method = method,
-            request_id,
-        );
+        let span = tracing::info_span!("grpc_request", otel.name = method, otel.kind = "server", request_id);
         resumax_telemetry::set_parent(&span, &trace_context_of(request.headers()));
         self.inner.call(request).instrument(span)
     }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use resumax_core::optimization::Suggestion;
 use resumax_core::{Error, ErrorCode};
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::guard::{Guarded, guard_for_job};
 use crate::http::{AnthropicProvider, EndpointConfig, OpenAiProvider};
@@ -296,8 +297,16 @@ impl ProviderChain {
                 number += 1;
                 let call = Call { request, prompt: &prompt, schema, reask: reask.as_deref() };
                 let call_started = Instant::now();
+                // One span per provider call, under the job's span: the trace shows every attempt.
+                let span = tracing::info_span!(
+                    "provider_call",
+                    provider = %name,
+                    model = link.provider.model(),
+                    attempt = number
+                );
                 let result =
                     match tokio::time::timeout(self.resilience.call_timeout, link.provider.complete(&call))
+                        .instrument(span)
                         .await
                     {
                         Ok(r) => r,

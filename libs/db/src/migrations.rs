@@ -17,6 +17,7 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "initial schema", statements: initial_schema },
     Migration { version: 2, name: "credits and provider accounting", statements: credits_and_accounting },
+    Migration { version: 3, name: "trace context on outbox rows", statements: outbox_trace_context },
 ];
 
 /// Applies every migration not yet applied, all in one transaction. Safe to run on every start
@@ -262,4 +263,14 @@ fn credits_and_accounting(backend: sea_orm::DatabaseBackend) -> Vec<String> {
         statements.push(backend.build(&alter).to_string());
     }
     statements
+}
+
+/// The trace of the request that recorded a job travels with its outbox row, so the relay can
+/// publish the job into the same trace.
+fn outbox_trace_context(backend: sea_orm::DatabaseBackend) -> Vec<String> {
+    let alter = Table::alter()
+        .table("outbox")
+        .add_column(ColumnDef::new("trace_context").text().null().to_owned())
+        .to_owned();
+    vec![backend.build(&alter).to_string()]
 }

@@ -27,6 +27,9 @@ pub async fn enqueue<C: ConnectionTrait>(
         subject: Set(subject.to_string()),
         dedup_id: Set(dedup_id.to_string()),
         payload: Set(payload),
+        trace_context: Set(Some(resumax_telemetry::current_trace_context())
+            .filter(|context| !context.is_empty())
+            .and_then(|context| serde_json::to_string(&context).ok())),
         created_at: Set(now()),
     }
     .insert(txn)
@@ -85,7 +88,13 @@ impl Relay {
             .map_err(db_error("reading the outbox"))?;
         let count = rows.len();
         for row in rows {
-            self.queue.publish(&row.subject, &row.dedup_id, row.payload).await?;
+            // The job joins the trace of the request that recorded it, not the relay's.
+            let trace_context = row
+                .trace_context
+                .as_deref()
+                .and_then(|text| serde_json::from_str::<resumax_telemetry::TraceContext>(text).ok())
+                .unwrap_or_default();
+            self.queue.publish_traced(&row.subject, &row.dedup_id, row.payload, trace_context).await?;
             outbox::Entity::delete_by_id(row.id)
                 .exec(&self.db)
                 .await
@@ -133,6 +142,36 @@ mod tests {
         assert_eq!((delivery.dedup_id.as_str(), delivery.payload.as_slice()), ("parse-b", &b"b"[..]));
         let others = Relay::new(db, queue, &["resumax.jobs.optimize"]);
         assert_eq!(others.relay_once().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_relayed_job_carries_the_trace_of_the_request_that_recorded_it() {
+        use tracing::Instrument;
+        let _guard = resumax_telemetry::otel::testing::trace_ids_for_this_thread();
+        let dir = std::env::temp_dir().join(format!("resumax-outbox-{}", new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db =
+            resumax_db::connect(&format!("sqlite://{}/db.sqlite?mode=rwc", dir.display())).await.unwrap();
+        resumax_db::migrate(&db).await.unwrap();
+        let queue = InProcessQueue::new();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        queue.consume("resumax.jobs.optimize", 1, Arc::new(Collect(tx))).await.unwrap();
+
+        let request = tracing::info_span!("http_request");
+        async {
+            let txn = db.begin().await.unwrap();
+            enqueue(&txn, "resumax.jobs.optimize", "run-1", b"job".to_vec()).await.unwrap();
+            txn.commit().await.unwrap();
+        }
+        .instrument(request.clone())
+        .await;
+        // The relay runs outside the request's span, later.
+        Relay::new(db, queue, &["resumax.jobs.optimize"]).relay_once().await.unwrap();
+        let delivery = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+        let traceparent = delivery.trace_context.get("traceparent").expect("a traceparent").clone();
+        let request_trace = resumax_telemetry::trace_id(&request).expect("a trace id");
+        assert!(traceparent.contains(&request_trace), "{traceparent} is not in trace {request_trace}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test]

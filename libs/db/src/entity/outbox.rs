@@ -8,6 +8,8 @@ pub struct Model {
     pub subject: String,
     pub dedup_id: String,
     pub payload: Vec<u8>,
+    /// W3C trace context (JSON object of `traceparent`, `tracestate`) of the recording request.
+    pub trace_context: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

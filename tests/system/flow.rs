@@ -151,8 +151,12 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     assert_eq!(status, 201, "{accepted}");
     assert_eq!(accepted["status"], "saved");
     let version_id = accepted["versionId"].as_str().unwrap();
-    let export = &accepted["exports"][0];
-    assert_eq!(export["format"], "text");
+    // The export is rendered by a queued job: poll it until its file exists.
+    assert_eq!(accepted["exports"][0]["format"], "text");
+    let export_id = accepted["exports"][0]["exportId"].as_str().unwrap();
+    let export =
+        &node.wait_for(&token, &format!("/exports/{export_id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(export["status"], "completed", "{export}");
     // On S3 the URL is signed and goes straight to the store, without our token; on local files
     // it is the gateway's own route.
     let url = export["downloadUrl"].as_str().unwrap();

@@ -27,6 +27,7 @@ pub use nats::NatsQueue;
 pub mod subjects {
     pub const PARSE: &str = "resumax.jobs.parse";
     pub const OPTIMIZE: &str = "resumax.jobs.optimize";
+    pub const EXPORT: &str = "resumax.jobs.export";
     pub fn optimization_event(status: &str) -> String {
         format!("resumax.events.optimization.{status}")
     }

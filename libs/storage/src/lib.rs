@@ -150,6 +150,10 @@ pub mod keys {
     pub fn optimization_artifact(user: &str, optimization_id: &str, artifact: &str) -> Path {
         user_path(user, &["optimizations", optimization_id, &format!("{artifact}.json")])
     }
+    /// The accepted version an export renders, kept beside its files.
+    pub fn version_source(user: &str, version_id: &str) -> Path {
+        user_path(user, &["versions", version_id, "version.json"])
+    }
     pub fn version_export(user: &str, version_id: &str, extension: &str) -> Path {
         user_path(user, &["versions", version_id, &format!("resume.{extension}")])
     }

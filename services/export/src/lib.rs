@@ -1,29 +1,106 @@
 //! The export service: renders an accepted version and stores the file. Owns `export_artifacts`.
 //!
-//! This first version renders ATS-safe plain text; PDF and DOCX renderers are not built yet and
-//! are refused with a clear message rather than faked.
+//! An export request records the row (`queued`) and its job in one transaction (outbox); a worker
+//! renders the file, stores it and marks the export `completed` (or `failed` after the queue's
+//! last delivery). The version to render is stored beside the file, so the worker needs no peer.
+//!
+//! Formats: ATS-safe plain text. PDF and DOCX renderers are not built yet and are refused at the
+//! request with a clear message rather than faked.
 
 pub mod grpc;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
+use prost::Message;
 use resumax_core::api::{ExportApi, ExportRecord, ExportStatus};
 use resumax_core::ids::{UserId, new_id};
 use resumax_core::optimization::{ExportFormat, Version};
 use resumax_core::{Error, ErrorCode, Result};
 use resumax_db::entity::export_artifact;
 use resumax_db::{DatabaseConnection, db_error, now};
+use resumax_proto::queue::v1::ExportJob;
+use resumax_queue::{Delivery, JobHandler, Outcome, Queue, subjects};
 use resumax_storage::{BlobStore, keys};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use tracing::Instrument;
 use uuid::Uuid;
 
 pub struct ExportService {
     db: DatabaseConnection,
     blobs: BlobStore,
+    queue: Arc<dyn Queue>,
+    relay: Arc<resumax_outbox::Relay>,
 }
 
 impl ExportService {
-    pub fn new(db: DatabaseConnection, blobs: BlobStore) -> Self {
-        ExportService { db, blobs }
+    pub fn new(db: DatabaseConnection, blobs: BlobStore, queue: Arc<dyn Queue>) -> Arc<Self> {
+        let relay = resumax_outbox::Relay::new(db.clone(), queue.clone(), &[subjects::EXPORT]);
+        Arc::new(ExportService { db, blobs, queue, relay })
+    }
+
+    /// Starts publishing recorded export jobs (every process running this service relays).
+    pub fn start_relay(&self) {
+        self.relay.spawn();
+    }
+
+    /// Starts the render workers and re-queues exports a previous process left `queued`.
+    pub async fn start_workers(self: &Arc<Self>, workers: usize) -> Result<()> {
+        self.queue.consume(subjects::EXPORT, workers, Arc::new(ExportWorker(self.clone()))).await?;
+        let queued = export_artifact::Entity::find()
+            .filter(export_artifact::Column::Status.eq(QUEUED))
+            .filter(export_artifact::Column::DeletedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing queued exports"))?;
+        for row in &queued {
+            self.queue.publish(subjects::EXPORT, &row.id, export_job(row)).await?;
+        }
+        Ok(())
+    }
+
+    /// Renders one export. Idempotent: a finished export is left as it is.
+    async fn render_export(&self, export_id: &str) -> Result<()> {
+        let Some(row) = export_artifact::Entity::find_by_id(export_id)
+            .one(&self.db)
+            .await
+            .map_err(db_error("reading an export"))?
+        else {
+            return Ok(());
+        };
+        if row.status != QUEUED || row.deleted_at.is_some() {
+            return Ok(());
+        }
+        let format = ExportFormat::parse(&row.format)?;
+        let source = self.blobs.get(&keys::version_source(&row.user_id, &row.version_id)).await?;
+        let version: Version =
+            serde_json::from_slice(&source).map_err(|e| Error::internal("reading a stored version", e))?;
+        let (bytes, extension) = render(&version, format)?;
+        let key = keys::version_export(&row.user_id, &row.version_id, extension);
+        self.blobs.put(&key, bytes).await?;
+        self.finish(export_id, COMPLETED, Some(key.to_string()), None).await
+    }
+
+    /// Moves a queued export to its final status, once.
+    async fn finish(
+        &self,
+        export_id: &str,
+        status: &str,
+        key: Option<String>,
+        error: Option<String>,
+    ) -> Result<()> {
+        export_artifact::Entity::update_many()
+            .col_expr(export_artifact::Column::Status, Expr::value(status))
+            .col_expr(export_artifact::Column::StorageKey, Expr::value(key))
+            .col_expr(export_artifact::Column::ErrorMessage, Expr::value(error))
+            .col_expr(export_artifact::Column::UpdatedAt, Expr::value(now()))
+            .filter(export_artifact::Column::Id.eq(export_id))
+            .filter(export_artifact::Column::Status.eq(QUEUED))
+            .exec(&self.db)
+            .await
+            .map_err(db_error("finishing an export"))?;
+        Ok(())
     }
 
     /// Adds a fresh signed URL to a completed export when the store issues them.
@@ -50,15 +127,37 @@ impl ExportService {
     }
 }
 
-/// The rendered file for a version, or why the format cannot be produced.
-pub fn render(version: &Version, format: ExportFormat) -> Result<(Vec<u8>, &'static str)> {
+const QUEUED: &str = "queued";
+const COMPLETED: &str = "completed";
+const FAILED: &str = "failed";
+
+fn export_job(row: &export_artifact::Model) -> Vec<u8> {
+    let format = ExportFormat::parse(&row.format).unwrap_or(ExportFormat::Text);
+    ExportJob {
+        export_id: row.id.clone(),
+        version_id: row.version_id.clone(),
+        format: resumax_proto::common::v1::ExportFormat::from(format) as i32,
+        user_id: row.user_id.clone(),
+        request_id: String::new(),
+    }
+    .encode_to_vec()
+}
+
+/// Whether a format can be rendered, checked when the export is requested.
+fn supported(format: ExportFormat) -> Result<()> {
     match format {
-        ExportFormat::Text => Ok((format!("{}\n", version.optimized.to_plain_text()).into_bytes(), "txt")),
+        ExportFormat::Text => Ok(()),
         ExportFormat::Pdf | ExportFormat::Docx => Err(Error::invalid_input(format!(
             "{} export is not available yet: request text",
             format.as_str()
         ))),
     }
+}
+
+/// The rendered file for a version, or why the format cannot be produced.
+pub fn render(version: &Version, format: ExportFormat) -> Result<(Vec<u8>, &'static str)> {
+    supported(format)?;
+    Ok((format!("{}\n", version.optimized.to_plain_text()).into_bytes(), "txt"))
 }
 
 fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
@@ -68,8 +167,8 @@ fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
         version_id: id(&row.version_id)?,
         format: ExportFormat::parse(&row.format)?,
         status: match row.status.as_str() {
-            "completed" => ExportStatus::Completed,
-            "failed" => ExportStatus::Failed,
+            COMPLETED => ExportStatus::Completed,
+            FAILED => ExportStatus::Failed,
             _ => ExportStatus::Queued,
         },
         storage_key: row.storage_key.clone(),
@@ -84,26 +183,31 @@ const DOWNLOAD_URL_TTL: std::time::Duration = std::time::Duration::from_secs(15 
 #[async_trait]
 impl ExportApi for ExportService {
     async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
-        let (bytes, extension) = render(version, format)?;
-        let key = keys::version_export(user.as_str(), &version.version_id.to_string(), extension);
-        self.blobs.put(&key, bytes).await?;
+        supported(format)?;
+        // The version is kept beside its files, so rendering needs nothing but this store.
+        let source = serde_json::to_vec(version).map_err(|e| Error::internal("storing a version", e))?;
+        self.blobs.put(&keys::version_source(user.as_str(), &version.version_id.to_string()), source).await?;
         let at = now();
+        let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
         let row = export_artifact::ActiveModel {
             id: Set(new_id().to_string()),
             user_id: Set(user.as_str().into()),
             version_id: Set(version.version_id.to_string()),
             format: Set(format.as_str().into()),
-            status: Set("completed".into()),
-            storage_key: Set(Some(key.to_string())),
+            status: Set(QUEUED.into()),
+            storage_key: Set(None),
             error_message: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
             deleted_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(db_error("recording an export"))?;
-        self.with_download_url(record(&row)?).await
+        resumax_outbox::enqueue(&txn, subjects::EXPORT, &row.id, export_job(&row)).await?;
+        txn.commit().await.map_err(db_error("committing an export"))?;
+        self.relay.wake();
+        record(&row)
     }
 
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord> {
@@ -117,5 +221,37 @@ impl ExportApi for ExportService {
         };
         let bytes = self.blobs.get(&keys::parse(key)?).await?;
         Ok((record(&row)?, bytes))
+    }
+}
+
+struct ExportWorker(Arc<ExportService>);
+
+#[async_trait]
+impl JobHandler for ExportWorker {
+    async fn handle(&self, delivery: Delivery) -> Outcome {
+        let job = match ExportJob::decode(delivery.payload.as_slice()) {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::error!(error = %e, "dropping an undecodable export job");
+                return Outcome::Done;
+            }
+        };
+        let span = tracing::info_span!("export_job", export_id = %job.export_id, attempt = delivery.attempt);
+        resumax_telemetry::set_parent(&span, &delivery.trace_context);
+        match self.0.render_export(&job.export_id).instrument(span.clone()).await {
+            Ok(()) => Outcome::Done,
+            Err(error) if delivery.last_attempt || error.code == ErrorCode::InvalidInput => {
+                tracing::error!(parent: &span, %error, "export failed");
+                let message = Some(error.message.clone());
+                if let Err(e) = self.0.finish(&job.export_id, FAILED, None, message).await {
+                    tracing::error!(parent: &span, error = %e, "could not record the export failure");
+                }
+                Outcome::Done
+            }
+            Err(error) => {
+                tracing::warn!(parent: &span, %error, "export attempt failed; it will be retried");
+                Outcome::Retry
+            }
+        }
     }
 }

@@ -146,8 +146,11 @@ impl Services {
         let export: Option<Arc<dyn ExportApi>> = if let Some(db) = &db
             && config.runs(ServiceName::Export)
         {
-            let service: Arc<dyn ExportApi> =
-                Arc::new(resumax_export::ExportService::new(db.clone(), blobs.clone()));
+            let service = resumax_export::ExportService::new(db.clone(), blobs.clone(), queue.clone());
+            service.start_relay();
+            if config.workers > 0 {
+                service.start_workers(config.workers).await?;
+            }
             local.export = Some(service.clone());
             Some(service)
         } else if let Some(endpoint) = config.endpoints.get(&ServiceName::Export) {
@@ -329,7 +332,9 @@ impl Node {
 
 /// `/metrics` in the Prometheus text format; the queue depth is read at scrape time.
 async fn metrics(services: Arc<Services>) -> impl axum::response::IntoResponse {
-    for subject in [resumax_queue::subjects::PARSE, resumax_queue::subjects::OPTIMIZE] {
+    for subject in
+        [resumax_queue::subjects::PARSE, resumax_queue::subjects::OPTIMIZE, resumax_queue::subjects::EXPORT]
+    {
         match services.queue.depth(subject).await {
             Ok(depth) => resumax_telemetry::metrics::set_queue_depth(subject, depth),
             Err(error) => tracing::warn!(%error, subject, "reading the queue depth failed"),

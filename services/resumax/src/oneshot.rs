@@ -111,6 +111,20 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
             )
             .await?;
         let export_id = accepted.exports.first().context("no export was produced")?.export_id;
+        // Exports are rendered by a queued job, like in a server.
+        loop {
+            let record = export.get_export(&user, export_id).await?;
+            match record.status {
+                resumax_core::api::ExportStatus::Completed => break,
+                resumax_core::api::ExportStatus::Failed => bail!("the export could not be rendered"),
+                resumax_core::api::ExportStatus::Queued if tokio::time::Instant::now() > deadline => {
+                    bail!("the export did not finish in {PATIENCE:?}")
+                }
+                resumax_core::api::ExportStatus::Queued => {
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+            }
+        }
         let (_, bytes) = export.download(&user, export_id).await?;
         match &args.output {
             Some(path) => {

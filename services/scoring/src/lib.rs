@@ -485,3 +485,5 @@ impl ScoringApi for ScoringService {
         Ok(rank(resume, jobs, limit))
     }
 }
+#[cfg(test)]
+mod eqdump_tmp;

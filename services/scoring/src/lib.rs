@@ -452,7 +452,7 @@ pub(crate) fn title_words(title: &str) -> Vec<String> {
                 i += 1;
                 continue;
             }
-            _ => t.stem.as_str(),
+            _ => t.stem(),
         };
         if !out.iter().any(|w| w == word) {
             out.push(word.to_string());
@@ -485,5 +485,3 @@ impl ScoringApi for ScoringService {
         Ok(rank(resume, jobs, limit))
     }
 }
-#[cfg(test)]
-mod eqdump_tmp;

@@ -1,7 +1,5 @@
 //! A resume read once into searchable fields, so ranking it against many JDs re-reads nothing.
 
-use std::collections::HashMap;
-
 use resumax_core::resume::{ParsedResume, SectionKind};
 
 use crate::taxonomy::Form;
@@ -93,7 +91,8 @@ const ALIAS: f64 = 0.7;
 pub struct ResumeIndex<'a> {
     resume: &'a ParsedResume,
     fields: Vec<Field<'a>>,
-    by_stem: HashMap<String, Vec<(usize, usize)>>,
+    /// (stem key, field, token) of every token, sorted: see [`ResumeIndex::new`].
+    by_stem: Vec<(u64, usize, usize)>,
     /// The latest month the resume prints, as months since year 0: "now" for this resume.
     latest: u32,
 }
@@ -156,20 +155,30 @@ impl<'a> ResumeIndex<'a> {
             }
         }
         add(&resume.text, Place::Text, "other", 1.0);
-        let mut by_stem: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        for (f, field) in fields.iter().enumerate() {
-            for (p, tok) in field.tokens.iter().enumerate() {
-                by_stem.entry(tok.stem.clone()).or_default().push((f, p));
-            }
-        }
+        // Every token's address keyed by a hash of its stem, sorted: one allocation and integer
+        // sorting, where a map from stem to positions cost a key and a list per distinct word on
+        // every `score` call. Equal keys keep reading order (the address breaks ties), and
+        // `occurrences` compares the stems themselves, so a hash collision only adds a candidate.
+        let mut by_stem: Vec<(u64, usize, usize)> = fields
+            .iter()
+            .enumerate()
+            .flat_map(|(f, field)| {
+                field.tokens.iter().enumerate().map(move |(p, t)| (stem_key(t.stem()), f, p))
+            })
+            .collect();
+        by_stem.sort_unstable();
         ResumeIndex { resume, fields, by_stem, latest }
     }
 
     fn occurrences<'s>(&'s self, form: &'s Form) -> impl Iterator<Item = (usize, usize)> + 's {
-        self.by_stem.get(&form.stems[0]).into_iter().flatten().copied().filter(move |&(f, p)| {
-            let field = &self.fields[f];
-            form.matches_at(field.text, &field.tokens, p)
-        })
+        let key = stem_key(&form.stems[0]);
+        let from = self.by_stem.partition_point(|e| e.0 < key);
+        self.by_stem[from..].iter().take_while(move |e| e.0 == key).map(|&(_, f, p)| (f, p)).filter(
+            move |&(f, p)| {
+                let field = &self.fields[f];
+                form.matches_at(field.text, &field.tokens, p)
+            },
+        )
     }
 
     pub(crate) fn find(&self, term: &JdTerm) -> Option<Evidence> {
@@ -184,7 +193,7 @@ impl<'a> ResumeIndex<'a> {
                 {
                     LITERAL
                 } else if window.len() == wording.stems.len()
-                    && window.iter().zip(&wording.stems).all(|(t, w)| &t.stem == w)
+                    && window.iter().zip(&wording.stems).all(|(t, w)| t.stem() == w)
                 {
                     INFLECTED
                 } else {
@@ -377,7 +386,8 @@ impl<'a> ResumeIndex<'a> {
             .filter(|e| e.start.is_some() || e.date_text.is_some())
             .map(|e| e.start.as_deref().and_then(|d| month_index(d, false)).is_some())
             .collect();
-        let text_chars = r.text.chars().filter(|c| c.is_alphanumeric()).count();
+        // Only whether there is any text matters: stop at the first letter or digit.
+        let has_text = r.text.chars().any(char::is_alphanumeric);
         // Skill chips and table cells come out as several tab-separated cells on one line.
         let lines = r.text.lines().filter(|l| !l.trim().is_empty()).count();
         let cell_lines = r.text.lines().filter(|l| l.matches('\t').count() >= 2).count();
@@ -415,7 +425,7 @@ impl<'a> ResumeIndex<'a> {
                 "Add an \"Education\" section: an ATS looks for it even when the JD does not ask for a degree.",
             ),
             (
-                text_chars > 0 && !warned(&["image", "no_text", "scanned", "ocr"]),
+                has_text && !warned(&["image", "no_text", "scanned", "ocr"]),
                 "Export the resume with a real text layer (not a scan or an image): an ATS cannot read pictures of text.",
             ),
             (
@@ -456,6 +466,12 @@ fn standard_heading(heading: &str) -> bool {
     ];
     let heading = heading.to_lowercase();
     heading.trim().is_empty() || KNOWN.iter().any(|k| heading.contains(k))
+}
+
+/// FNV-1a: a cheap, fixed hash of a stem. Not collision-resistant, and it need not be: equal
+/// keys are told apart by comparing the stems, and the sorted layout has no worst case to force.
+fn stem_key(stem: &str) -> u64 {
+    stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The latest date the resume prints. An ongoing role ends there: reading the clock would make

@@ -34,7 +34,7 @@ impl Form {
         Some(Form {
             text: text.to_string(),
             folded: tokens.iter().map(|t| t.folded.clone()).collect(),
-            stems: tokens.iter().map(|t| t.stem.clone()).collect(),
+            stems: tokens.iter().map(|t| t.stem().to_string()).collect(),
             exact_case,
             discoverable,
         })
@@ -45,7 +45,7 @@ impl Form {
         let Some(window) = tokens.get(at..at + self.stems.len()) else {
             return false;
         };
-        if !window.iter().zip(&self.stems).all(|(t, s)| &t.stem == s) {
+        if !window.iter().zip(&self.stems).all(|(t, s)| t.stem() == s) {
             return false;
         }
         match &self.exact_case {
@@ -136,7 +136,7 @@ impl Taxonomy {
             return None;
         }
         let folded: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
-        let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
+        let stems: Vec<&str> = tokens.iter().map(|t| t.stem()).collect();
         self.by_folded.get(&folded.join(" ")).or_else(|| self.by_folded.get(&stems.join(" "))).copied()
     }
 
@@ -161,7 +161,7 @@ impl Taxonomy {
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
-            let hit = self.by_first_stem.get(&tokens[i].stem).and_then(|cands| {
+            let hit = self.by_first_stem.get(tokens[i].stem()).and_then(|cands| {
                 cands.iter().find(|&&(c, f)| {
                     let form = &self.concepts[c].forms[f];
                     (form.discoverable || !discoverable_only) && form.matches_at(text, tokens, i)

@@ -8,8 +8,36 @@ pub(crate) struct Token {
     pub end: usize,
     /// Lowercased, apostrophes removed: what a case-insensitive literal search compares.
     pub folded: String,
+    /// `folded` after light stemming: what "understood" matching compares. Read it with
+    /// [`Token::stem`].
+    stem: Stem,
+}
+
+/// A stem is nearly always a prefix of the folded word, so it is kept as a length into `folded`
+/// rather than a second string: a resume has thousands of tokens and each saved allocation shows
+/// in the scoring throughput. Only "-ies" words ("technologies" -> "technology") own their stem.
+#[derive(Debug, Clone)]
+enum Stem {
+    Prefix(usize),
+    Own(Box<str>),
+}
+
+impl Token {
+    fn new(start: usize, end: usize, folded: &str) -> Token {
+        let stem = match stem_prefix(folded) {
+            Some(len) => Stem::Prefix(len),
+            None => Stem::Own(stem(folded).into_boxed_str()),
+        };
+        Token { start, end, folded: folded.to_string(), stem }
+    }
+
     /// `folded` after light stemming: what "understood" matching compares.
-    pub stem: String,
+    pub fn stem(&self) -> &str {
+        match &self.stem {
+            Stem::Prefix(len) => &self.folded[..*len],
+            Stem::Own(s) => s,
+        }
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -20,24 +48,39 @@ fn is_apostrophe(c: char) -> bool {
 /// names (`C++`, `C#`, `Node.js`, `.NET`, `M.S.`), and dropping apostrophes without splitting
 /// (`bachelor's` -> `bachelors`).
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut current: Option<(usize, String)> = None;
+    // About one token per six bytes of prose; a rough reservation saves most regrowth.
+    let mut out = Vec::with_capacity(text.len() / 6);
+    // Walks bytes and decodes a char only for non-ASCII bytes, and the next char only where a
+    // rule needs it ('.' and apostrophes): tokenizing is the bulk of reading a resume.
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| -> Option<char> {
+        match bytes.get(i) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => text[i..].chars().next(),
+            None => None,
+        }
+    };
+    // The folded text of the current token is built in one reused buffer and copied out once,
+    // instead of growing a fresh string char by char.
+    let mut folded = String::new();
+    let mut start: Option<usize> = None;
     let mut last_end = 0;
     let mut prev: Option<char> = None;
-    while let Some((pos, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let next_alnum = next.is_some_and(char::is_alphanumeric);
-        let in_token = current.is_some();
+    let mut pos = 0;
+    while let Some(c) = char_at(pos) {
+        let len = c.len_utf8();
+        let next_alnum = || char_at(pos + len).is_some_and(char::is_alphanumeric);
+        let in_token = start.is_some();
         let keep = if c.is_alphanumeric() {
             true
         } else if c == '+' || c == '#' {
             in_token
         } else if c == '.' {
-            next_alnum && (in_token || prev.is_none_or(char::is_whitespace))
+            (in_token || prev.is_none_or(char::is_whitespace)) && next_alnum()
         } else if is_apostrophe(c) {
-            if in_token && next_alnum {
+            if in_token && next_alnum() {
                 prev = Some(c);
+                pos += len;
                 continue;
             }
             false
@@ -45,56 +88,75 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             false
         };
         if keep {
-            let entry = current.get_or_insert_with(|| (pos, String::new()));
-            entry.1.extend(c.to_lowercase());
-            last_end = pos + c.len_utf8();
-        } else if let Some((start, folded)) = current.take() {
-            out.push(finish(start, last_end, folded));
+            start.get_or_insert(pos);
+            if c.is_ascii() {
+                folded.push(c.to_ascii_lowercase());
+            } else {
+                folded.extend(c.to_lowercase());
+            }
+            last_end = pos + len;
+        } else if let Some(s) = start.take() {
+            out.push(Token::new(s, last_end, &folded));
+            folded.clear();
         }
         prev = Some(c);
+        pos += len;
     }
-    if let Some((start, folded)) = current.take() {
-        out.push(finish(start, last_end, folded));
+    if let Some(s) = start.take() {
+        out.push(Token::new(s, last_end, &folded));
     }
     out
-}
-
-fn finish(start: usize, end: usize, folded: String) -> Token {
-    let stem = stem(&folded);
-    Token { start, end, folded, stem }
 }
 
 /// A deliberately light suffix stripper: manage/managed/managing/manages -> manag,
 /// plans/planned/planning -> plan. Short words and words with digits or symbols are left alone
 /// (`aws`, `go`, `c++`, `s3`) because stripping them creates false matches.
 pub(crate) fn stem(word: &str) -> String {
-    if word.chars().count() <= 3 || !word.chars().all(|c| c.is_ascii_lowercase()) {
-        return word.to_string();
+    match stem_prefix(word) {
+        Some(len) => word[..len].to_string(),
+        None => {
+            let base = &word[..word.len() - 3];
+            trim_stem_end(&format!("{base}y")).to_string()
+        }
     }
-    let mut w = word.to_string();
-    if let Some(base) = w.strip_suffix("ies").filter(|b| b.len() >= 3) {
-        w = format!("{base}y");
+}
+
+/// [`stem`] as the length of the prefix of `word` it keeps, or `None` for the one rule that
+/// appends instead ("-ies" -> "-y"), so tokenizing needs no allocation for the stem.
+fn stem_prefix(word: &str) -> Option<usize> {
+    // Every byte ASCII lowercase means every char is, and then chars and bytes count the same.
+    if word.len() <= 3 || !word.bytes().all(|c| c.is_ascii_lowercase()) {
+        return Some(word.len());
+    }
+    let mut w = word;
+    if w.strip_suffix("ies").is_some_and(|b| b.len() >= 3) {
+        return None;
     } else if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3) {
-        w = base.to_string();
+        w = base;
     } else if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3) {
-        w = base.to_string();
+        w = base;
     } else if let Some(base) = w
         .strip_suffix("es")
         .filter(|b| b.len() >= 3 && (b.ends_with(['s', 'x', 'z']) || b.ends_with("ch") || b.ends_with("sh")))
     {
-        w = base.to_string();
+        w = base;
     } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w.pop();
+        w = &w[..w.len() - 1];
     }
+    Some(trim_stem_end(w).len())
+}
+
+/// The last two steps of [`stem`]: a final silent `e`, and a doubled final consonant.
+fn trim_stem_end(mut w: &str) -> &str {
     if w.len() > 4 && w.ends_with('e') {
-        w.pop();
+        w = &w[..w.len() - 1];
     }
     // planned -> plann -> plan, but keep "ll"/"ss" words (install, process) whole.
     let b = w.as_bytes();
     if b.len() > 4 {
         let (x, y) = (b[b.len() - 1], b[b.len() - 2]);
         if x == y && !matches!(x, b'l' | b's' | b'z' | b'f') && !b"aeiou".contains(&x) {
-            w.pop();
+            w = &w[..w.len() - 1];
         }
     }
     w

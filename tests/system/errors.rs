@@ -72,3 +72,27 @@ async fn errors_carry_the_contract_codes_and_a_request_id(backends: Backends) {
     let (status, body) = status_and_json(response).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
 }
+
+crate::on_both_backends!(an_unreadable_resume_fails_its_parse_with_a_reason);
+
+async fn an_unreadable_resume_fails_its_parse_with_a_reason(backends: Backends) {
+    let dir = temp_dir();
+    let node = Node::start(dir.path(), &backends, &[]).await;
+    let token = node.token("alice", true);
+    // A scanned PDF: a valid PDF with no text layer, accepted at upload, refused by the parser.
+    let (status, resume) = node.upload_resume(&token, "resumes/resume_019.pdf").await;
+    assert_eq!(status, 201, "{resume}");
+    let id = resume["resumeId"].as_str().unwrap();
+    let failed =
+        node.wait_for(&token, &format!("/resumes/{id}"), "parseStatus", &["completed", "failed"]).await;
+    assert_eq!(failed["parseStatus"], "failed", "{failed}");
+    assert_eq!(failed["error"]["code"], "parse_failed", "{failed}");
+    assert!(failed["error"]["message"].as_str().is_some_and(|m| m.contains("text layer")), "{failed}");
+
+    let text = std::fs::read_to_string(corpus("jds/jd_025.txt")).unwrap();
+    let (_, job) = node.post_json(&token, "/job-descriptions", json!({"text": text})).await;
+    let (status, body) = node
+        .post_json(&token, "/optimize", json!({"resumeId": id, "jobDescriptionId": job["jobDescriptionId"]}))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("parse_not_ready")), "{body}");
+}

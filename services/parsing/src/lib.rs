@@ -21,6 +21,7 @@ use resumax_document::Format;
 use resumax_proto::queue::v1::{ParseJob, ParseJobKind};
 use resumax_queue::{Delivery, JobHandler, Outcome, Queue, subjects};
 use resumax_storage::{BlobStore, keys};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
@@ -109,116 +110,117 @@ impl ParsingService {
     /// One parse job. Infrastructure failures ask for a retry; a document that cannot be read is
     /// a final answer (`failed` with `parse_failed`), never a retry.
     async fn run_parse(&self, job: ParseJob) -> Result<()> {
-        match ParseJobKind::try_from(job.kind) {
-            Ok(ParseJobKind::Resume) => self.parse_resume(&job.id).await,
-            Ok(ParseJobKind::JobDescription) => self.parse_job_description(&job.id).await,
-            _ => Err(Error::invalid_input(format!("parse job with unknown kind {}", job.kind))),
-        }
-    }
-
-    async fn parse_resume(&self, id: &str) -> Result<()> {
-        let Some(row) =
-            resume::Entity::find_by_id(id).one(&self.db).await.map_err(db_error("reading a resume"))?
-        else {
+        let kind = Document::of(job.kind)?;
+        let Some(storage_key) = kind.waiting_key(&self.db, &job.id).await? else {
+            // Deleted, already parsed, or gone: nothing to do.
             return Ok(());
         };
-        if row.deleted_at.is_some() || row.parse_status == ParseStatus::Completed.as_str() {
-            return Ok(());
-        }
-        let bytes = self.blobs.get(&keys::parse(&row.storage_key)?).await?;
-        let mut active = row.into_active_model();
-        active.parse_status = Set(ParseStatus::Parsing.as_str().into());
-        active.updated_at = Set(now());
-        let row = active.update(&self.db).await.map_err(db_error("marking a resume parsing"))?;
-
+        let bytes = self.blobs.get(&keys::parse(&storage_key)?).await?;
+        kind.set_status(&self.db, &job.id, ParseStatus::Parsing, None, None).await?;
         let started = std::time::Instant::now();
-        let outcome =
-            parse_off_thread(move || resumax_document::read_resume(&bytes).map_err(Error::from)).await;
-        record_parse("resume", &outcome, started);
-        let mut active = row.into_active_model();
+        let outcome = parse_off_thread(move || kind.read(&bytes)).await;
+        record_parse(kind.name(), &outcome, started);
         match outcome {
             Ok(parsed) => {
-                active.parse_status = Set(ParseStatus::Completed.as_str().into());
-                active.parsed = Set(Some(to_json(&parsed)?));
+                kind.set_status(&self.db, &job.id, ParseStatus::Completed, Some(parsed), None).await
             }
             Err(error) => {
-                tracing::info!(resume_id = id, code = %error.code, message = %error.message, "resume parse failed");
-                active.parse_status = Set(ParseStatus::Failed.as_str().into());
-                active.error_code = Set(Some(error.code.as_str().into()));
-                active.error_message = Set(Some(error.message));
+                tracing::info!(id = %job.id, code = %error.code, message = %error.message, "parse failed");
+                kind.set_status(&self.db, &job.id, ParseStatus::Failed, None, Some(&error)).await
             }
         }
-        active.updated_at = Set(now());
-        active.update(&self.db).await.map_err(db_error("saving a parsed resume"))?;
-        Ok(())
     }
+}
 
-    async fn parse_job_description(&self, id: &str) -> Result<()> {
-        let Some(row) = job_description::Entity::find_by_id(id)
-            .one(&self.db)
+/// The two parsed tables, `resumes` and `job_descriptions`, share their parse columns; one set
+/// of queries serves both.
+#[derive(Clone, Copy)]
+enum Document {
+    Resume,
+    JobDescription,
+}
+
+/// The same update on either table (sea-orm entities share no trait for their columns).
+macro_rules! update_parse_columns {
+    ($entity:ident, $db:expr, $id:expr, $status:expr, $parsed:expr, $error:expr) => {
+        $entity::Entity::update_many()
+            .col_expr($entity::Column::ParseStatus, Expr::value($status.as_str()))
+            .col_expr($entity::Column::Parsed, Expr::value($parsed))
+            .col_expr(
+                $entity::Column::ErrorCode,
+                Expr::value($error.map(|e: &Error| e.code.as_str().to_string())),
+            )
+            .col_expr($entity::Column::ErrorMessage, Expr::value($error.map(|e: &Error| e.message.clone())))
+            .col_expr($entity::Column::UpdatedAt, Expr::value(now()))
+            .filter($entity::Column::Id.eq($id))
+            .exec($db)
             .await
-            .map_err(db_error("reading a job description"))?
-        else {
-            return Ok(());
-        };
-        if row.deleted_at.is_some() || row.parse_status == ParseStatus::Completed.as_str() {
-            return Ok(());
-        }
-        let bytes = self.blobs.get(&keys::parse(&row.storage_key)?).await?;
-        let mut active = row.into_active_model();
-        active.parse_status = Set(ParseStatus::Parsing.as_str().into());
-        active.updated_at = Set(now());
-        let row = active.update(&self.db).await.map_err(db_error("marking a job description parsing"))?;
+            .map(|_| ())
+    };
+}
 
-        let started = std::time::Instant::now();
-        let outcome =
-            parse_off_thread(move || resumax_document::read_job_description(&bytes).map_err(Error::from))
-                .await;
-        record_parse("job_description", &outcome, started);
-        let mut active = row.into_active_model();
-        match outcome {
-            Ok(parsed) => {
-                active.parse_status = Set(ParseStatus::Completed.as_str().into());
-                active.parsed = Set(Some(to_json(&parsed)?));
-            }
-            Err(error) => {
-                active.parse_status = Set(ParseStatus::Failed.as_str().into());
-                active.error_code = Set(Some(error.code.as_str().into()));
-                active.error_message = Set(Some(error.message));
-            }
+impl Document {
+    fn of(kind: i32) -> Result<Document> {
+        match ParseJobKind::try_from(kind) {
+            Ok(ParseJobKind::Resume) => Ok(Document::Resume),
+            Ok(ParseJobKind::JobDescription) => Ok(Document::JobDescription),
+            _ => Err(Error::invalid_input(format!("parse job with unknown kind {kind}"))),
         }
-        active.updated_at = Set(now());
-        active.update(&self.db).await.map_err(db_error("saving a parsed job description"))?;
-        Ok(())
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Document::Resume => "resume",
+            Document::JobDescription => "job_description",
+        }
+    }
+
+    /// The stored file of a document that still needs parsing.
+    async fn waiting_key(self, db: &DatabaseConnection, id: &str) -> Result<Option<String>> {
+        let row = match self {
+            Document::Resume => resume::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .map(|r| r.map(|r| (r.storage_key, r.parse_status, r.deleted_at.is_some()))),
+            Document::JobDescription => job_description::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .map(|r| r.map(|r| (r.storage_key, r.parse_status, r.deleted_at.is_some()))),
+        }
+        .map_err(db_error("reading a document"))?;
+        Ok(row.and_then(|(key, status, deleted)| {
+            (!deleted && status != ParseStatus::Completed.as_str()).then_some(key)
+        }))
+    }
+
+    /// The parsed document as stored JSON.
+    fn read(self, bytes: &[u8]) -> Result<String> {
+        match self {
+            Document::Resume => to_json(&resumax_document::read_resume(bytes)?),
+            Document::JobDescription => to_json(&resumax_document::read_job_description(bytes)?),
+        }
+    }
+
+    async fn set_status(
+        self,
+        db: &DatabaseConnection,
+        id: &str,
+        status: ParseStatus,
+        parsed: Option<String>,
+        error: Option<&Error>,
+    ) -> Result<()> {
+        match self {
+            Document::Resume => update_parse_columns!(resume, db, id, status, parsed, error),
+            Document::JobDescription => update_parse_columns!(job_description, db, id, status, parsed, error),
+        }
+        .map_err(db_error("saving a parse status"))
     }
 }
 
 impl ParsingService {
     /// Gives up on a parse after its last delivery: the client sees why instead of `pending`.
     async fn record_failure(&self, kind: i32, id: &str, error: &Error) -> Result<()> {
-        let status = ParseStatus::Failed.as_str();
-        if kind == ParseJobKind::Resume as i32 {
-            resume::Entity::update_many()
-                .col_expr(resume::Column::ParseStatus, status.into())
-                .col_expr(resume::Column::ErrorCode, error.code.as_str().into())
-                .col_expr(resume::Column::ErrorMessage, error.message.clone().into())
-                .col_expr(resume::Column::UpdatedAt, now().into())
-                .filter(resume::Column::Id.eq(id))
-                .exec(&self.db)
-                .await
-                .map_err(db_error("recording a parse failure"))?;
-        } else {
-            job_description::Entity::update_many()
-                .col_expr(job_description::Column::ParseStatus, status.into())
-                .col_expr(job_description::Column::ErrorCode, error.code.as_str().into())
-                .col_expr(job_description::Column::ErrorMessage, error.message.clone().into())
-                .col_expr(job_description::Column::UpdatedAt, now().into())
-                .filter(job_description::Column::Id.eq(id))
-                .exec(&self.db)
-                .await
-                .map_err(db_error("recording a parse failure"))?;
-        }
-        Ok(())
+        Document::of(kind)?.set_status(&self.db, id, ParseStatus::Failed, None, Some(error)).await
     }
 }
 

@@ -141,6 +141,18 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     let pdf_run = optimize_and_check(&node, &token, pdf_id, job_id, &pdf_truth).await;
     optimize_and_check(&node, &token, docx_id, job_id, &docx_truth).await;
 
+    // A format that cannot be rendered yet is refused, and no version is saved for it.
+    let (status, refused) = node
+        .post_json(
+            &token,
+            &format!("/optimize/{pdf_run}/accept"),
+            json!({"applyAll": true, "exportFormats": ["pdf"]}),
+        )
+        .await;
+    assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "{refused}");
+    let (_, versions) = node.get(&token, "/versions").await;
+    assert_eq!(versions["items"].as_array().map(Vec::len), Some(0), "{versions}");
+
     let (status, accepted) = node
         .post_json(
             &token,

@@ -320,36 +320,47 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
         let score = self.peers.scoring.score(&optimized, &job).await?.alignment_score;
         let accepted_ids: Vec<String> = chosen.iter().map(|s| s.change_id.clone()).collect();
 
-        let id = new_id().to_string();
-        let at = now();
+        let version = Version {
+            version_id: new_id(),
+            optimization_id: optimization.optimization_id,
+            resume_id: optimization.resume_id,
+            score,
+            accepted_changes: accepted_ids,
+            optimized,
+            diff: version_diff,
+            notes: changes.notes.clone(),
+            created_at: now(),
+        };
+        // Exports are requested before the version is saved: a format the export service refuses
+        // fails the accept without leaving a saved version behind (so a retry saves just one).
+        let mut exports = Vec::new();
+        for format in changes.export_formats {
+            exports.push(self.peers.export.export(user, &version, format).await?);
+        }
+        let id = version.version_id.to_string();
         let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;
-        let version_row = optimization_version::ActiveModel {
+        optimization_version::ActiveModel {
             id: Set(id.clone()),
             user_id: Set(user.as_str().into()),
             optimization_id: Set(row.id.clone()),
             resume_id: Set(row.resume_id.clone()),
             score: Set(i32::from(score)),
-            accepted_changes: Set(to_json(&accepted_ids)?),
-            optimized: Set(to_json(&optimized)?),
-            diff: Set(to_json(&version_diff)?),
-            notes: Set(changes.notes.clone()),
-            created_at: Set(at),
-            updated_at: Set(at),
+            accepted_changes: Set(to_json(&version.accepted_changes)?),
+            optimized: Set(to_json(&version.optimized)?),
+            diff: Set(to_json(&version.diff)?),
+            notes: Set(version.notes.clone()),
+            created_at: Set(version.created_at),
+            updated_at: Set(version.created_at),
             deleted_at: Set(None),
         }
         .insert(&txn)
         .await
         .map_err(db_error("saving a version"))?;
-        audit(user, "version.saved", &id, Some(to_json(&accepted_ids)?), &row.request_id)
+        audit(user, "version.saved", &id, Some(to_json(&version.accepted_changes)?), &row.request_id)
             .insert(&txn)
             .await
             .map_err(db_error("auditing a version"))?;
         txn.commit().await.map_err(db_error("committing a version"))?;
-        let version = version_from_row(&version_row)?;
-        let mut exports = Vec::new();
-        for format in changes.export_formats {
-            exports.push(self.peers.export.export(user, &version, format).await?);
-        }
         Ok(Accepted { version, exports })
     }
 

@@ -88,6 +88,31 @@ async fn optimize_and_check(
     assert_eq!(status, 200, "{replay}");
     assert_eq!(replay["optimizationId"], id.as_str());
 
+    // The event stream reports each status change and ends at the terminal one.
+    let events =
+        node.http.get(node.url(&format!("/optimize/{id}/events"))).bearer_auth(token).send().await.unwrap();
+    assert_eq!(events.status(), 200);
+    assert!(events.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let stream =
+        tokio::time::timeout(std::time::Duration::from_secs(60), events.text()).await.expect("stream ends");
+    let statuses: Vec<String> = stream
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(|data| {
+            serde_json::from_str::<Value>(data.trim()).unwrap()["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(statuses.last().map(String::as_str), Some("completed"), "{statuses:?}");
+    let (status, body) = node.get(&node.token("bob", true), &format!("/optimize/{id}/events")).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{body}");
+    let mut deduplicated = statuses.clone();
+    deduplicated.dedup();
+    assert_eq!(deduplicated, statuses, "one event per change: {statuses:?}");
+
     let run = node.wait_for(token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
     assert_eq!(run["status"], "completed", "{run}");
     let score = run["alignmentScore"].as_u64().expect("alignmentScore");

@@ -1,9 +1,12 @@
 //! Route handlers: validate the request shape, call one service trait, shape the answer.
 //! Authentication, request ids and error bodies are handled by layers and extractors.
 
+use std::convert::Infallible;
+
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use resumax_core::api::{
     AcceptChanges, JobDescriptionSource, JobDescriptionText, MAX_JOB_DESCRIPTION_BYTES, MAX_RESUME_BYTES,
@@ -191,6 +194,59 @@ pub(crate) async fn get_optimization(
     let optimization = gw.optimization.get(&caller.user, id).await?;
     Ok(Json(json::optimization_json(&optimization)).into_response())
 }
+
+/// `GET /optimize/{id}/events`: Server-Sent Events, one `status` event per status change (the
+/// data is `{optimizationId, status, error?}`), ending after a terminal status. The gateway polls
+/// the optimization service, so the stream works the same whether that service runs in this
+/// process or behind gRPC; ownership is checked before the stream starts (404 otherwise).
+pub(crate) async fn optimization_events(
+    State(gw): State<Gateway>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> ApiResult {
+    let first = gw.optimization.get(&caller.user, id).await?;
+    let state = (gw, caller.user, Some(first), None::<OptimizationStatus>, false);
+    let events = futures_util::stream::unfold(
+        state,
+        move |(gw, user, mut next, mut last, done)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                let optimization = match next.take() {
+                    Some(optimization) => optimization,
+                    None => {
+                        tokio::time::sleep(EVENT_POLL).await;
+                        match gw.optimization.get(&user, id).await {
+                            Ok(optimization) => optimization,
+                            Err(error) => {
+                                // The run vanished (deleted) or the service failed: say so and end.
+                                let data = json!({"optimizationId": id, "error": {"code": error.code, "message": error.message}});
+                                let event = Event::default().event("error").data(data.to_string());
+                                return Some((Ok::<_, Infallible>(event), (gw, user, None, last, true)));
+                            }
+                        }
+                    }
+                };
+                if last == Some(optimization.status) {
+                    continue;
+                }
+                last = Some(optimization.status);
+                let mut data = json!({"optimizationId": id, "status": optimization.status});
+                if let Some(error) = &optimization.error {
+                    data["error"] = json!({"code": error.code, "message": error.message});
+                }
+                let event = Event::default().event("status").data(data.to_string());
+                let terminal = optimization.status.is_terminal();
+                return Some((Ok(event), (gw, user, None, last, terminal)));
+            }
+        },
+    );
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// How often the event stream looks at the run.
+const EVENT_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Scores exist only for a completed run; before that (or after a failure) the answer is 404
 /// `not_found`, since there is no score resource yet.

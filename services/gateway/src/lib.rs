@@ -54,6 +54,7 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/optimize", post(handlers::start_optimization))
         .route("/optimize/{id}", get(handlers::get_optimization))
         .route("/optimize/{id}/score", get(handlers::get_score))
+        .route("/optimize/{id}/events", get(handlers::optimization_events))
         .route("/optimize/{id}/accept", post(handlers::accept_optimization))
         .route("/versions", get(handlers::list_versions))
         .route("/versions/{id}", get(handlers::get_version))

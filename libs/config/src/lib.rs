@@ -86,6 +86,8 @@ pub struct Settings {
     pub export_endpoint: Option<String>,
     /// Concurrent job consumers per job kind in this process; 0 takes no jobs.
     pub workers: Option<usize>,
+    /// REST requests per minute per user at the gateway; 0 (the default) sets no limit.
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 impl Settings {
@@ -127,6 +129,15 @@ impl Settings {
             optimization_endpoint: get("OPTIMIZATION_ENDPOINT"),
             scoring_endpoint: get("SCORING_ENDPOINT"),
             export_endpoint: get("EXPORT_ENDPOINT"),
+            rate_limit_per_minute: get("RATE_LIMIT_PER_MINUTE")
+                .map(|v| {
+                    v.parse().map_err(|_| {
+                        Error::invalid_input(format!(
+                            "RESUMAX_RATE_LIMIT_PER_MINUTE must be a number, not {v:?}"
+                        ))
+                    })
+                })
+                .transpose()?,
             workers: get("WORKERS")
                 .map(|w| {
                     w.parse().map_err(|_| {
@@ -156,6 +167,7 @@ impl Settings {
             scoring_endpoint: over.scoring_endpoint.or(self.scoring_endpoint),
             export_endpoint: over.export_endpoint.or(self.export_endpoint),
             workers: over.workers.or(self.workers),
+            rate_limit_per_minute: over.rate_limit_per_minute.or(self.rate_limit_per_minute),
         }
     }
 
@@ -216,6 +228,7 @@ impl Settings {
             services,
             endpoints,
             workers: self.workers.unwrap_or(2),
+            rate_limit_per_minute: self.rate_limit_per_minute.unwrap_or(0),
         })
     }
 }
@@ -238,6 +251,7 @@ pub struct Config {
     /// Remote endpoints of peers not enabled here.
     pub endpoints: BTreeMap<ServiceName, String>,
     pub workers: usize,
+    pub rate_limit_per_minute: u32,
 }
 
 impl Config {

@@ -23,12 +23,14 @@ mod error;
 mod extract;
 mod handlers;
 mod json;
+mod rate_limit;
 mod upload;
 
 pub use auth::{Auth, Caller, issue_token};
 pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;
 pub use json::optimization_json;
+pub use rate_limit::RateLimit;
 
 /// The services the gateway calls; each may be the service itself or its gRPC client.
 #[derive(Clone)]
@@ -37,6 +39,7 @@ pub struct Gateway {
     pub optimization: Arc<dyn OptimizationApi>,
     pub export: Arc<dyn ExportApi>,
     pub auth: Auth,
+    pub rate_limit: RateLimit,
 }
 
 /// JSON bodies are small (ids, flags, change ids); uploads get their own larger limits.
@@ -60,7 +63,9 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/versions/{id}", get(handlers::get_version))
         .route("/exports/{id}", get(handlers::get_export))
         .route("/exports/{id}/download", get(handlers::download_export))
-        // A route layer runs only for matched routes, so an unknown path stays 404, not 401.
+        // Route layers run only for matched routes, so an unknown path stays 404, not 401. The
+        // one added last runs first: authenticate, then count the request against its user.
+        .route_layer(from_fn_with_state(gateway.rate_limit.clone(), rate_limit::limit))
         .route_layer(from_fn_with_state(gateway.auth.clone(), auth::require_auth));
 
     Router::new()

@@ -613,3 +613,22 @@ fn optimization_json_matches_the_contract_for_a_failed_run() {
     assert_eq!(v["error"], json!({ "code": "provider_timeout", "message": "provider timed out" }));
     assert!(v.get("alignmentScore").is_none() && v.get("diff").is_none());
 }
+
+#[tokio::test]
+async fn a_user_over_the_rate_limit_gets_429_with_retry_after_and_others_do_not() {
+    let s = serve_limited(Auth::hs256(SECRET), resumax_gateway::RateLimit::per_minute(2)).await;
+    let (alice, bob) = (token("alice", true), token("bob", true));
+    for _ in 0..2 {
+        let ok = s.client.get(s.url("/versions")).bearer_auth(&alice).send().await.unwrap();
+        assert_eq!(ok.status(), 200);
+    }
+    let limited = s.client.get(s.url("/versions")).bearer_auth(&alice).send().await.unwrap();
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    expect_error(limited, 429, "rate_limited").await;
+    // The limit is per user, and health checks are never limited.
+    let other = s.client.get(s.url("/versions")).bearer_auth(&bob).send().await.unwrap();
+    assert_eq!(other.status(), 200);
+    let health = s.client.get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}

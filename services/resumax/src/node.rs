@@ -258,6 +258,7 @@ impl Node {
                     .clone()
                     .ok_or_else(|| needs(&config, ServiceName::Optimization))?,
                 export: services.export.clone().ok_or_else(|| needs(&config, ServiceName::Export))?,
+                rate_limit: resumax_gateway::RateLimit::per_minute(config.rate_limit_per_minute),
                 auth: match &config.jwt_public_key {
                     Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
                     None => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),

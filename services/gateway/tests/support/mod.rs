@@ -16,7 +16,7 @@ use resumax_core::optimization::*;
 use resumax_core::resume::{Entry, ItemId, ParsedResume, Section, SectionKind};
 use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, ScoreComponent};
 use resumax_core::{Error, ErrorCode, Result};
-use resumax_gateway::{Auth, Gateway, issue_token};
+use resumax_gateway::{Auth, Gateway, RateLimit, issue_token};
 use uuid::Uuid;
 
 pub const SECRET: &[u8] = b"test-secret-for-the-gateway";
@@ -384,6 +384,10 @@ pub async fn serve() -> Server {
 }
 
 pub async fn serve_with(auth: Auth) -> Server {
+    serve_limited(auth, RateLimit::disabled()).await
+}
+
+pub async fn serve_limited(auth: Auth, rate_limit: RateLimit) -> Server {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let store = Arc::new(Store::default());
     let export = Arc::new(MemExport(store.clone()));
@@ -392,6 +396,7 @@ pub async fn serve_with(auth: Auth) -> Server {
         optimization: Arc::new(MemOptimization(store.clone(), export.clone())),
         export,
         auth,
+        rate_limit,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");

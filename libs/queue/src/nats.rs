@@ -143,8 +143,7 @@ impl NatsQueue {
     }
 
     async fn consumer(&self, subject: &str) -> Result<consumer::PullConsumer, Error> {
-        // One durable consumer per job kind, named after the last subject token ("optimize").
-        let kind = subject.rsplit('.').next().unwrap_or(subject);
+        let kind = job_kind(subject);
         let stream = self
             .jetstream
             .get_stream(self.name("RESUMAX_JOBS"))
@@ -257,9 +256,19 @@ impl Queue for NatsQueue {
     }
 
     async fn depth(&self, subject: &str) -> Result<u64, Error> {
-        let mut consumer = self.consumer(subject).await?;
-        let info = consumer.info().await.map_err(|e| Error::queue("reading consumer info", e))?;
-        Ok(info.num_pending)
+        // Read, never create: a process that only serves /metrics (a gateway) must not make the
+        // durable consumer of workers it does not run. Until the first worker of a kind starts
+        // there is no consumer, and the gauge reads 0.
+        let stream = self
+            .jetstream
+            .get_stream(self.name("RESUMAX_JOBS"))
+            .await
+            .map_err(|e| Error::queue("opening the jobs stream", e))?;
+        match stream.consumer_info(job_kind(subject)).await {
+            Ok(info) => Ok(info.num_pending),
+            Err(e) if e.kind() == async_nats::jetstream::context::ConsumerInfoErrorKind::NotFound => Ok(0),
+            Err(e) => Err(Error::queue("reading consumer info", e)),
+        }
     }
 
     async fn close(&self, grace: Duration) {
@@ -269,6 +278,11 @@ impl Queue for NatsQueue {
             tracing::warn!(%error, "flushing NATS at shutdown failed");
         }
     }
+}
+
+/// One durable consumer per job kind, named after the subject's last token ("optimize").
+fn job_kind(subject: &str) -> &str {
+    subject.rsplit('.').next().unwrap_or(subject)
 }
 
 async fn handle_one(message: jetstream::Message, handler: &dyn JobHandler, progress_every: Duration) {

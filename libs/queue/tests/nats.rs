@@ -9,16 +9,10 @@ use async_trait::async_trait;
 use resumax_queue::{Delivery, JobHandler, NatsQueue, Outcome, Queue};
 use tokio::sync::mpsc;
 
-async fn queue(test: &str) -> Option<Arc<NatsQueue>> {
-    let base = std::env::var("RESUMAX_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_string());
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let url = format!("{base}?prefix={test}_{nanos}");
-    let reachable = tokio::net::TcpStream::connect(base.trim_start_matches("nats://")).await;
-    if let Err(error) = reachable {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "NATS is required under CI=true: {error}");
-        eprintln!("skipping: NATS unreachable at {base} ({error}); set CI=true to make this fatal");
-        return None;
-    }
+/// A queue in a stream prefix of its own (`resumax-testkit`: fatal under `CI=true` when NATS is
+/// unreachable, a skip otherwise).
+async fn queue() -> Option<Arc<NatsQueue>> {
+    let url = resumax_testkit::nats_url().await?;
     Some(NatsQueue::connect(&url).await.expect("connect to NATS"))
 }
 
@@ -45,7 +39,7 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<Delivery>) -> Delivery {
 
 #[tokio::test]
 async fn jobs_are_deduplicated_redelivered_on_retry_and_acked_once() {
-    let Some(queue) = queue("dedup").await else { return };
+    let Some(queue) = queue().await else { return };
     queue.publish("resumax.jobs.optimize", "run-1", b"one".to_vec()).await.unwrap();
     queue.publish("resumax.jobs.optimize", "run-1", b"one".to_vec()).await.unwrap();
     queue.publish("resumax.jobs.optimize", "run-2", b"two".to_vec()).await.unwrap();
@@ -69,8 +63,10 @@ async fn jobs_are_deduplicated_redelivered_on_retry_and_acked_once() {
 
 #[tokio::test]
 async fn a_job_published_before_any_consumer_waits_for_one() {
-    let Some(queue) = queue("durable").await else { return };
+    let Some(queue) = queue().await else { return };
     queue.publish("resumax.jobs.parse", "doc-1", b"parse me".to_vec()).await.unwrap();
+    // Reading the depth before any worker exists creates nothing and reads 0.
+    assert_eq!(queue.depth("resumax.jobs.parse").await.unwrap(), 0);
     let (tx, mut rx) = mpsc::unbounded_channel();
     queue
         .consume("resumax.jobs.parse", 2, Arc::new(Recorder { seen: tx, retries_left: AtomicU32::new(0) }))
@@ -83,7 +79,7 @@ async fn a_job_published_before_any_consumer_waits_for_one() {
 
 #[tokio::test]
 async fn events_reach_local_listeners() {
-    let Some(queue) = queue("events").await else { return };
+    let Some(queue) = queue().await else { return };
     let mut events = queue.subscribe_events();
     queue.publish_event("resumax.events.optimization.completed", b"done".to_vec()).await.unwrap();
     let event =

@@ -11,16 +11,11 @@ use resumax_queue::{Delivery, JobHandler, NatsQueue, Outcome, Queue, TraceContex
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-async fn queue(test: &str) -> Option<Arc<NatsQueue>> {
-    let base = std::env::var("RESUMAX_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_string());
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let reachable = tokio::net::TcpStream::connect(base.trim_start_matches("nats://")).await;
-    if let Err(error) = reachable {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "NATS is required under CI=true: {error}");
-        eprintln!("skipping: NATS unreachable at {base} ({error}); set CI=true to make this fatal");
-        return None;
-    }
-    Some(NatsQueue::connect(&format!("{base}?prefix={test}_{nanos}")).await.expect("connect to NATS"))
+/// A queue in a stream prefix of its own (`resumax-testkit`: fatal under `CI=true` when NATS is
+/// unreachable, a skip otherwise).
+async fn queue() -> Option<Arc<NatsQueue>> {
+    let url = resumax_testkit::nats_url().await?;
+    Some(NatsQueue::connect(&url).await.expect("connect to NATS"))
 }
 
 /// Opens the job span as the workers do and reports its trace id and the context it received.
@@ -40,7 +35,7 @@ impl JobHandler for TraceRecorder {
 async fn a_job_is_handled_in_the_trace_that_published_it() {
     // Current-thread runtime: the consumer's tasks run under this thread's subscriber.
     let _guard = resumax_telemetry::otel::testing::trace_ids_for_this_thread();
-    let Some(queue) = queue("trace").await else { return };
+    let Some(queue) = queue().await else { return };
     let (tx, mut rx) = mpsc::unbounded_channel();
     queue.consume("resumax.jobs.parse", 1, Arc::new(TraceRecorder(tx))).await.unwrap();
     let mut next = async || tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.unwrap().unwrap();

@@ -46,10 +46,37 @@ pub async fn postgres_database() -> Option<String> {
             return None;
         }
     };
+    drop_abandoned_databases(&admin).await;
     let name = unique("resumax_test");
     admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
     let _ = admin.close().await;
     Some(format!("{base}/{name}"))
+}
+
+/// Test databases and stream prefixes carry the id of the process that made them ([`unique`]).
+/// One whose process is gone is left over from an earlier run: it is removed, so repeated runs on
+/// the machine's shared servers do not pile them up.
+fn abandoned(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+async fn drop_abandoned_databases(admin: &sea_orm::DatabaseConnection) {
+    let listed = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'resumax\\_test\\_%'",
+        ))
+        .await;
+    for row in listed.into_iter().flatten() {
+        let Ok(name) = row.try_get_by_index::<String>(0) else { continue };
+        if abandoned(&name, "resumax_test_") {
+            // Best effort: another test process may be dropping the same one.
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
 }
 
 /// A NATS URL with a stream prefix of its own.
@@ -59,7 +86,19 @@ pub async fn nats_url() -> Option<String> {
         unavailable("NATS", error);
         return None;
     }
+    delete_abandoned_streams(&base).await;
     Some(format!("{base}?prefix={}", unique("t")))
+}
+
+async fn delete_abandoned_streams(url: &str) {
+    use futures_util::StreamExt;
+    let Ok(client) = async_nats::connect(url).await else { return };
+    let jetstream = async_nats::jetstream::new(client);
+    let names: Vec<String> =
+        jetstream.stream_names().filter_map(|name| async move { name.ok() }).collect().await;
+    for name in names.iter().filter(|name| abandoned(name, "t_")) {
+        let _ = jetstream.delete_stream(name).await;
+    }
 }
 
 /// An S3 bucket on an S3-compatible server: the blob URL and the `AWS_*` variables to use it.

@@ -18,15 +18,105 @@ pub(crate) struct Glyph {
     pub bold: bool,
 }
 
-/// One printed line of a page in reading order, with the typography that marks headings.
-#[derive(Debug, Clone, PartialEq)]
+/// Which flow of the page a line belongs to: the whole width, or one side of a column gutter
+/// (a main column and a sidebar are read as separate flows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Column {
+    #[default]
+    Full,
+    Left,
+    Right,
+}
+
+impl Column {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Column::Full => "full",
+            Column::Left => "left",
+            Column::Right => "right",
+        }
+    }
+}
+
+/// One printed line of a page in reading order, with the typography that marks headings and
+/// the geometry that marks entries.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct LayoutLine {
+    /// The line's own text; right-aligned annotations are in `asides`.
     pub text: String,
+    /// Parts set flush right, apart from the text (dates, places, durations beside a header or
+    /// a bullet): they annotate the entry, not the sentence they happen to sit beside.
+    pub asides: Vec<String>,
     /// Median font size of the line, in points.
     pub size: f32,
     pub bold: bool,
     /// The layout engine wrapped the previous line into this one (same paragraph).
     pub continues: bool,
+    /// Left edge of the text and right edge of the line, and the baseline (points, from the
+    /// bottom of the page).
+    pub x0: f32,
+    pub x1: f32,
+    pub y: f32,
+    pub column: Column,
+    /// Index of the block (a run of lines read together) on its page.
+    pub block: usize,
+    /// Page number, from 0 (set by the caller).
+    pub page: usize,
+    /// A running header or footer (page numbers, a name or date repeated on every page): part
+    /// of the page, not of the resume's sections.
+    pub running: bool,
+}
+
+/// Share of the page height, at the top and at the bottom, where running headers and footers
+/// sit.
+const MARGIN_ZONE: f32 = 0.09;
+
+/// Marks running headers and footers: lines in the top or bottom margin zone that read as a
+/// page number ("2/3", "Page 2 of 3", "Jo Doe – 1/2") or repeat, digits aside, on several pages.
+pub(crate) fn mark_running(lines: &mut [LayoutLine], boxes: &[Option<[f32; 4]>]) {
+    let in_margin = |l: &LayoutLine| {
+        boxes.get(l.page).copied().flatten().is_some_and(|[_, y0, _, y1]| {
+            let h = y1 - y0;
+            l.y > y1 - MARGIN_ZONE * h || l.y < y0 + MARGIN_ZONE * h
+        })
+    };
+    let key = |l: &LayoutLine| -> String {
+        l.text.chars().map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_lowercase() }).collect()
+    };
+    let pages = boxes.len();
+    let mut repeated: Vec<(String, Vec<usize>)> = Vec::new();
+    for l in lines.iter().filter(|l| in_margin(l)) {
+        let k = key(l);
+        match repeated.iter_mut().find(|(key, _)| *key == k) {
+            Some((_, on)) if !on.contains(&l.page) => on.push(l.page),
+            Some(_) => {}
+            None => repeated.push((k, vec![l.page])),
+        }
+    }
+    for l in lines.iter_mut() {
+        if !in_margin(l) {
+            continue;
+        }
+        let k = key(l);
+        let repeats = pages >= 2 && repeated.iter().any(|(key, on)| *key == k && on.len() >= 2);
+        if repeats || page_number_like(&l.text) {
+            l.running = true;
+        }
+    }
+}
+
+/// "2", "2/3", "Page 2 of 3", "- 2 -", or a name or title followed by one of those after a
+/// separator ("John Doe – 1/2").
+pub(crate) fn page_number_like(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    let tail = t.rsplit(['–', '—', '|', '·', '\t']).next().unwrap_or(&t).trim();
+    let tail = tail.strip_prefix("page").unwrap_or(tail).trim().trim_matches(['-', '–', '—', ' ']);
+    let number = |s: &str| (1..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
+    let of = tail.replace(" of ", "/").replace(' ', "");
+    match of.split_once('/') {
+        Some((a, b)) => number(a) && number(b),
+        None => number(&of),
+    }
 }
 
 impl Glyph {
@@ -52,6 +142,7 @@ struct Seg {
 #[derive(Debug, Clone)]
 struct Line {
     text: String,
+    asides: Vec<String>,
     x0: f32,
     x1: f32,
     y: f32,
@@ -120,10 +211,14 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     }
 
     let mut leaves = Vec::new();
-    split_block(segs, &mut leaves, 0, None);
+    split_block(segs, &mut leaves, 0, None, Column::Full);
     let mut out = Vec::new();
-    for leaf in leaves {
-        out.extend(join_wrapped(leaf_lines(leaf.0), leaf.1));
+    for (block, (segs, right, column)) in leaves.into_iter().enumerate() {
+        out.extend(join_wrapped(leaf_lines(segs), right).into_iter().map(|mut l| {
+            l.column = column;
+            l.block = block;
+            l
+        }));
     }
     out
 }
@@ -164,26 +259,34 @@ fn median(mut v: Vec<f32>) -> Option<f32> {
 /// Splits a block into leaves to read in order. Each leaf keeps the right edge of the column it
 /// belongs to: a leaf of a few short lines (an entry header cut off by a page break) does not show
 /// where its lines could have run to, and wrapped lines are judged against that edge.
-fn split_block(segs: Vec<Seg>, leaves: &mut Vec<(Vec<Seg>, f32)>, depth: usize, right: Option<f32>) {
+fn split_block(
+    segs: Vec<Seg>,
+    leaves: &mut Vec<(Vec<Seg>, f32, Column)>,
+    depth: usize,
+    right: Option<f32>,
+    column: Column,
+) {
     if segs.is_empty() {
         return;
     }
     let right = right.unwrap_or_else(|| segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max));
     if depth < 12 {
         if let Some(parts) = vertical_split(&segs) {
-            for (part, edge) in parts {
-                split_block(part, leaves, depth + 1, edge);
+            for (part, edge, side) in parts {
+                // The first gutter names the flows; gutters inside a column stay in its flow.
+                let col = if column == Column::Full { side } else { column };
+                split_block(part, leaves, depth + 1, edge, col);
             }
             return;
         }
         if let Some(parts) = horizontal_split(&segs) {
             for part in parts {
-                split_block(part, leaves, depth + 1, Some(right));
+                split_block(part, leaves, depth + 1, Some(right), column);
             }
             return;
         }
     }
-    leaves.push((segs, right));
+    leaves.push((segs, right, column));
 }
 
 /// Where a vertical gutter at `g` puts a segment.
@@ -333,7 +436,7 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
 /// Splits a block at a gutter into the parts to read in order: what lies above the columns, the
 /// columns (each whole, or row by row when the two sides are cells of a table), and what lies
 /// below.
-fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>)>> {
+fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>, Column)>> {
     let Gutter { g, lo, hi, .. } = find_gutter(segs)?;
     let size = median(segs.iter().map(|s| s.size).collect())?;
     // The columns extend up and down from the shared span until a line crosses the gutter.
@@ -385,7 +488,7 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>)>> {
             }
         }
     }
-    let mut parts = vec![(top, None)];
+    let mut parts = vec![(top, None, Column::Full)];
     let lrefs: Vec<&Seg> = left.iter().collect();
     let rrefs: Vec<&Seg> = right.iter().collect();
     let edge = |v: &[&Seg]| Some(v.iter().map(|s| s.x1).fold(f32::MIN, f32::max));
@@ -410,14 +513,18 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>)>> {
         let row_of = |s: &Seg| cuts.iter().filter(|c| s.y < **c).count();
         let rows = cuts.len() + 1;
         for r in 0..rows {
-            parts.push((left.iter().filter(|s| row_of(s) == r).cloned().collect(), left_edge));
-            parts.push((right.iter().filter(|s| row_of(s) == r).cloned().collect(), right_edge));
+            parts.push((left.iter().filter(|s| row_of(s) == r).cloned().collect(), left_edge, Column::Full));
+            parts.push((
+                right.iter().filter(|s| row_of(s) == r).cloned().collect(),
+                right_edge,
+                Column::Full,
+            ));
         }
     } else {
-        parts.push((left, left_edge));
-        parts.push((right, right_edge));
+        parts.push((left, left_edge, Column::Left));
+        parts.push((right, right_edge, Column::Right));
     }
-    parts.push((bottom, None));
+    parts.push((bottom, None, Column::Full));
     parts.retain(|p| !p.0.is_empty());
     (parts.len() > 1).then_some(parts)
 }
@@ -463,30 +570,57 @@ fn horizontal_split(segs: &[Seg]) -> Option<Vec<Vec<Seg>>> {
 
 fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
     segs.sort_by(|a, b| a.band.cmp(&b.band).then(a.x0.total_cmp(&b.x0)));
-    let mut lines: Vec<Line> = Vec::new();
+    let left = segs.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let right = segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    let mut bands: Vec<&[Seg]> = Vec::new();
     let mut i = 0;
     while i < segs.len() {
-        let band = segs[i].band;
         let mut j = i;
-        while j < segs.len() && segs[j].band == band {
+        while j < segs.len() && segs[j].band == segs[i].band {
             j += 1;
         }
-        let parts: Vec<String> = segs[i..j].iter().map(seg_text).filter(|t| !t.is_empty()).collect();
-        if !parts.is_empty() {
-            let first = &segs[i];
-            lines.push(Line {
-                text: parts.join("\t"),
-                x0: first.x0,
-                x1: segs[i..j].iter().map(|s| s.x1).fold(f32::MIN, f32::max),
-                y: first.y,
-                size: first.size,
-                first_word_w: first_word_width(first),
-                last_x0: segs[i..j].iter().map(|s| s.x0).fold(f32::MIN, f32::max),
-                has_tab: parts.len() > 1,
-                bold: segs[i..j].iter().all(|s| s.bold),
-            });
-        }
+        bands.push(&segs[i..j]);
         i = j;
+    }
+    // A part set flush right in the right half of the block, after a gap, is an annotation; the
+    // block must have text that starts at its left edge for "flush right" to mean anything.
+    let starts_left = bands.iter().filter(|b| b[0].x0 < left + 2.0 * b[0].size).count();
+    let flush_right = |s: &Seg| {
+        starts_left >= 2
+            && s.x1 >= right - 1.5 * s.size
+            && s.x0 > left + 0.55 * (right - left)
+            && visible_chars(s) <= 40
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    for band in bands {
+        let mut main = band.len();
+        while main > 0 && flush_right(&band[main - 1]) && (main > 1 || !lines.is_empty()) {
+            main -= 1;
+        }
+        let asides: Vec<String> = band[main..].iter().map(seg_text).filter(|t| !t.is_empty()).collect();
+        let body = &band[..main];
+        let parts: Vec<String> = body.iter().map(seg_text).filter(|t| !t.is_empty()).collect();
+        if parts.is_empty() {
+            // Only an annotation on this baseline ("4 months" under a date): it belongs to the
+            // line above it.
+            if let Some(prev) = lines.last_mut() {
+                prev.asides.extend(asides);
+            }
+            continue;
+        }
+        let first = &body[0];
+        lines.push(Line {
+            text: parts.join("\t"),
+            asides,
+            x0: first.x0,
+            x1: body.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
+            y: first.y,
+            size: first.size,
+            first_word_w: first_word_width(first),
+            last_x0: body.iter().map(|s| s.x0).fold(f32::MIN, f32::max),
+            has_tab: parts.len() > 1,
+            bold: body.iter().all(|s| s.bold),
+        });
     }
     lines
 }
@@ -549,7 +683,15 @@ fn seg_text(seg: &Seg) -> String {
 /// Joins lines the layout engine wrapped: the next line's first word would not have fit at the
 /// end of this one, the next line is not a bullet, and both share a font size and margin.
 fn join_wrapped(lines: Vec<Line>, column_right: f32) -> Vec<LayoutLine> {
-    let right = lines.iter().map(|l| l.x1).fold(column_right, f32::max);
+    // Beside a column of annotations, text wraps where the annotations begin.
+    let text_right = lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+    // That edge is only known when several lines reach it.
+    let at_edge = lines.iter().filter(|l| l.x1 > text_right - l.size).count();
+    let right = if at_edge >= 3 && lines.iter().any(|l| !l.asides.is_empty()) {
+        text_right
+    } else {
+        text_right.max(column_right)
+    };
     // Wrapped lines sit at the paragraph's leading; new items usually add spacing above.
     let leading = lines.windows(2).map(|w| w[0].y - w[1].y).filter(|p| *p > 0.0).fold(f32::MAX, f32::min);
     let mut out: Vec<LayoutLine> = Vec::new();
@@ -588,7 +730,17 @@ fn join_wrapped(lines: Vec<Line>, column_right: f32) -> Vec<LayoutLine> {
         {
             continues = continues_right_part(prev, &line);
         }
-        out.push(LayoutLine { text: line.text.clone(), size: line.size, bold: line.bold, continues });
+        out.push(LayoutLine {
+            text: line.text.clone(),
+            asides: line.asides.clone(),
+            size: line.size,
+            bold: line.bold,
+            continues,
+            x0: line.x0,
+            x1: line.x1,
+            y: line.y,
+            ..LayoutLine::default()
+        });
         prev = Some(line);
     }
     out

@@ -79,11 +79,20 @@ impl From<DocumentError> for Error {
     }
 }
 
-/// One printed line of a document, with whether the document marks it as a list item and the
-/// typography that marks headings (PDF only; 0 and false when the format does not say).
+/// One printed line of a document, with whether the document marks it as a list item, the
+/// typography that marks headings and the geometry that marks entries (PDF only; 0 and false
+/// when the format does not say).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct DocLine {
     pub text: String,
+    /// Right-aligned annotations beside the line (dates, places, durations).
+    pub asides: Vec<String>,
+    /// Left edge of the text, in points (PDF).
+    pub x0: f32,
+    pub page: usize,
+    pub column: layout::Column,
+    /// A running page header or footer, or a page number: never part of a section.
+    pub running: bool,
     pub bullet: bool,
     pub size: f32,
     pub bold: bool,
@@ -116,6 +125,7 @@ pub(crate) fn logical_lines(lines: &[DocLine]) -> Vec<DocLine> {
                 }
                 prev.pieces.push(l.text.clone());
                 join_wrapped(&mut prev.text, &l.text);
+                prev.asides.extend(l.asides.iter().cloned());
             }
             _ => out.push(DocLine { continues: false, pieces: Vec::new(), ..l.clone() }),
         }
@@ -181,10 +191,15 @@ fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentErro
                 out.push(DocLine {
                     bullet: text::starts_with_bullet(&text),
                     text,
+                    asides: l.asides.iter().map(|a| text::clean_line(a)).filter(|a| !a.is_empty()).collect(),
                     size: l.size,
                     bold: l.bold,
                     continues,
                     pieces: Vec::new(),
+                    x0: l.x0,
+                    page: l.page,
+                    column: l.column,
+                    running: l.running,
                 });
             }
             Ok(out)
@@ -207,10 +222,26 @@ fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentErro
     }
 }
 
-/// Plain text in reading order, one logical line per line (PDF, DOCX or TXT).
+/// Plain text in reading order, one logical line per line (PDF, DOCX or TXT); a line's
+/// right-aligned annotations follow it after a TAB.
 pub fn extract_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    let lines = logical_lines(&lines_of(bytes, true)?);
-    Ok(lines.into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n"))
+    Ok(plain_text(&logical_lines(&lines_of(bytes, true)?)))
+}
+
+/// The lines as text, each with its annotations after a TAB.
+pub(crate) fn plain_text(lines: &[DocLine]) -> String {
+    lines.iter().map(DocLine::full_text).collect::<Vec<_>>().join("\n")
+}
+
+impl DocLine {
+    /// The line with its annotations, as printed.
+    pub(crate) fn full_text(&self) -> String {
+        if self.asides.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}\t{}", self.text, self.asides.join("\t"))
+        }
+    }
 }
 
 /// A resume: PDF or DOCX only.
@@ -225,7 +256,7 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
     let lines = logical_lines(&lines_of(bytes, true)?);
-    let text = lines.into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+    let text = plain_text(&lines);
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);
     }

@@ -43,6 +43,8 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
     let mut out: Vec<layout::LayoutLine> = Vec::new();
     let mut images = 0usize;
     let mut glyph_total = 0usize;
+    let mut pages_read = 0usize;
+    let mut boxes: Vec<Option<[f32; 4]>> = Vec::new();
     for (_, page_id) in pages.into_iter().take(MAX_PAGES) {
         let mut interp = Interpreter {
             doc: &doc,
@@ -54,9 +56,25 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
         interp.run_page(page_id);
         images += interp.images;
         glyph_total += interp.glyphs.len();
-        let lines = layout::page_lines(interp.glyphs);
-        out.extend(lines);
+        let bounds = interp.page_box(page_id);
+        // Text placed outside the visible page is not on the page a person reads.
+        let glyphs: Vec<Glyph> = match bounds {
+            Some([x0, y0, x1, y1]) => interp
+                .glyphs
+                .into_iter()
+                .filter(|g| g.x >= x0 - 1.0 && g.x < x1 && g.y >= y0 - 1.0 && g.y <= y1 + 1.0)
+                .collect(),
+            None => interp.glyphs,
+        };
+        let page = pages_read;
+        pages_read += 1;
+        out.extend(layout::page_lines(glyphs).into_iter().map(|mut l| {
+            l.page = page;
+            l
+        }));
+        boxes.push(bounds);
     }
+    layout::mark_running(&mut out, &boxes);
     if out.iter().all(|l| l.text.trim().is_empty()) {
         let tail = &bytes[bytes.len().saturating_sub(1024)..];
         let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
@@ -105,8 +123,6 @@ struct Font {
     /// Advance per code, in text space units per unit of font size.
     widths: HashMap<u32, f32>,
     default_width: f32,
-    /// Type 3 fonts scale glyphs by their FontMatrix; 1.0 for every other font.
-    size_scale: f32,
     /// Bold or heavier, from the font name or descriptor (a heading cue).
     bold: bool,
 }
@@ -212,7 +228,6 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
 
     let mut widths = HashMap::new();
     let mut default_width = 0.5;
-    let mut size_scale = 1.0;
     if is_type0 {
         let descendant = dict_get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
@@ -228,15 +243,16 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
             default_width = 1.0;
         }
     } else {
+        // A Type 3 font's em is 1/FontMatrix glyph units (1000 for most producers, the font's
+        // units per em for Chromium's 1/2048), so its nominal size is the Tf size either way;
+        // only the widths need the matrix.
         let scale = if subtype == b"Type3" {
-            let m: Vec<f32> = dict_get(doc, dict, b"FontMatrix")
+            dict_get(doc, dict, b"FontMatrix")
                 .and_then(|o| o.as_array().ok())
-                .map(|a| a.iter().filter_map(|o| number(deref(doc, o))).collect())
-                .unwrap_or_default();
-            if let Some(d) = m.get(3).map(|d| d.abs()).filter(|d| *d > 0.0) {
-                size_scale = d / 0.001;
-            }
-            m.first().map(|a| a.abs()).filter(|a| *a > 0.0).unwrap_or(0.001)
+                .and_then(|a| a.first().and_then(|o| number(deref(doc, o))))
+                .map(f32::abs)
+                .filter(|a| *a > 0.0)
+                .unwrap_or(0.001)
         } else {
             0.001
         };
@@ -277,7 +293,7 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
         }
     }
     let bold = font_is_bold(doc, dict);
-    Font { code_len, to_unicode, simple, widths, default_width, size_scale, bold }
+    Font { code_len, to_unicode, simple, widths, default_width, bold }
 }
 
 fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
@@ -600,6 +616,30 @@ impl<'a> Interpreter<'a> {
         self.run(&content, resources, &mut state, 0);
     }
 
+    /// The visible page: the crop box (else the media box), inherited from the page tree.
+    fn page_box(&self, page_id: ObjectId) -> Option<[f32; 4]> {
+        let rect = |key: &[u8]| -> Option<[f32; 4]> {
+            let mut node = self.doc.get_dictionary(page_id).ok()?;
+            for _ in 0..32 {
+                if let Some(a) = dict_get(self.doc, node, key).and_then(|o| o.as_array().ok()) {
+                    let v: Vec<f32> = a.iter().filter_map(|o| number(deref(self.doc, o))).collect();
+                    if v.len() == 4 {
+                        return Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])]);
+                    }
+                    return None;
+                }
+                node = dict_get(self.doc, node, b"Parent").and_then(|o| o.as_dict().ok())?;
+            }
+            None
+        };
+        let media = rect(b"MediaBox")?;
+        Some(match rect(b"CropBox") {
+            Some(c) => [media[0].max(c[0]), media[1].max(c[1]), media[2].min(c[2]), media[3].min(c[3])],
+            None => media,
+        })
+        .filter(|r| r[2] - r[0] > 10.0 && r[3] - r[1] > 10.0)
+    }
+
     fn page_resources(&self, page_id: ObjectId) -> Option<&'a Dictionary> {
         let mut node = self.doc.get_dictionary(page_id).ok()?;
         for _ in 0..32 {
@@ -776,7 +816,7 @@ impl<'a> Interpreter<'a> {
             let trm = mul(&[gs.size * gs.hscale, 0.0, 0.0, gs.size, 0.0, gs.rise], &mul(tm, &gs.ctm));
             let text_space = mul(tm, &gs.ctm);
             let scale_x = (text_space[0] * text_space[0] + text_space[1] * text_space[1]).sqrt();
-            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt() * font.size_scale;
+            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
             let visible = w0 * gs.size * gs.hscale * scale_x;
             if let Some(text) = font.text(code) {
                 let upright = trm[3].abs() >= trm[2].abs();

@@ -5,6 +5,7 @@ use resumax_core::resume::{Contact, Entry, ParsedResume, Section, SectionKind};
 
 use crate::DocLine;
 use crate::dates::{DateRange, find_range};
+use crate::layout::Column;
 use crate::text::strip_bullet;
 
 /// Words that can make up a section heading; a heading is a short line made only of these.
@@ -200,8 +201,74 @@ fn join_split_headings(lines: Vec<DocLine>) -> Vec<DocLine> {
 }
 
 pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
-    let lines = &join_split_headings(crate::logical_lines(lines));
-    let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let all = join_split_headings(crate::logical_lines(lines));
+    let text = crate::plain_text(&all);
+    // Running headers and footers are part of the page, not of a section.
+    let lines: Vec<DocLine> = all.into_iter().filter(|l| !l.running).collect();
+    let heads = headings(&lines);
+
+    // Each line belongs to the section whose heading precedes it in its own flow: a sidebar and
+    // a main column are read as separate flows, and a column on the next page continues the
+    // section left open in the same column on the page before.
+    let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
+    let mut open: Vec<(Column, usize)> = Vec::new();
+    let mut current: Option<usize> = None;
+    for (i, l) in lines.iter().enumerate() {
+        let new_flow = i > 0
+            && (l.column != lines[i - 1].column || (l.page != lines[i - 1].page && l.column != Column::Full));
+        if new_flow && l.column != Column::Full {
+            current = open.iter().rev().find(|(c, _)| *c == l.column).map(|(_, h)| *h);
+        }
+        if let Some(h) = heads.iter().position(|h| h.0 == i) {
+            current = Some(h);
+            open.push((l.column, h));
+            continue;
+        }
+        owner[i] = current;
+    }
+
+    let mut sections = Vec::new();
+    // Lines no heading owns: the page header (name, contact) and sidebar blocks without a
+    // heading of their own (an address box).
+    let mut contact_lines: Vec<&DocLine> = lines
+        .iter()
+        .zip(&owner)
+        .filter(|(_, o)| o.is_none())
+        .map(|(l, _)| l)
+        .filter(|l| heads.iter().all(|h| lines[h.0].text != l.text))
+        .collect();
+    let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
+    let header: Vec<DocLine> = lines[..header_end].to_vec();
+    for (n, &(start, kind)) in heads.iter().enumerate() {
+        let body: Vec<DocLine> =
+            lines.iter().zip(&owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l.clone()).collect();
+        let heading = lines[start].text.trim().trim_end_matches(':').to_string();
+        if kind == SectionKind::Other && heading.to_lowercase().contains("contact") {
+            // A "Contact" block (often a sidebar) is the contact details, not a resume section:
+            // it feeds `contact` and is not repeated as a section a rewrite could touch.
+            contact_lines.extend(lines.iter().zip(&owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l));
+            continue;
+        }
+        if kind == SectionKind::Other && body.is_empty() {
+            // A heading-like word with nothing under it ("Honours" right before the next heading)
+            // is a note of the section above, not a section of its own.
+            continue;
+        }
+        sections.push(build_section(kind, heading, &body));
+    }
+    let (contact, tagline) = contact_of(&header, &contact_lines, &lines);
+    let mut warnings = Vec::new();
+    if heads.is_empty() {
+        warnings.push("no_sections".to_string());
+    }
+    if contact.email.is_none() {
+        warnings.push("missing_email".to_string());
+    }
+    ParsedResume { contact, tagline, sections, text, warnings }
+}
+
+/// Section headings: lines in the heading vocabulary, set in the document's heading style.
+fn headings(lines: &[DocLine]) -> Vec<(usize, SectionKind)> {
     let mut heads: Vec<(usize, SectionKind)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if let Some(k) = heading_kind(l) {
@@ -218,41 +285,18 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
     if heads.len() >= 3 && n_caps * 4 >= heads.len() * 3 {
         heads.retain(|h| caps(h.0));
     }
-    let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
-    let header = &lines[..header_end];
-
-    let mut sections = Vec::new();
-    let mut contact_lines: Vec<&DocLine> = header.iter().collect();
-    for (n, &(start, kind)) in heads.iter().enumerate() {
-        let end = heads.get(n + 1).map(|h| h.0).unwrap_or(lines.len());
-        let body = &lines[start + 1..end];
-        let heading = lines[start].text.trim().trim_end_matches(':').to_string();
-        if kind == SectionKind::Other && heading.to_lowercase().contains("contact") {
-            // A "Contact" block (often a sidebar) is the contact details, not a resume section:
-            // it feeds `contact` and is not repeated as a section a rewrite could touch.
-            contact_lines.extend(body.iter());
-            continue;
-        }
-        if kind == SectionKind::Other && body.is_empty() {
-            // A heading-like word with nothing under it ("Honours" right before the next heading)
-            // is a note of the section above, not a section of its own.
-            continue;
-        }
-        sections.push(build_section(kind, heading, body));
-    }
-    let (contact, tagline) = contact_of(header, &contact_lines, lines);
-    let mut warnings = Vec::new();
-    if heads.is_empty() {
-        warnings.push("no_sections".to_string());
-    }
-    if contact.email.is_none() {
-        warnings.push("missing_email".to_string());
-    }
-    ParsedResume { contact, tagline, sections, text, warnings }
+    heads
 }
 
 fn body_line(l: &DocLine) -> String {
     strip_bullet(&l.text).unwrap_or(&l.text).trim().to_string()
+}
+
+/// The line with its annotations (TAB-separated), without a bullet marker: for entries whose
+/// dates and places may sit flush right.
+fn body_full(l: &DocLine) -> String {
+    let full = l.full_text();
+    strip_bullet(&full).unwrap_or(&full).trim().to_string()
 }
 
 fn build_section(kind: SectionKind, heading: String, body: &[DocLine]) -> Section {
@@ -272,7 +316,7 @@ fn build_section(kind: SectionKind, heading: String, body: &[DocLine]) -> Sectio
             section.entries = body
                 .iter()
                 .map(|l| {
-                    let t = body_line(l);
+                    let t = body_full(l);
                     let mut e = Entry::default();
                     let mut name = t.clone();
                     if let Some((r, s, end)) = find_range(&t) {
@@ -308,7 +352,13 @@ fn list_lines(l: &DocLine) -> Vec<DocLine> {
             });
         match out.last_mut() {
             Some(prev) if joins => crate::join_wrapped(&mut prev.text, piece),
-            _ => out.push(DocLine { text: piece.clone(), pieces: Vec::new(), ..l.clone() }),
+            _ => out.push(DocLine {
+                text: piece.clone(),
+                pieces: Vec::new(),
+                // Annotations beside the first printed line belong to the first item.
+                asides: if out.is_empty() { l.asides.clone() } else { Vec::new() },
+                ..l.clone()
+            }),
         }
     }
     out
@@ -324,7 +374,13 @@ fn education_lines(l: &DocLine) -> Vec<DocLine> {
         let starts_new = is_institution(piece) || is_degree(piece);
         match out.last_mut() {
             Some(prev) if !starts_new => crate::join_wrapped(&mut prev.text, piece),
-            _ => out.push(DocLine { text: piece.clone(), pieces: Vec::new(), ..l.clone() }),
+            _ => out.push(DocLine {
+                text: piece.clone(),
+                pieces: Vec::new(),
+                // Annotations beside the first printed line belong to the first item.
+                asides: if out.is_empty() { l.asides.clone() } else { Vec::new() },
+                ..l.clone()
+            }),
         }
     }
     out
@@ -334,7 +390,7 @@ fn skills_of(body: &[DocLine]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for l in body.iter().flat_map(list_lines) {
         let l = &l;
-        let mut t = body_line(l);
+        let mut t = body_full(l);
         // "Languages: Python, Go" lists items after a short category label.
         if let Some(idx) = t.find(':') {
             let label = &t[..idx];
@@ -503,14 +559,159 @@ fn is_location(part: &str) -> bool {
         return false;
     }
     // "City, Region": a third piece is more often an employer or school in front ("Ironbark
-    // Security, Montréal, QC"), which the caller splits off.
+    // Security, Montréal, QC"), which the caller splits off. The region is a code ("CA", "UK")
+    // or a known state or country; a role noun on either side makes it a header instead.
     let pieces: Vec<&str> = p.split(',').map(str::trim).collect();
     pieces.len() == 2
         && pieces.iter().all(|x| {
             !x.is_empty()
                 && x.split_whitespace().count() <= 3
                 && x.chars().next().is_some_and(|c| c.is_uppercase())
+                && role_score(x) == 0
+                && !x.contains('&')
         })
+        && is_region(pieces[1])
+}
+
+/// States, provinces and countries that end a "City, Region" place.
+const REGIONS: &[&str] = &[
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "new hampshire",
+    "new jersey",
+    "new mexico",
+    "new york",
+    "north carolina",
+    "north dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "rhode island",
+    "south carolina",
+    "south dakota",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "west virginia",
+    "wisconsin",
+    "wyoming",
+    "ontario",
+    "quebec",
+    "québec",
+    "british columbia",
+    "alberta",
+    "manitoba",
+    "nova scotia",
+    "usa",
+    "united states",
+    "canada",
+    "mexico",
+    "brazil",
+    "argentina",
+    "chile",
+    "colombia",
+    "peru",
+    "uk",
+    "united kingdom",
+    "england",
+    "scotland",
+    "wales",
+    "ireland",
+    "france",
+    "germany",
+    "spain",
+    "portugal",
+    "italy",
+    "netherlands",
+    "belgium",
+    "switzerland",
+    "austria",
+    "sweden",
+    "norway",
+    "denmark",
+    "finland",
+    "poland",
+    "czechia",
+    "czech republic",
+    "hungary",
+    "romania",
+    "greece",
+    "turkey",
+    "türkiye",
+    "israel",
+    "egypt",
+    "nigeria",
+    "kenya",
+    "south africa",
+    "india",
+    "pakistan",
+    "bangladesh",
+    "sri lanka",
+    "china",
+    "japan",
+    "korea",
+    "south korea",
+    "s.korea",
+    "republic of korea",
+    "taiwan",
+    "hong kong",
+    "singapore",
+    "malaysia",
+    "indonesia",
+    "philippines",
+    "vietnam",
+    "thailand",
+    "australia",
+    "new zealand",
+    "uae",
+    "united arab emirates",
+    "saudi arabia",
+    "qatar",
+    "russia",
+    "ukraine",
+    "estonia",
+    "latvia",
+    "lithuania",
+    "iceland",
+    "luxembourg",
+    "dc",
+    "d.c.",
+];
+
+fn is_region(piece: &str) -> bool {
+    let p = piece.trim().trim_end_matches('.');
+    let code = (2..=3).contains(&p.chars().count()) && p.chars().all(|c| c.is_ascii_uppercase());
+    code || REGIONS.contains(&p.to_lowercase().as_str())
 }
 
 /// Splits an entry header line into its printed parts (title, employer, location).
@@ -588,27 +789,107 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
 
 fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
     let mut e = Entry {
-        header_lines: head.iter().map(|l| l.text.clone()).collect(),
+        header_lines: head.iter().map(|l| l.full_text()).collect(),
         lines: content.iter().map(|l| body_line(l)).collect(),
         ..Entry::default()
     };
+    // Dates and places set flush right beside the header or its bullets annotate the entry.
+    let asides: Vec<&str> =
+        head.iter().chain(content.iter()).flat_map(|l| l.asides.iter().map(String::as_str)).collect();
+    let mut texts: Vec<String> = head.iter().map(|l| l.text.clone()).collect();
+    texts.extend(asides.iter().map(|a| a.to_string()));
     let mut candidates: Vec<String> = Vec::new();
-    for l in head {
-        let mut t = l.text.clone();
+    for (n, t) in texts.iter().enumerate() {
+        let mut t = t.clone();
         if e.date_text.is_none()
             && let Some((r, s, end)) = find_range(&t)
         {
             t = strip_date(&t, s, end);
             apply_range(&mut e, r);
         }
+        let is_aside = n >= head.len();
         for p in parts_of(&t) {
-            if e.location.is_none() && is_location(&p) {
-                e.location = Some(p);
-            } else if !is_location(&p) {
+            if is_location(&p) {
+                if e.location.is_none() {
+                    e.location = Some(p);
+                }
+            } else if !is_aside {
                 candidates.push(p);
             }
         }
     }
+    // "Title, Employer" or "Employer, Title" on one line: split at the comma when the header
+    // has no second part of its own.
+    if candidates.len() == 1 {
+        let pieces = comma_pieces(&candidates[0]);
+        if pieces.len() >= 2 {
+            candidates = pieces;
+        }
+    }
+    let (title, org) = title_and_employer(&candidates);
+    e.title = title;
+    e.organization = org;
+    if e.location.is_none() {
+        e.location = candidates
+            .get(2)
+            .filter(|_| e.title.is_some() && e.organization.is_some())
+            .cloned()
+            .filter(|c| Some(c) != e.title.as_ref() && Some(c) != e.organization.as_ref());
+    }
+    e
+}
+
+/// Legal-form words that follow a firm's name after a comma ("Omnious Co., Ltd.").
+const ORG_SUFFIXES: &[&str] = &[
+    "inc",
+    "ltd",
+    "llc",
+    "llp",
+    "plc",
+    "co",
+    "corp",
+    "gmbh",
+    "ag",
+    "sa",
+    "s.a",
+    "srl",
+    "bv",
+    "nv",
+    "pty",
+    "limited",
+    "incorporated",
+    "company",
+    "oy",
+    "ab",
+    "as",
+    "kk",
+    "pvt",
+];
+
+/// A header part split at its commas, outside brackets, with legal-form suffixes kept on the
+/// name they belong to.
+fn comma_pieces(part: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in split_outside_brackets(part, &[',']) {
+        let p = piece.trim().trim_end_matches('.').trim();
+        if p.is_empty() {
+            continue;
+        }
+        let suffix = ORG_SUFFIXES.contains(&p.to_lowercase().trim_end_matches('.'));
+        match out.last_mut() {
+            Some(prev) if suffix => {
+                prev.push_str(", ");
+                prev.push_str(piece.trim());
+            }
+            _ => out.push(piece.trim().trim_end_matches(['.', ';']).to_string()),
+        }
+    }
+    out
+}
+
+/// Which header part is the job title and which the employer: the part a role noun heads is
+/// the title; with no such cue the first part is the title (the usual "Title, Employer" order).
+fn title_and_employer(candidates: &[String]) -> (Option<String>, Option<String>) {
     let best = candidates
         .iter()
         .enumerate()
@@ -617,15 +898,11 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
         .map(|(i, _)| i);
     match best {
         Some(i) => {
-            e.title = Some(candidates[i].clone());
-            e.organization = candidates.iter().enumerate().find(|(j, _)| *j != i).map(|(_, c)| c.clone());
+            let org = candidates.iter().enumerate().find(|(j, _)| *j != i).map(|(_, c)| c.clone());
+            (Some(candidates[i].clone()), org)
         }
-        None => {
-            e.title = candidates.first().cloned();
-            e.organization = candidates.get(1).cloned();
-        }
+        None => (candidates.first().cloned(), candidates.get(1).cloned()),
     }
-    e
 }
 
 const INSTITUTION_WORDS: &[&str] = &[
@@ -706,7 +983,7 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
     };
     for l in body.iter().flat_map(education_lines) {
         let l = &l;
-        let raw = body_line(l);
+        let raw = body_full(l);
         let mut t = raw.clone();
         let mut range = None;
         if let Some((r, s, end)) = find_range(&t) {
@@ -754,7 +1031,7 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
 fn project_entries(body: &[DocLine]) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for l in body {
-        let t = body_line(l);
+        let t = body_full(l);
         let is_name =
             !l.bullet && t.split_whitespace().count() <= 7 && !t.ends_with('.') && !t.contains("://");
         if is_name || out.is_empty() {
@@ -837,12 +1114,13 @@ fn is_link(w: &str) -> bool {
 
 fn contact_of(header: &[DocLine], contact_lines: &[&DocLine], all: &[DocLine]) -> (Contact, Option<String>) {
     let mut c = Contact::default();
-    let scan: Vec<&str> =
-        contact_lines.iter().map(|l| l.text.as_str()).chain(all.iter().map(|l| l.text.as_str())).collect();
+    let scan: Vec<String> =
+        contact_lines.iter().map(|l| l.full_text()).chain(all.iter().map(|l| l.full_text())).collect();
     c.email = scan.iter().find_map(|l| find_email(l));
-    c.phone = contact_lines.iter().find_map(|l| find_phone(&l.text));
+    c.phone = contact_lines.iter().find_map(|l| find_phone(&l.full_text()));
     for l in contact_lines {
-        for part in l.text.split(['|', '·', '\t', '•']).map(str::trim) {
+        let full = l.full_text();
+        for part in full.split(['|', '·', '\t', '•']).map(str::trim) {
             if c.location.is_none() && is_location(part) && find_email(part).is_none() {
                 c.location = Some(part.to_string());
             }

@@ -64,6 +64,22 @@ const HEADING_NOUNS: &[&str] = &[
     "work",
     "career",
     "portfolio",
+    "patents",
+    "talks",
+    "presentations",
+    "presentation",
+    "writing",
+    "committees",
+    "activity",
+    "involvement",
+    "links",
+    "research",
+    "referees",
+    "thesis",
+    "leadership",
+    "memberships",
+    "hobbies",
+    "service",
 ];
 const HEADING_MODIFIERS: &[&str] = &[
     "professional",
@@ -105,6 +121,20 @@ const HEADING_MODIFIERS: &[&str] = &[
     "hard",
     "language",
     "tech",
+    "invited",
+    "program",
+    "extracurricular",
+    "campus",
+    "on",
+    "master",
+    "master's",
+    "computer",
+    "community",
+    "volunteer",
+    "honors",
+    "honours",
+    "awards",
+    "professional",
     "&",
 ];
 
@@ -267,7 +297,9 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
     ParsedResume { contact, tagline, sections, text, warnings }
 }
 
-/// Section headings: lines in the heading vocabulary, set in the document's heading style.
+/// Section headings: lines in the heading vocabulary, and lines set in the style those
+/// headings share when that style marks nothing else (arbitrary titles such as "Life
+/// Philosophy" or "Invited Talks" are headings because they look like the others).
 fn headings(lines: &[DocLine]) -> Vec<(usize, SectionKind)> {
     let mut heads: Vec<(usize, SectionKind)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -285,7 +317,62 @@ fn headings(lines: &[DocLine]) -> Vec<(usize, SectionKind)> {
     if heads.len() >= 3 && n_caps * 4 >= heads.len() * 3 {
         heads.retain(|h| caps(h.0));
     }
+    heads.extend(styled_headings(lines, &heads));
+    heads.sort_by_key(|h| h.0);
     heads
+}
+
+/// Typography of a line, as far as the format carries it.
+fn style_of(l: &DocLine) -> Option<(i32, bool, bool)> {
+    let t = &l.text;
+    let caps = t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    (l.size > 0.0).then(|| ((l.size * 2.0).round() as i32, l.bold, caps))
+}
+
+fn styled_headings(lines: &[DocLine], known: &[(usize, SectionKind)]) -> Vec<(usize, SectionKind)> {
+    if known.len() < 2 {
+        return Vec::new();
+    }
+    let mut styles: Vec<((i32, bool, bool), usize)> = Vec::new();
+    for h in known {
+        if let Some(st) = style_of(&lines[h.0]) {
+            match styles.iter_mut().find(|(s, _)| *s == st) {
+                Some((_, n)) => *n += 1,
+                None => styles.push((st, 1)),
+            }
+        }
+    }
+    let Some(&(style, n)) = styles.iter().max_by_key(|(_, n)| *n) else { return Vec::new() };
+    if n * 3 < known.len() * 2 {
+        return Vec::new();
+    }
+    let mut sizes: Vec<f32> = lines.iter().map(|l| l.size).filter(|s| *s > 0.0).collect();
+    sizes.sort_by(f32::total_cmp);
+    let body = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+    // The style must stand out from body text: larger, bold or in capitals.
+    if (style.0 as f32) < body * 2.0 - 0.5 || (!style.1 && !style.2 && (style.0 as f32) < body * 2.0 + 1.0) {
+        return Vec::new();
+    }
+    let looks_like_heading = |l: &DocLine| {
+        let t = l.text.trim();
+        let words = t.split_whitespace().count();
+        (1..=6).contains(&words)
+            && !l.bullet
+            && l.asides.is_empty()
+            && !t.contains(['\t', '@', ',', '|'])
+            && !t.ends_with(['.', ';'])
+            && find_range(t).is_none()
+            && t.chars().next().is_some_and(|c| c.is_alphabetic())
+    };
+    let same: Vec<usize> = (0..lines.len())
+        .filter(|&i| !known.iter().any(|h| h.0 == i))
+        .filter(|&i| style_of(&lines[i]) == Some(style) && looks_like_heading(&lines[i]))
+        .collect();
+    // When many other lines share the style, it marks something else too (entry headers).
+    if same.len() > known.len() + 2 {
+        return Vec::new();
+    }
+    same.into_iter().filter(|&i| i + 1 < lines.len()).map(|i| (i, SectionKind::Other)).collect()
 }
 
 fn body_line(l: &DocLine) -> String {

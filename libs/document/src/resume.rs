@@ -819,7 +819,7 @@ fn parts_of(line: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     for p in parts {
-        let p = p.trim().trim_matches(|c: char| matches!(c, ',' | '(' | ')')).trim().to_string();
+        let p = trim_unbalanced(p.trim().trim_matches(',').trim()).to_string();
         if p.is_empty() {
             continue;
         }
@@ -836,9 +836,32 @@ fn parts_of(line: &str) -> Vec<String> {
     out
 }
 
+/// The part without brackets left open or closed by a split ("(KarrotPay)" keeps both).
+fn trim_unbalanced(p: &str) -> &str {
+    let mut p = p;
+    loop {
+        let (open, close) = (p.matches('(').count(), p.matches(')').count());
+        if p.starts_with('(') && (open > close || p.ends_with(')') && open == 1 && close == 1) {
+            p = p[1..].trim_end_matches(')').trim();
+        } else if p.ends_with(')') && close > open {
+            p = p[..p.len() - 1].trim();
+        } else if p.starts_with(')') {
+            p = p[1..].trim();
+        } else if p.ends_with('(') {
+            p = p[..p.len() - 1].trim();
+        } else {
+            return p;
+        }
+    }
+}
+
 fn is_content_line(l: &DocLine) -> bool {
     if l.bullet || strip_bullet(&l.text).is_some() {
         return true;
+    }
+    // A line with a date beside it heads an entry, however long its title.
+    if l.asides.iter().any(|a| find_range(a).is_some()) {
+        return false;
     }
     let words = l.text.split_whitespace().count();
     words >= 9 && find_range(&l.text).is_none() && !l.text.contains('\t')
@@ -1077,7 +1100,7 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             t = strip_date(&t, s, end);
             range = Some(r);
         }
-        let parts = parts_of(&t);
+        let parts: Vec<String> = parts_of(&t).into_iter().flat_map(|p| school_pieces(&p)).collect();
         let inst = parts.iter().find(|p| is_institution(p)).cloned();
         let degree = parts.iter().find(|p| is_degree(p)).cloned();
         let repeats = (inst.is_some() && cur.organization.is_some())
@@ -1113,6 +1136,60 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
     }
     flush(&mut cur, &mut out);
     out
+}
+
+/// Words of a field of study: the piece after a school ("Princeton University, Computer
+/// Science") names the field, not a campus.
+const FIELD_WORDS: &[&str] = &[
+    "science",
+    "sciences",
+    "engineering",
+    "studies",
+    "arts",
+    "management",
+    "administration",
+    "mathematics",
+    "economics",
+    "physics",
+    "chemistry",
+    "biology",
+    "psychology",
+    "design",
+    "law",
+    "medicine",
+    "nursing",
+    "finance",
+    "marketing",
+    "accounting",
+    "history",
+    "literature",
+    "music",
+    "communication",
+    "communications",
+    "computer",
+    "information",
+    "philosophy",
+    "statistics",
+    "linguistics",
+    "sociology",
+    "politics",
+    "business",
+];
+
+/// "School, Degree" and "School, Field" printed as one part: the school, the degree and the
+/// field are separate pieces (a campus after a comma stays with its school).
+fn school_pieces(part: &str) -> Vec<String> {
+    let pieces = comma_pieces(part);
+    if pieces.len() < 2 || pieces.iter().filter(|p| is_institution(p)).count() != 1 {
+        return vec![part.to_string()];
+    }
+    let separable = |p: &String| {
+        is_institution(p)
+            || is_degree(p)
+            || p.to_lowercase().split_whitespace().any(|w| FIELD_WORDS.contains(&w))
+            || is_location(p)
+    };
+    if pieces.iter().all(separable) { pieces } else { vec![part.to_string()] }
 }
 
 fn project_entries(body: &[DocLine]) -> Vec<Entry> {

@@ -339,7 +339,7 @@ fn flows(side: &[&Seg]) -> bool {
     lines.dedup_by_key(|l| l.0);
     let near = |i: usize, j: usize| {
         let (a, b) = (lines[i], lines[j]);
-        (a.1 - b.1).abs() <= 1.7 * a.2.max(b.2)
+        (a.1 - b.1).abs() <= 2.6 * a.2.max(b.2)
     };
     let alone = (0..lines.len())
         .filter(|&i| !((i > 0 && near(i - 1, i)) || (i + 1 < lines.len() && near(i, i + 1))))
@@ -389,6 +389,7 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         if distinct_bands(&left) < 3 || distinct_bands(&right) < 3 {
             continue;
         }
+        macro_rules! rej { ($why:expr) => { if std::env::var("LAYOUT_DEBUG").is_ok() { eprintln!("g={g:.1} reject {}", $why); } continue; } }
         let (lo_l, hi_l) = y_range(&left);
         let (lo_r, hi_r) = y_range(&right);
         let (lo, hi) = (lo_l.max(lo_r), hi_l.min(hi_r));
@@ -406,24 +407,24 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         let substantive =
             |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
         if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
-            continue;
+            rej!(format!("subst {} {} flows {} {}", substantive(&left_in), substantive(&right_in), flows(&left_in), flows(&right_in)));
         }
         // Right-aligned dates or places beside entry headers sit on the baselines of the lines
         // they annotate; a real column (or table cell) has lines of its own.
         if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band)) {
-            continue;
+            rej!("annot");
         }
         let aligned = right_in.iter().filter(|s| s.x0 < g + 1.5 * size).count();
         if aligned < 2 || (aligned as f32) < 0.4 * right_in.len() as f32 {
-            continue;
+            rej!(format!("aligned {aligned} of {}", right_in.len()));
         }
         let crossing = pick(Side::Crossing);
         if crossing.iter().any(within) {
-            continue;
+            rej!(format!("crossing {:?}", crossing.iter().filter(|s| within(s)).map(|s| seg_text(s)).collect::<Vec<_>>()));
         }
         let cuts = pick(Side::Cuttable).into_iter().filter(within).count();
         if cuts > 1.max(bands_l.min(bands_r) / 6) {
-            continue;
+            rej!(format!("cuts {cuts}"));
         }
         let score = left_in.len() + right_in.len();
         if best.as_ref().is_none_or(|b| score > b.score) {

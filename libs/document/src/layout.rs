@@ -389,7 +389,14 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         if distinct_bands(&left) < 3 || distinct_bands(&right) < 3 {
             continue;
         }
-        macro_rules! rej { ($why:expr) => { if std::env::var("LAYOUT_DEBUG").is_ok() { eprintln!("g={g:.1} reject {}", $why); } continue; } }
+        macro_rules! rej {
+            ($why:expr) => {
+                if std::env::var("LAYOUT_DEBUG").is_ok() {
+                    eprintln!("g={g:.1} reject {}", $why);
+                }
+                continue;
+            };
+        }
         let (lo_l, hi_l) = y_range(&left);
         let (lo_r, hi_r) = y_range(&right);
         let (lo, hi) = (lo_l.max(lo_r), hi_l.min(hi_r));
@@ -407,7 +414,13 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         let substantive =
             |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
         if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
-            rej!(format!("subst {} {} flows {} {}", substantive(&left_in), substantive(&right_in), flows(&left_in), flows(&right_in)));
+            rej!(format!(
+                "subst {} {} flows {} {}",
+                substantive(&left_in),
+                substantive(&right_in),
+                flows(&left_in),
+                flows(&right_in)
+            ));
         }
         // Right-aligned dates or places beside entry headers sit on the baselines of the lines
         // they annotate; a real column (or table cell) has lines of its own.
@@ -420,7 +433,10 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
         }
         let crossing = pick(Side::Crossing);
         if crossing.iter().any(within) {
-            rej!(format!("crossing {:?}", crossing.iter().filter(|s| within(s)).map(|s| seg_text(s)).collect::<Vec<_>>()));
+            rej!(format!(
+                "crossing {:?}",
+                crossing.iter().filter(|s| within(s)).map(|s| seg_text(s)).collect::<Vec<_>>()
+            ));
         }
         let cuts = pick(Side::Cuttable).into_iter().filter(within).count();
         if cuts > 1.max(bands_l.min(bands_r) / 6) {

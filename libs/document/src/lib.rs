@@ -5,6 +5,7 @@
 
 mod dates;
 mod docx;
+mod explain;
 mod jd;
 mod layout;
 mod pdf;
@@ -18,6 +19,7 @@ use resumax_core::resume::ParsedResume;
 use resumax_core::{Error, ErrorCode};
 
 pub use dates::{DateRange, normalize_date, parse_date_range};
+pub use explain::{ExplainedLine, Explanation, Role, render as render_explanation};
 pub use truth::{ParsedDocument, parse_to_ground_truth_json, rejection_kind, to_ground_truth_json};
 
 /// Uploads larger than this are refused before parsing.
@@ -251,6 +253,15 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
         return Err(DocumentError::Empty);
     }
     Ok(resume::structure(&lines))
+}
+
+/// A resume with the reading behind it: each line's page, column, role and the field it fed.
+pub fn explain_resume(bytes: &[u8]) -> Result<Explanation, DocumentError> {
+    let lines = lines_of(bytes, false)?;
+    if lines.iter().all(|l| l.text.trim().is_empty()) {
+        return Err(DocumentError::Empty);
+    }
+    Ok(explain::explain(&lines))
 }
 
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).

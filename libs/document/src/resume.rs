@@ -230,12 +230,25 @@ fn join_split_headings(lines: Vec<DocLine>) -> Vec<DocLine> {
     out
 }
 
-pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
+/// What the reader saw before building fields: every logical line (running headers and
+/// footers included), the section headings, and which heading owns each line.
+pub(crate) struct Reading {
+    pub all: Vec<DocLine>,
+    /// Indices into `all` of the lines sections are built from (no running headers/footers).
+    pub kept: Vec<usize>,
+    /// Headings, as (index into `kept`, kind).
+    pub heads: Vec<(usize, SectionKind)>,
+    /// Per kept line, the index into `heads` of the section that owns it.
+    pub owner: Vec<Option<usize>>,
+}
+
+pub(crate) fn read(lines: &[DocLine]) -> Reading {
     let all = join_split_headings(crate::logical_lines(lines));
-    let text = crate::plain_text(&all);
     // Running headers and footers are part of the page, not of a section.
-    let lines: Vec<DocLine> = all.into_iter().filter(|l| !l.running).collect();
-    let heads = headings(&lines);
+    let kept: Vec<usize> = (0..all.len()).filter(|&i| !all[i].running).collect();
+    let lines: Vec<&DocLine> = kept.iter().map(|&i| &all[i]).collect();
+    let owned: Vec<DocLine> = lines.iter().map(|l| (*l).clone()).collect();
+    let heads = headings(&owned);
 
     // Each line belongs to the section whose heading precedes it in its own flow: a sidebar and
     // a main column are read as separate flows, and a column on the next page continues the
@@ -256,7 +269,16 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
         }
         owner[i] = current;
     }
+    Reading { all, kept, heads, owner }
+}
 
+/// The layout warning: text set in columns or a sidebar.
+pub(crate) const MULTI_COLUMN_WARNING: &str = "multi_column_layout";
+
+pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
+    let Reading { all, kept, heads, owner } = read(lines);
+    let text = crate::plain_text(&all);
+    let lines: Vec<DocLine> = kept.iter().map(|&i| all[i].clone()).collect();
     let mut sections = Vec::new();
     // Lines no heading owns: the page header (name, contact) and sidebar blocks without a
     // heading of their own (an address box).
@@ -293,6 +315,10 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
     }
     if contact.email.is_none() {
         warnings.push("missing_email".to_string());
+    }
+    // Many ATS read a page line by line across columns; the person should know.
+    if lines.iter().filter(|l| l.column != Column::Full).count() >= 6 {
+        warnings.push(MULTI_COLUMN_WARNING.to_string());
     }
     ParsedResume { contact, tagline, sections, text, warnings }
 }

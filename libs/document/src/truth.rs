@@ -67,6 +67,7 @@ pub fn to_ground_truth_json(
             },
             "tagline": r.tagline,
             "sections": r.sections.iter().map(section_json).collect::<Vec<_>>(),
+            "warnings": r.warnings,
             "text": r.text,
         }),
         ParsedDocument::JobDescription(jd) => json!({

@@ -83,6 +83,10 @@ enum Command {
         /// Print JSON (the schema of `../shared/corpus/README.md`) instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Show what the parser read: every line with its page, column, role (heading, entry
+        /// header, bullet, contact, header/footer) and the field it fed, then layout warnings.
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -160,7 +164,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
         }
-        Command::Parse { file, jd, json } => crate::parse_cmd::run(&file, jd, json),
+        Command::Parse { file, jd, json, explain } => crate::parse_cmd::run(&file, jd, json, explain),
         Command::Score { resume, jd, json } => {
             crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json }).context("score")
         }

@@ -1,5 +1,6 @@
 //! `resumax parse FILE [--jd] --json`: the parsed document in the ground-truth schema of the
-//! evaluation corpus, or the reason it cannot be read.
+//! evaluation corpus, or the reason it cannot be read. `--explain` shows the reading behind a
+//! resume: every line with its page, column, role and the field it fed.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,8 +9,24 @@ use anyhow::Context;
 
 /// Prints the parsed document (pretty JSON with `json`, else a short summary). A document that
 /// cannot be read prints `{code, kind, message}` and fails, so scripts see a non-zero exit.
-pub fn run(file: &Path, job_description: bool, json: bool) -> anyhow::Result<()> {
+pub fn run(file: &Path, job_description: bool, json: bool, explain: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if explain && !job_description {
+        let explanation = resumax_document::explain_resume(&bytes).map_err(resumax_core::Error::from)?;
+        let out = if json {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "lines": explanation.lines,
+                "warnings": explanation.resume.warnings,
+            }))?
+        } else {
+            let mut out = resumax_document::render_explanation(&explanation.lines);
+            for w in &explanation.resume.warnings {
+                out.push_str(&format!("warning: {}\n", warning_text(w)));
+            }
+            out
+        };
+        return emit(&out);
+    }
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("document");
     match resumax_document::parse_to_ground_truth_json(&bytes, name, job_description) {
         Ok(value) => {
@@ -41,6 +58,20 @@ fn emit(out: &str) -> anyhow::Result<()> {
     }
 }
 
+/// A parse warning in words a person can act on.
+fn warning_text(code: &str) -> String {
+    match code {
+        "multi_column_layout" => {
+            "multi_column_layout: the resume is set in columns or has a sidebar; many ATS read \
+             it line by line, which mixes the columns. A single-column version reads reliably."
+                .to_string()
+        }
+        "missing_email" => "missing_email: no email address was found".to_string(),
+        "no_sections" => "no_sections: no section headings were found".to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn summary(value: &serde_json::Value) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
@@ -61,6 +92,9 @@ fn summary(value: &serde_json::Value) -> String {
                 text(&section["type"]),
                 text(&section["heading"])
             );
+        }
+        for w in value["warnings"].as_array().into_iter().flatten() {
+            let _ = writeln!(s, "warning   {}", warning_text(w.as_str().unwrap_or("")));
         }
     } else {
         let _ = writeln!(s, "title     {}", text(&value["title"]));

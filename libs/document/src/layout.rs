@@ -356,7 +356,12 @@ fn runs(side: &[&Seg]) -> Vec<(f32, f32)> {
     let mut prev: Option<(f32, f32)> = None;
     for (y, size) in lines {
         match (prev, out.last_mut()) {
-            (Some((py, psize)), Some(run)) if py - y <= 1.7 * psize.max(size) => run.1 = y,
+            // A heading in another size opens a run of its own.
+            (Some((py, psize)), Some(run))
+                if py - y <= 1.7 * psize.max(size) && (psize - size).abs() < 0.6 =>
+            {
+                run.1 = y
+            }
             _ => out.push((y, y)),
         }
         prev = Some((y, size));
@@ -366,14 +371,15 @@ fn runs(side: &[&Seg]) -> Vec<(f32, f32)> {
 
 struct Gutter {
     g: f32,
-    lo: f32,
-    hi: f32,
+    /// The bands (baselines) of the stretch no line crosses.
+    stretch: Vec<usize>,
     score: usize,
 }
 
 /// A gutter: an x position where a left-aligned column starts, with several lines of real text on
-/// each side in the vertical span both sides share, and no line crossing it there (a line that
-/// merely touches it across a word gap is cut).
+/// each side over a vertical stretch where no line crosses it (a line that merely touches it
+/// across a word gap is cut). Lines that cross it above or below that stretch (a contact row
+/// under the name, a footer) only bound the stretch.
 fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
     let size = median(segs.iter().map(|s| s.size).collect())?;
     let mut candidates: Vec<f32> = segs.iter().map(|s| s.x0).collect();
@@ -382,110 +388,115 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
     let mut best: Option<Gutter> = None;
     for &g in &candidates {
         let sides: Vec<Side> = segs.iter().map(|s| side_of(s, g, size)).collect();
-        let pick = |want: Side| -> Vec<&Seg> {
-            segs.iter().zip(&sides).filter(|(_, side)| **side == want).map(|(s, _)| s).collect()
-        };
-        let (left, right) = (pick(Side::Left), pick(Side::Right));
-        if distinct_bands(&left) < 3 || distinct_bands(&right) < 3 {
-            continue;
+        // Bands from the top, each with whether a line crosses the gutter there.
+        let mut bands: Vec<(usize, f32, bool)> = Vec::new();
+        for (s, side) in segs.iter().zip(&sides) {
+            let crosses = *side == Side::Crossing;
+            match bands.iter_mut().find(|b| b.0 == s.band) {
+                Some(b) => b.2 |= crosses,
+                None => bands.push((s.band, s.y, crosses)),
+            }
         }
-        macro_rules! rej {
-            ($why:expr) => {
-                if std::env::var("LAYOUT_DEBUG").is_ok() {
-                    eprintln!("g={g:.1} reject {}", $why);
-                }
-                continue;
+        bands.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // A paragraph that crosses the gutter crosses it on every line: its short last line
+        // (at line pitch, same margin, nothing beside it) is no line of a column.
+        let first_x0 =
+            |band: usize| segs.iter().filter(|s| s.band == band).map(|s| s.x0).fold(f32::MAX, f32::min);
+        let has_right =
+            |band: usize| segs.iter().zip(&sides).any(|(s, side)| s.band == band && *side == Side::Right);
+        for i in 1..bands.len() {
+            let (prev, cur) = (bands[i - 1], bands[i]);
+            if prev.2
+                && !cur.2
+                && prev.1 - cur.1 <= 1.6 * size
+                && (first_x0(prev.0) - first_x0(cur.0)).abs() < 2.0
+                && !has_right(cur.0)
+            {
+                bands[i].2 = true;
+            }
+        }
+        for stretch in bands.split(|b| b.2).filter(|run| run.len() >= 3) {
+            let in_run = |s: &Seg| stretch.iter().any(|b| b.0 == s.band);
+            let pick = |want: Side| -> Vec<&Seg> {
+                segs.iter()
+                    .zip(&sides)
+                    .filter(|(s, side)| **side == want && in_run(s))
+                    .map(|(s, _)| s)
+                    .collect()
             };
-        }
-        let (lo_l, hi_l) = y_range(&left);
-        let (lo_r, hi_r) = y_range(&right);
-        let (lo, hi) = (lo_l.max(lo_r), hi_l.min(hi_r));
-        if lo > hi {
-            continue;
-        }
-        let within = |s: &&Seg| s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size;
-        let left_in: Vec<&Seg> = left.iter().copied().filter(within).collect();
-        let right_in: Vec<&Seg> = right.iter().copied().filter(within).collect();
-        let (bands_l, bands_r) = (distinct_bands(&left_in), distinct_bands(&right_in));
-        if bands_l < 3 || bands_r < 3 {
-            continue;
-        }
-        // A column of bullet markers or single figures is not a column of text.
-        let substantive =
-            |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
-        if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
-            rej!(format!(
-                "subst {} {} flows {} {}",
-                substantive(&left_in),
-                substantive(&right_in),
-                flows(&left_in),
-                flows(&right_in)
-            ));
-        }
-        // Right-aligned dates or places beside entry headers sit on the baselines of the lines
-        // they annotate; a real column (or table cell) has lines of its own.
-        if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band)) {
-            rej!("annot");
-        }
-        let aligned = right_in.iter().filter(|s| s.x0 < g + 1.5 * size).count();
-        if aligned < 2 || (aligned as f32) < 0.4 * right_in.len() as f32 {
-            rej!(format!("aligned {aligned} of {}", right_in.len()));
-        }
-        let crossing = pick(Side::Crossing);
-        if crossing.iter().any(within) {
-            rej!(format!(
-                "crossing {:?}",
-                crossing.iter().filter(|s| within(s)).map(|s| seg_text(s)).collect::<Vec<_>>()
-            ));
-        }
-        let cuts = pick(Side::Cuttable).into_iter().filter(within).count();
-        if cuts > 1.max(bands_l.min(bands_r) / 6) {
-            rej!(format!("cuts {cuts}"));
-        }
-        let score = left_in.len() + right_in.len();
-        if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Gutter { g, lo, hi, score });
+            if let Some(mut found) =
+                judge_gutter(g, size, &pick(Side::Left), &pick(Side::Right), pick(Side::Cuttable))
+                && best.as_ref().is_none_or(|b| found.score > b.score)
+            {
+                found.stretch = stretch.iter().map(|b| b.0).collect();
+                best = Some(found);
+            }
         }
     }
     best
+}
+
+/// Whether the lines left and right of `g` (in one stretch without crossings) are two columns.
+fn judge_gutter(g: f32, size: f32, left: &[&Seg], right: &[&Seg], cuttable: Vec<&Seg>) -> Option<Gutter> {
+    if distinct_bands(left) < 3 || distinct_bands(right) < 3 {
+        return None;
+    }
+    let (lo_l, hi_l) = y_range(left);
+    let (lo_r, hi_r) = y_range(right);
+    let (lo, hi) = (lo_l.max(lo_r), hi_l.min(hi_r));
+    if lo > hi {
+        return None;
+    }
+    let within = |s: &&Seg| s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size;
+    let left_in: Vec<&Seg> = left.iter().copied().filter(within).collect();
+    let right_in: Vec<&Seg> = right.iter().copied().filter(within).collect();
+    let (bands_l, bands_r) = (distinct_bands(&left_in), distinct_bands(&right_in));
+    if bands_l < 3 || bands_r < 3 {
+        return None;
+    }
+    // A column of bullet markers or single figures is not a column of text.
+    let substantive = |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
+    if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
+        return None;
+    }
+    // Right-aligned dates or places beside entry headers sit on the baselines of the lines
+    // they annotate; a real column (or table cell) has lines of its own.
+    if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band)) {
+        return None;
+    }
+    // Judged per line by its first part: a sidebar indents text after icons and spreads skill
+    // chips across a line, but its lines start at the gutter.
+    let mut firsts: Vec<(usize, f32)> = Vec::new();
+    for r in &right_in {
+        match firsts.iter_mut().find(|f| f.0 == r.band) {
+            Some(f) => f.1 = f.1.min(r.x0),
+            None => firsts.push((r.band, r.x0)),
+        }
+    }
+    let aligned = firsts.iter().filter(|f| f.1 < g + 1.5 * size).count();
+    let near = firsts.iter().filter(|f| f.1 < g + 3.0 * size).count();
+    if aligned < 2 || (near as f32) < 0.5 * firsts.len() as f32 {
+        return None;
+    }
+    let cuts = cuttable.into_iter().filter(within).count();
+    if cuts > 1.max(bands_l.min(bands_r) / 6) {
+        return None;
+    }
+    Some(Gutter { g, stretch: Vec::new(), score: left_in.len() + right_in.len() })
 }
 
 /// Splits a block at a gutter into the parts to read in order: what lies above the columns, the
 /// columns (each whole, or row by row when the two sides are cells of a table), and what lies
 /// below.
 fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>, Column)>> {
-    let Gutter { g, lo, hi, .. } = find_gutter(segs)?;
+    let Gutter { g, stretch, .. } = find_gutter(segs)?;
+    let zone_hi = segs.iter().filter(|s| stretch.contains(&s.band)).map(|s| s.y).fold(f32::MIN, f32::max);
     let size = median(segs.iter().map(|s| s.size).collect())?;
-    // The columns extend up and down from the shared span until a line crosses the gutter.
-    let mut bands: Vec<(usize, f32, bool)> = Vec::new();
-    for s in segs {
-        let crosses = matches!(side_of(s, g, size), Side::Crossing | Side::Cuttable)
-            && !(s.y > lo - 0.3 * s.size && s.y < hi + 0.3 * s.size);
-        match bands.iter_mut().find(|b| b.0 == s.band) {
-            Some(b) => b.2 |= crosses,
-            None => bands.push((s.band, s.y, crosses)),
-        }
-    }
-    bands.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut zone_hi = hi;
-    for b in bands.iter().rev().filter(|b| b.1 > hi) {
-        if b.2 {
-            break;
-        }
-        zone_hi = zone_hi.max(b.1);
-    }
-    let mut zone_lo = lo;
-    for b in bands.iter().filter(|b| b.1 < lo) {
-        if b.2 {
-            break;
-        }
-        zone_lo = zone_lo.min(b.1);
-    }
-    let in_zone = |s: &Seg| s.y >= zone_lo - 0.01 && s.y <= zone_hi + 0.01;
+    let in_zone = |s: &Seg| stretch.contains(&s.band);
     let (mut top, mut bottom, mut left, mut right) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in segs.iter().cloned() {
         if !in_zone(&s) {
-            if s.y > zone_hi {
+            if s.y > zone_hi - 0.01 {
                 top.push(s)
             } else {
                 bottom.push(s)
@@ -523,7 +534,14 @@ fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>, Column)>> 
     };
     let opens_row = |run: &(f32, f32)| row_start(run.0) || alone(*run);
     let aligned = lruns.iter().filter(|r| opens_row(r)).count();
-    if lruns.iter().filter(|r| row_start(r.0)).count() >= 2 && aligned as f32 >= 0.75 * lruns.len() as f32 {
+    // In a table the right cells start on row starts too; beside a sidebar they run on.
+    let left_hi = lrefs.iter().map(|s| s.y).fold(f32::MIN, f32::max);
+    let rruns: Vec<(f32, f32)> = runs(&rrefs).into_iter().filter(|r| r.0 <= left_hi + 0.25 * size).collect();
+    let mutual = rruns.iter().filter(|r| lruns.iter().any(|l| (l.0 - r.0).abs() <= 0.25 * size)).count();
+    if lruns.iter().filter(|r| row_start(r.0)).count() >= 2
+        && aligned as f32 >= 0.75 * lruns.len() as f32
+        && mutual as f32 >= 0.6 * rruns.len() as f32
+    {
         // Table cells side by side: read row by row, each row's left cell before its right.
         let mut cuts: Vec<f32> = lruns.iter().filter(|r| opens_row(r)).map(|r| r.0 + 0.6 * size).collect();
         cuts.sort_by(|a, b| b.total_cmp(a));

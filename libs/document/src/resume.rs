@@ -649,6 +649,12 @@ const ROLE_WORDS: &[&str] = &[
     "lecturer",
     "dentist",
     "surgeon",
+    "leader",
+    "contributor",
+    "volunteer",
+    "coach",
+    "mentor",
+    "trainer",
 ];
 
 /// How much a header part reads as a job title. The role noun heads a title and so ends it
@@ -819,29 +825,23 @@ const REGIONS: &[&str] = &[
     "luxembourg",
     "dc",
     "d.c.",
+    "nsw",
+    "vic",
+    "qld",
 ];
 
 fn is_region(piece: &str) -> bool {
     let p = piece.trim().trim_end_matches('.');
-    let code = (2..=3).contains(&p.chars().count()) && p.chars().all(|c| c.is_ascii_uppercase());
+    // Two-letter state and country codes; longer ones are in the list.
+    let code = p.chars().count() == 2 && p.chars().all(|c| c.is_ascii_uppercase());
     code || REGIONS.contains(&p.to_lowercase().as_str())
 }
 
 /// Splits an entry header line into its printed parts (title, employer, location).
 fn parts_of(line: &str) -> Vec<String> {
     let mut parts = vec![line.to_string()];
-    for sep in ["\t", " — ", " – ", " | ", " · ", " • ", " - ", " @ ", " at "] {
-        parts = parts
-            .iter()
-            .flat_map(|p| {
-                // "University of Texas at Austin" names one campus; "at" joins a role to its
-                // employer only outside a school's name.
-                if sep == " at " && p.split(sep).next().is_some_and(is_institution) {
-                    return vec![p.clone()];
-                }
-                p.split(sep).map(str::to_string).collect::<Vec<_>>()
-            })
-            .collect();
+    for sep in ["\t", " — ", " – ", " | ", " · ", " • ", " - ", " @ "] {
+        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
     let mut out = Vec::new();
     for p in parts {
@@ -885,8 +885,8 @@ fn is_content_line(l: &DocLine) -> bool {
     if l.bullet || strip_bullet(&l.text).is_some() {
         return true;
     }
-    // A line with a date beside it heads an entry, however long its title.
-    if l.asides.iter().any(|a| find_range(a).is_some()) {
+    // A line with a date or place beside it heads an entry, however long its title.
+    if !l.asides.is_empty() {
         return false;
     }
     let words = l.text.split_whitespace().count();
@@ -897,7 +897,10 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     // Header blocks (non-content lines) each open an entry; content lines are its bullets.
     let mut blocks: Vec<(Vec<&DocLine>, Vec<&DocLine>)> = Vec::new();
     for l in body {
-        let content = is_content_line(l);
+        // A lowercase start right after a bullet is the rest of that bullet ("sions)").
+        let continues_bullet = blocks.last().is_some_and(|(_, c)| !c.is_empty())
+            && l.text.starts_with(|c: char| c.is_lowercase());
+        let content = continues_bullet || is_content_line(l);
         match blocks.last_mut() {
             Some((_, content_lines)) if content => content_lines.push(l),
             Some((head, content_lines)) if content_lines.is_empty() => head.push(l),
@@ -954,12 +957,21 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
             }
         }
     }
-    // "Title, Employer" or "Employer, Title" on one line: split at the comma when the header
-    // has no second part of its own.
+    // "Title at Employer", "Title, Employer" or "Employer, Title" on one line: split when the
+    // header has no second part of its own ("Intern at Global Internship Program" under its
+    // employer's name stays one title). A school's campus ("University of Texas at Austin") is
+    // not a role at an employer.
     if candidates.len() == 1 {
-        let pieces = comma_pieces(&candidates[0]);
-        if pieces.len() >= 2 {
-            candidates = pieces;
+        if let Some((title, org)) = candidates[0]
+            .split_once(" at ")
+            .filter(|(t, o)| role_score(t) > 0 && !o.trim().is_empty() && !is_institution(t))
+        {
+            candidates = vec![title.trim().to_string(), org.trim().to_string()];
+        } else {
+            let pieces = comma_pieces(&candidates[0]);
+            if pieces.len() >= 2 {
+                candidates = pieces;
+            }
         }
     }
     let (title, org) = title_and_employer(&candidates);

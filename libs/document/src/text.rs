@@ -5,8 +5,9 @@ use crate::DocumentError;
 
 /// Markers that open a bullet line when they stand alone before the text.
 const BULLETS: &[char] = &[
-    '•', '▪', '◦', '●', '○', '■', '□', '‣', '⁃', '∙', '·', '►', '▸', '➢', '✓', '✔', '-', '*', '–', '—',
-    '\u{F0B7}', '\u{F0A7}',
+    '•', '▪', '◦', '●', '○', '■', '□', '‣', '⁃', '∙', '·', '►', '▸', '➢', '✓', '✔', '-', '*', '–', '—', '◆',
+    '◇', '❖', '♦', '⋄', '➤', '➔', '→', '▹', '▻', '⚬', '✦', '✧', '★', '☆', '➣', '❯', '›', '»', '\u{F0B7}',
+    '\u{F0A7}',
 ];
 
 pub(crate) fn normalize_glyph_text(s: &str) -> String {

@@ -1129,9 +1129,23 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             out.push(std::mem::take(cur));
         }
     };
+    // The school named by position only (a name with no school word, such as "UC Berkeley",
+    // on a dated header line): a real school name found later replaces it.
+    let mut guessed_school = false;
     for l in body.iter().flat_map(education_lines) {
         let l = &l;
         let raw = body_full(l);
+        if l.bullet && cur != Entry::default() {
+            // A bullet describes the degree above it ("Class of 2022" is no new entry); only a
+            // date set beside it counts for the entry.
+            if cur.date_text.is_none()
+                && let Some((r, _, _)) = l.asides.iter().find_map(|a| find_range(a))
+            {
+                apply_range(&mut cur, r);
+            }
+            cur.lines.push(body_line(l));
+            continue;
+        }
         let mut t = raw.clone();
         let mut range = None;
         if let Some((r, s, end)) = find_range(&t) {
@@ -1139,8 +1153,23 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             range = Some(r);
         }
         let parts: Vec<String> = parts_of(&t).into_iter().flat_map(|p| school_pieces(&p)).collect();
-        let inst = parts.iter().find(|p| is_institution(p)).cloned();
+        let mut inst = parts.iter().find(|p| is_institution(p)).cloned();
         let degree = parts.iter().find(|p| is_degree(p)).cloned();
+        let name_only = inst.is_none()
+            && degree.is_none()
+            && !l.bullet
+            && (range.is_some() || cur == Entry::default())
+            && parts.iter().all(|p| p.split_whitespace().count() <= 6);
+        let mut guess = false;
+        if name_only
+            && let Some(name) = parts.iter().find(|p| !is_location(p) && p.starts_with(char::is_uppercase))
+        {
+            inst = Some(name.clone());
+            guess = true;
+        }
+        if guessed_school && !guess && inst.is_some() && cur.organization.is_some() {
+            cur.organization = None;
+        }
         let repeats = (inst.is_some() && cur.organization.is_some())
             || (degree.is_some() && cur.title.is_some())
             || (range.is_some() && cur.date_text.is_some());
@@ -1157,6 +1186,7 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
         if inst.is_some() || degree.is_some() {
             if let Some(i) = inst {
                 cur.organization = Some(i);
+                guessed_school = guess;
             }
             if let Some(d) = degree {
                 // "B.A., Communications" prints the field after a comma.

@@ -181,7 +181,9 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     let mut band_y = f32::NAN;
     let mut band_size = 0.0f32;
     for g in glyphs {
-        let tol = 0.4 * band_size.max(g.size);
+        // Judged by the smaller of the two sizes: a large name and the small tagline tucked
+        // under it are two lines, not one line read letter by letter across both.
+        let tol = 0.4 * band_size.min(g.size).max(0.5 * band_size.max(g.size));
         if bands.is_empty() || band_y - g.y > tol {
             band_y = g.y;
             band_size = g.size;

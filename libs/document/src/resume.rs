@@ -1288,7 +1288,11 @@ fn project_entries(body: &[DocLine]) -> Vec<Entry> {
 
 fn find_email(s: &str) -> Option<String> {
     s.split(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | ',' | ';' | '<' | '>' | '(' | ')'))
-        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ':')))
+        // An icon glyph printed against the address (an envelope) is not part of it.
+        .map(|w| {
+            w.trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_matches(|c: char| matches!(c, '.' | ':'))
+        })
         .find(|w| {
             let Some((user, domain)) = w.split_once('@') else { return false };
             !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
@@ -1310,7 +1314,7 @@ fn find_phone(s: &str) -> Option<String> {
                 if ch.is_ascii_digit() {
                     digits += 1;
                     end = pos + 1;
-                } else if matches!(ch, ' ' | '-' | '.' | '(' | ')' | '+') {
+                } else if matches!(ch, ' ' | '-' | '‐' | '‑' | '–' | '.' | '(' | ')' | '+') {
                     if ch == ')' {
                         end = pos + 1;
                     }
@@ -1410,7 +1414,8 @@ fn name_and_tagline(
 ) -> (Option<String>, Option<String>) {
     // A header before the first heading holds the name; a sidebar that opens with a heading
     // leaves it to typography within the first lines.
-    let first_part = |l: &DocLine| l.text.split('\t').next().unwrap_or("").trim().to_string();
+    // "Jo Doe | Resume title" and "Jo Doe<TAB>phone" print the name first.
+    let first_part = |l: &DocLine| l.text.split(['\t', '|']).next().unwrap_or("").trim().to_string();
     let in_header = |l: &&DocLine| {
         let t = first_part(l);
         !l.bullet && !is_contactish(&t) && without_document_title(&t).is_some_and(|t| name_like(&t))

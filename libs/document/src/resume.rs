@@ -946,6 +946,12 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
             t = strip_date(&t, s, end);
             apply_range(&mut e, r);
         }
+        if e.date_text.is_none()
+            && let Some(shaped) = range_shaped(&t)
+        {
+            t = t.replacen(&shaped, "", 1).trim().to_string();
+            e.date_text = Some(shaped);
+        }
         let is_aside = n >= head.len();
         for p in parts_of(&t) {
             if is_location(&p) {
@@ -985,6 +991,35 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
             .filter(|c| Some(c) != e.title.as_ref() && Some(c) != e.organization.as_ref());
     }
     e
+}
+
+/// A part printed where dates go and shaped like a range, whose ends are no dates the parser
+/// knows ("year–year", "Month 20XX – Ongoing"): kept as the printed dates, never normalised.
+/// Only an en or em dash or a TeX "--" makes the shape; a hyphen joins words ("full-time").
+fn range_shaped(text: &str) -> Option<String> {
+    let is_end =
+        |w: &str| (1..=10).contains(&w.chars().count()) && w.chars().all(|c| c.is_alphanumeric() || c == '.');
+    for part in text.split('\t').map(str::trim) {
+        // A range that opens the line before the entry's own text ("year–year Job title, ...").
+        let first = part.split_whitespace().next().unwrap_or("");
+        for candidate in [part, first] {
+            let pieces: Vec<&str> =
+                candidate.split(['–', '—']).flat_map(|p| p.split("--")).map(str::trim).collect();
+            if pieces.len() != 2 {
+                continue;
+            }
+            let words: Vec<&str> = pieces.iter().flat_map(|p| p.split_whitespace()).collect();
+            let present = pieces[1].to_lowercase();
+            let open_ended = matches!(present.as_str(), "ongoing" | "present" | "now" | "current");
+            if (pieces.iter().all(|p| is_end(p))
+                || (open_ended && words.len() <= 4 && words.iter().all(|w| is_end(w))))
+                && !pieces[0].is_empty()
+            {
+                return Some(candidate.to_string());
+            }
+        }
+    }
+    None
 }
 
 /// Legal-form words that follow a firm's name after a comma ("Omnious Co., Ltd.").

@@ -910,7 +910,7 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     }
     let mut out = Vec::new();
     for (head, content) in blocks {
-        let dated = head.iter().filter(|l| find_range(&l.text).is_some()).count();
+        let dated = head.iter().filter(|l| find_range(&l.full_text()).is_some()).count();
         // Several dated headers in a row without bullets are several entries.
         let chunks: Vec<Vec<&DocLine>> = if dated > 1 && head.len() % dated == 0 {
             head.chunks(head.len() / dated).map(|c| c.to_vec()).collect()

@@ -462,8 +462,15 @@ fn judge_gutter(g: f32, size: f32, left: &[&Seg], right: &[&Seg], cuttable: Vec<
         return None;
     }
     // Right-aligned dates or places beside entry headers sit on the baselines of the lines
-    // they annotate; a real column (or table cell) has lines of its own.
-    if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band)) {
+    // they annotate; a real column (or table cell) has lines of its own, or lines that read as
+    // text rather than as dates and places.
+    let annotation = |s: &&&Seg| {
+        let t = seg_text(s);
+        t.chars().any(|c| c.is_ascii_digit()) || t.contains(',')
+    };
+    if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band))
+        && right_in.iter().filter(annotation).count() * 5 >= right_in.len() * 3
+    {
         return None;
     }
     // Judged per line by its first part: a sidebar indents text after icons and spreads skill
@@ -490,7 +497,10 @@ fn judge_gutter(g: f32, size: f32, left: &[&Seg], right: &[&Seg], cuttable: Vec<
 /// Splits a block at a gutter into the parts to read in order: what lies above the columns, the
 /// columns (each whole, or row by row when the two sides are cells of a table), and what lies
 /// below.
-fn vertical_split(segs: &[Seg]) -> Option<Vec<(Vec<Seg>, Option<f32>, Column)>> {
+/// A part of a block to read on its own: its lines, the right edge of its column, its flow.
+type Part = (Vec<Seg>, Option<f32>, Column);
+
+fn vertical_split(segs: &[Seg]) -> Option<Vec<Part>> {
     let Gutter { g, stretch, .. } = find_gutter(segs)?;
     let zone_hi = segs.iter().filter(|s| stretch.contains(&s.band)).map(|s| s.y).fold(f32::MIN, f32::max);
     let size = median(segs.iter().map(|s| s.size).collect())?;

@@ -43,9 +43,8 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
     let mut out: Vec<layout::LayoutLine> = Vec::new();
     let mut images = 0usize;
     let mut glyph_total = 0usize;
-    let mut pages_read = 0usize;
     let mut boxes: Vec<Option<[f32; 4]>> = Vec::new();
-    for (_, page_id) in pages.into_iter().take(MAX_PAGES) {
+    for (page, (_, page_id)) in pages.into_iter().take(MAX_PAGES).enumerate() {
         let mut interp = Interpreter {
             doc: &doc,
             fonts: &mut fonts,
@@ -66,8 +65,6 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
                 .collect(),
             None => interp.glyphs,
         };
-        let page = pages_read;
-        pages_read += 1;
         out.extend(layout::page_lines(glyphs).into_iter().map(|mut l| {
             l.page = page;
             l

@@ -895,21 +895,28 @@ fn is_content_line(l: &DocLine) -> bool {
 
 fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     // Header blocks (non-content lines) each open an entry; content lines are its bullets.
-    let mut blocks: Vec<(Vec<&DocLine>, Vec<&DocLine>)> = Vec::new();
+    let mut blocks: Vec<(Vec<&DocLine>, Vec<DocLine>)> = Vec::new();
     for l in body {
-        // A lowercase start right after a bullet is the rest of that bullet ("sions)").
+        // A lowercase start right after a bullet is the rest of that bullet ("sions)"), even
+        // where the layout could not tell that the bullet wrapped.
         let continues_bullet = blocks.last().is_some_and(|(_, c)| !c.is_empty())
             && l.text.starts_with(|c: char| c.is_lowercase());
-        let content = continues_bullet || is_content_line(l);
+        if continues_bullet && let Some(prev) = blocks.last_mut().and_then(|(_, c)| c.last_mut()) {
+            crate::join_wrapped(&mut prev.text, &l.text);
+            prev.asides.extend(l.asides.iter().cloned());
+            continue;
+        }
+        let content = is_content_line(l);
         match blocks.last_mut() {
-            Some((_, content_lines)) if content => content_lines.push(l),
+            Some((_, content_lines)) if content => content_lines.push(l.clone()),
             Some((head, content_lines)) if content_lines.is_empty() => head.push(l),
-            _ if content => blocks.push((Vec::new(), vec![l])),
+            _ if content => blocks.push((Vec::new(), vec![l.clone()])),
             _ => blocks.push((vec![l], Vec::new())),
         }
     }
     let mut out = Vec::new();
     for (head, content) in blocks {
+        let content: Vec<&DocLine> = content.iter().collect();
         let dated = head.iter().filter(|l| find_range(&l.full_text()).is_some()).count();
         // Several dated headers in a row without bullets are several entries.
         let chunks: Vec<Vec<&DocLine>> = if dated > 1 && head.len() % dated == 0 {
@@ -1064,7 +1071,14 @@ fn comma_pieces(part: &str) -> Vec<String> {
                 prev.push_str(", ");
                 prev.push_str(piece.trim());
             }
-            _ => out.push(piece.trim().trim_end_matches(['.', ';']).to_string()),
+            _ => out.push(piece.trim().trim_end_matches(';').to_string()),
+        }
+    }
+    // A full stop ends the sentence, not an abbreviation ("Co.", "Ltd.", "S.A.").
+    if let Some(last) = out.last_mut() {
+        let word = last.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_lowercase();
+        if last.ends_with('.') && word.chars().count() > 3 && !ORG_SUFFIXES.contains(&word.as_str()) {
+            last.pop();
         }
     }
     out

@@ -6,6 +6,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::layout::Column;
 use crate::{DocLine, DocumentError};
 
 /// Hard limits that make a zip bomb fail instead of expanding.
@@ -93,8 +94,13 @@ pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
 
     let mut out = Vec::new();
     let mut seen_parts: Vec<Vec<DocLine>> = Vec::new();
+    // Page headers and footers repeat on every page: they are read (a name or an email often
+    // sits there) but marked running, so they never land in a section.
+    let running = |lines: Vec<DocLine>| -> Vec<DocLine> {
+        lines.into_iter().map(|l| DocLine { running: true, ..l }).collect()
+    };
     for name in &headers {
-        let lines = walk(&pkg.read(name)?)?;
+        let lines = running(walk(&pkg.read(name)?)?);
         if !lines.is_empty() && !seen_parts.contains(&lines) {
             seen_parts.push(lines.clone());
             out.extend(lines);
@@ -103,7 +109,7 @@ pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
     let body = walk(&pkg.read("word/document.xml")?)?;
     out.extend(body);
     for name in &footers {
-        let lines = walk(&pkg.read(name)?)?;
+        let lines = running(walk(&pkg.read(name)?)?);
         if !lines.is_empty() && !seen_parts.contains(&lines) {
             seen_parts.push(lines.clone());
             out.extend(lines);
@@ -123,10 +129,45 @@ struct Para {
     boxed: Vec<DocLine>,
 }
 
+/// Where the walk is inside a top-level table: its rows so far and the cell being read, and the
+/// lines read in it with their cell index.
+#[derive(Default)]
+struct Table {
+    rows: usize,
+    cell: usize,
+    lines: Vec<(usize, DocLine)>,
+}
+
+impl Table {
+    /// A table of one row whose cells each hold a column of text is the page layout (a sidebar
+    /// and a main column): each cell is a flow of its own. A table of several rows, or a row of
+    /// short cells (a date beside a degree), is read row by row.
+    fn into_lines(self) -> impl Iterator<Item = DocLine> {
+        let mut per_cell: Vec<usize> = Vec::new();
+        for (c, _) in &self.lines {
+            if per_cell.len() <= *c {
+                per_cell.resize(c + 1, 0);
+            }
+            per_cell[*c] += 1;
+        }
+        let layout = self.rows == 1 && per_cell.iter().filter(|n| **n >= 3).count() >= 2;
+        self.lines.into_iter().map(move |(cell, l)| {
+            let column = match (layout, cell) {
+                (false, _) => Column::Full,
+                (true, 0) => Column::Left,
+                _ => Column::Right,
+            };
+            DocLine { column, ..l }
+        })
+    }
+}
+
 fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
     let text = String::from_utf8_lossy(xml);
     let mut reader = Reader::from_str(&text);
     let mut out: Vec<DocLine> = Vec::new();
+    let mut table_depth = 0usize;
+    let mut table = Table::default();
     let mut stack: Vec<Para> = Vec::new();
     let mut skip_depth = 0usize;
     let mut in_text = false;
@@ -149,8 +190,19 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
                     // The VML fallback repeats the text box content of the drawing.
                     "mc:Fallback" | "w:instrText" | "w:delText" => skip_depth = 1,
                     "w:p" => stack.push(Para::default()),
+                    "w:tbl" => table_depth += 1,
+                    "w:tr" if table_depth == 1 => {
+                        table.rows += 1;
+                        table.cell = 0;
+                    }
                     "w:r" => run_depth += 1,
                     "w:pPr" => ppr_depth += 1,
+                    // Word writes numbering as <w:numPr><w:ilvl/><w:numId/></w:numPr>.
+                    "w:numPr" if ppr_depth > 0 => {
+                        if let Some(p) = stack.last_mut() {
+                            p.bullet = true;
+                        }
+                    }
                     "w:t" => in_text = true,
                     _ => {}
                 }
@@ -210,6 +262,13 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
                 }
                 match e.name().as_ref() {
                     "w:t" => in_text = false,
+                    "w:tc" if table_depth == 1 => table.cell += 1,
+                    "w:tbl" => {
+                        table_depth = table_depth.saturating_sub(1);
+                        if table_depth == 0 {
+                            out.extend(std::mem::take(&mut table).into_lines());
+                        }
+                    }
                     "w:r" => run_depth = run_depth.saturating_sub(1),
                     "w:pPr" => ppr_depth = ppr_depth.saturating_sub(1),
                     "w:p" => {
@@ -223,6 +282,9 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
                         lines.extend(p.boxed);
                         match stack.last_mut() {
                             Some(outer) => outer.boxed.extend(lines),
+                            None if table_depth > 0 => {
+                                table.lines.extend(lines.into_iter().map(|l| (table.cell, l)));
+                            }
                             None => out.extend(lines),
                         }
                     }

@@ -289,6 +289,8 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
         .map(|(l, _)| l)
         .filter(|l| heads.iter().all(|h| lines[h.0].text != l.text))
         .collect();
+    // Running headers and footers are no section, but may carry the contact details.
+    contact_lines.extend(all.iter().filter(|l| l.running && !crate::layout::page_number_like(&l.text)));
     let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
     let header: Vec<DocLine> = lines[..header_end].to_vec();
     for (n, &(start, kind)) in heads.iter().enumerate() {

@@ -93,7 +93,18 @@ pub(crate) fn mark_running(lines: &mut [LayoutLine], boxes: &[Option<[f32; 4]>])
             None => repeated.push((k, vec![l.page])),
         }
     }
-    for l in lines.iter_mut() {
+    // A page number is the first or last line of its page, wherever the margin ends.
+    let n = lines.len();
+    let edge: Vec<bool> = (0..n)
+        .map(|i| {
+            (i == 0 || lines[i - 1].page != lines[i].page)
+                || (i + 1 == n || lines[i + 1].page != lines[i].page)
+        })
+        .collect();
+    for (i, l) in lines.iter_mut().enumerate() {
+        if edge[i] && page_number_like(&l.text) {
+            l.running = true;
+        }
         if !in_margin(l) {
             continue;
         }

@@ -920,8 +920,15 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     for (head, content) in blocks {
         let content: Vec<&DocLine> = content.iter().collect();
         let dated = head.iter().filter(|l| find_range(&l.full_text()).is_some()).count();
-        // Several dated headers in a row without bullets are several entries.
-        let chunks: Vec<Vec<&DocLine>> = if dated > 1 && head.len() % dated == 0 {
+        let leads: Vec<usize> = (0..head.len()).filter(|&i| leading_date(&head[i].text)).collect();
+        // Several dated headers in a row without bullets are several entries; where the date
+        // leads its line (a date gutter), each such line starts one.
+        let chunks: Vec<Vec<&DocLine>> = if leads.len() > 1 {
+            let mut cuts = leads.clone();
+            cuts[0] = 0;
+            cuts.push(head.len());
+            cuts.windows(2).map(|w| head[w[0]..w[1]].to_vec()).collect()
+        } else if dated > 1 && head.len() % dated == 0 {
             head.chunks(head.len() / dated).map(|c| c.to_vec()).collect()
         } else {
             vec![head]
@@ -935,11 +942,36 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     out
 }
 
+/// The line opens with its dates, as in a date gutter ("2019 – 2021<TAB>Engineer, Acme").
+fn leading_date(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let rest = match find_range(t) {
+        Some((_, 0, end)) => &t[end..],
+        _ => match range_shaped(t).filter(|r| t.starts_with(r.as_str())) {
+            Some(r) => &t[r.len()..],
+            None => return false,
+        },
+    };
+    // A date alone on its line (or with only its place) heads the lines below it; a gutter
+    // date shares its line with the title and employer.
+    parts_of(rest).iter().any(|p| {
+        !is_location(p) && p.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
+    })
+}
+
 fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
     let mut e = Entry {
         header_lines: head.iter().map(|l| l.full_text()).collect(),
         lines: content.iter().map(|l| body_line(l)).collect(),
         ..Entry::default()
+    };
+    // Where the date leads a line, the entry starts there: what stands above it (a sub-heading,
+    // the tail of the entry before) names neither its employer nor its title, and the line
+    // itself reads "Title, Employer, City".
+    let lead = head.iter().position(|l| leading_date(&l.text));
+    let head = match lead {
+        Some(d) => &head[d..],
+        None => head,
     };
     // Dates and places set flush right beside the header or its bullets annotate the entry.
     let asides: Vec<&str> =
@@ -976,7 +1008,13 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
     // header has no second part of its own ("Intern at Global Internship Program" under its
     // employer's name stays one title). A school's campus ("University of Texas at Austin") is
     // not a role at an employer.
-    if candidates.len() == 1 {
+    if lead.is_some() && !candidates.is_empty() {
+        let mut pieces = comma_pieces(&candidates[0]);
+        if pieces.len() >= 2 {
+            pieces.extend(candidates.drain(1..));
+            candidates = pieces;
+        }
+    } else if candidates.len() == 1 {
         if let Some((title, org)) = candidates[0]
             .split_once(" at ")
             .filter(|(t, o)| role_score(t) > 0 && !o.trim().is_empty() && !is_institution(t))

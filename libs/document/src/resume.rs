@@ -847,7 +847,9 @@ fn parts_of(line: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     for p in parts {
-        let p = trim_unbalanced(p.trim().trim_matches(',').trim()).to_string();
+        // Icon glyphs before a part ("* Sunnyvale, CA", "# Address") are no part of it.
+        let p = p.trim().trim_start_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '(' | '"' | '“'));
+        let p = trim_unbalanced(p.trim_matches(',').trim()).to_string();
         if p.is_empty() {
             continue;
         }
@@ -1207,7 +1209,11 @@ fn is_degree(p: &str) -> bool {
         "ed.",
         "high school",
     ];
-    starts.iter().any(|s| lower.starts_with(s)) && !is_institution(p)
+    // Abbreviations printed alone ("BS", "PhD") name the degree too.
+    const ALONE: &[&str] =
+        &["bs", "ba", "ms", "ma", "bsc", "msc", "phd", "mphil", "dphil", "beng", "meng", "mba"];
+    let bare = lower.trim_end_matches('.').replace('.', "");
+    (starts.iter().any(|s| lower.starts_with(s)) || ALONE.contains(&bare.as_str())) && !is_institution(p)
 }
 
 fn education_entries(body: &[DocLine]) -> Vec<Entry> {
@@ -1226,9 +1232,9 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
         let raw = body_full(l);
         if l.bullet && cur != Entry::default() {
             // A bullet describes the degree above it ("Class of 2022" is no new entry); only a
-            // date set beside it counts for the entry.
+            // date set apart beside it (after a TAB) counts for the entry.
             if cur.date_text.is_none()
-                && let Some((r, _, _)) = l.asides.iter().find_map(|a| find_range(a))
+                && let Some((r, _, _)) = l.full_text().split('\t').skip(1).find_map(find_range)
             {
                 apply_range(&mut cur, r);
             }

@@ -479,8 +479,13 @@ fn judge_gutter(g: f32, size: f32, left: &[&Seg], right: &[&Seg], cuttable: Vec<
         let t = seg_text(s);
         t.chars().any(|c| c.is_ascii_digit()) || t.contains(',')
     };
+    // Set flush right: the right edges line up and the left edges do not.
+    let spread =
+        |v: Vec<f32>| v.iter().copied().fold(f32::MIN, f32::max) - v.iter().copied().fold(f32::MAX, f32::min);
+    let flush_right = spread(right_in.iter().map(|s| s.x1).collect()) < 2.0
+        && spread(right_in.iter().map(|s| s.x0).collect()) > 2.0;
     if right_in.iter().all(|r| left_in.iter().any(|l| l.band == r.band))
-        && right_in.iter().filter(annotation).count() * 5 >= right_in.len() * 3
+        && (flush_right || right_in.iter().filter(annotation).count() * 5 >= right_in.len() * 3)
     {
         return None;
     }

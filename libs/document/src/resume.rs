@@ -975,6 +975,10 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
         Some(d) => &head[d..],
         None => head,
     };
+    // Where the header lines carry their places and dates flush right, a line above them
+    // without any ("Vocational", a group title) heads the group, not this entry.
+    let annotated: Vec<usize> = (0..head.len()).filter(|&i| !head[i].asides.is_empty()).collect();
+    let head = if annotated.len() >= 2 { &head[annotated[0]..] } else { head };
     // Dates and places set flush right beside the header or its bullets annotate the entry.
     let asides: Vec<&str> =
         head.iter().chain(content.iter()).flat_map(|l| l.asides.iter().map(String::as_str)).collect();
@@ -1029,7 +1033,31 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
             }
         }
     }
-    let (title, org) = title_and_employer(&candidates);
+    let (mut title, mut org) = title_and_employer(&candidates);
+    // With no role noun to go by, two header lines that carry a place and a date flush right
+    // say which is which: the employer has the place, the title the dates.
+    if candidates.iter().all(|c| role_score(c) == 0) && head.len() >= 2 {
+        let beside = |l: &DocLine, want_date: bool| {
+            l.asides.iter().any(|a| {
+                if want_date {
+                    find_range(a).is_some() || range_shaped(a).is_some()
+                } else {
+                    is_location(a) || (find_range(a).is_none() && range_shaped(a).is_none())
+                }
+            })
+        };
+        let place_line = head.iter().position(|l| beside(l, false) && !beside(l, true));
+        let date_line = head.iter().position(|l| beside(l, true));
+        if let (Some(p), Some(d)) = (place_line, date_line)
+            && p != d
+        {
+            let text_of = |i: usize| head[i].text.split('\t').next().unwrap_or("").trim().to_string();
+            let (employer, role) = (text_of(p), text_of(d));
+            if candidates.contains(&employer) && candidates.contains(&role) {
+                (title, org) = (Some(role), Some(employer));
+            }
+        }
+    }
     e.title = title;
     e.organization = org;
     if e.location.is_none() {

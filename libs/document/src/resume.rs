@@ -1258,6 +1258,16 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
     for l in body.iter().flat_map(education_lines) {
         let l = &l;
         let raw = body_full(l);
+        // A date gutter: "2010 – 2014 Degree, School, City" opens an entry of its own, in the
+        // usual degree-then-school order unless the words say otherwise.
+        if leading_date(&l.text)
+            && let Some(entry) = gutter_degree(&l.text)
+        {
+            flush(&mut cur, &mut out);
+            cur = Entry { header_lines: vec![raw], ..entry };
+            guessed_school = false;
+            continue;
+        }
         if l.bullet && cur != Entry::default() {
             // A bullet describes the degree above it ("Class of 2022" is no new entry); only a
             // date set apart beside it (after a TAB) counts for the entry.
@@ -1278,10 +1288,29 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
         let parts: Vec<String> = parts_of(&t).into_iter().flat_map(|p| school_pieces(&p)).collect();
         let mut inst = parts.iter().find(|p| is_institution(p)).cloned();
         let degree = parts.iter().find(|p| is_degree(p)).cloned();
+        // Under a school whose place is set flush right, the line with the dates flush right
+        // names the degree, whatever its words.
+        let dated_aside = l.asides.iter().any(|a| find_range(a).is_some() || range_shaped(a).is_some());
+        if inst.is_none()
+            && degree.is_none()
+            && dated_aside
+            && cur.organization.is_some()
+            && cur.title.is_none()
+        {
+            cur.title = parts.first().cloned();
+            if cur.date_text.is_none() {
+                match l.asides.iter().find_map(|a| find_range(a)) {
+                    Some((r, _, _)) => apply_range(&mut cur, r),
+                    None => cur.date_text = l.asides.iter().find_map(|a| range_shaped(a)),
+                }
+            }
+            cur.header_lines.push(raw);
+            continue;
+        }
         let name_only = inst.is_none()
             && degree.is_none()
             && !l.bullet
-            && (range.is_some() || cur == Entry::default())
+            && (range.is_some() || cur == Entry::default() || !l.asides.is_empty())
             && parts.iter().all(|p| p.split_whitespace().count() <= 6);
         let mut guess = false;
         if name_only
@@ -1327,6 +1356,41 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
     }
     flush(&mut cur, &mut out);
     out
+}
+
+/// An education entry from a line that opens with its dates.
+fn gutter_degree(text: &str) -> Option<Entry> {
+    let t = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut e = Entry::default();
+    let rest = match find_range(t) {
+        Some((r, 0, end)) => {
+            apply_range(&mut e, r);
+            t[end..].to_string()
+        }
+        _ => {
+            let shaped = range_shaped(t).filter(|r| t.starts_with(r.as_str()))?;
+            e.date_text = Some(shaped.clone());
+            t[shaped.len()..].to_string()
+        }
+    };
+    let rest = rest.trim().trim_start_matches(['\t', ' ']).trim_end_matches('.');
+    let pieces: Vec<String> = parts_of(rest)
+        .into_iter()
+        .flat_map(|p| if is_location(&p) { vec![p] } else { comma_pieces(&p) })
+        .collect();
+    if pieces.len() < 2 {
+        return None;
+    }
+    let school = pieces.iter().position(|p| is_institution(p)).unwrap_or(1);
+    let degree = pieces.iter().position(|p| is_degree(p)).unwrap_or(if school == 0 { 1 } else { 0 });
+    e.organization = pieces.get(school).cloned();
+    e.title = pieces.get(degree).cloned();
+    e.location = pieces
+        .iter()
+        .enumerate()
+        .find(|(i, p)| *i != school && *i != degree && is_location(p))
+        .map(|(_, p)| p.clone());
+    Some(e)
 }
 
 /// Words of a field of study: the piece after a school ("Princeton University, Computer

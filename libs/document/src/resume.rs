@@ -256,11 +256,17 @@ pub(crate) fn read(lines: &[DocLine]) -> Reading {
     let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
     let mut open: Vec<(Column, usize)> = Vec::new();
     let mut current: Option<usize> = None;
+    // The section open when the page began: columns that start on a later page with no
+    // section of their own yet continue it (a section whose heading ends the page before).
+    let mut carried: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
+        if i > 0 && l.page != lines[i - 1].page {
+            carried = current;
+        }
         let new_flow = i > 0
             && (l.column != lines[i - 1].column || (l.page != lines[i - 1].page && l.column != Column::Full));
         if new_flow && l.column != Column::Full {
-            current = open.iter().rev().find(|(c, _)| *c == l.column).map(|(_, h)| *h);
+            current = open.iter().rev().find(|(c, _)| *c == l.column).map(|(_, h)| *h).or(carried);
         }
         if let Some(h) = heads.iter().position(|h| h.0 == i) {
             current = Some(h);

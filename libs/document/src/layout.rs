@@ -731,7 +731,7 @@ fn seg_text(seg: &Seg) -> String {
             // the text right against the marker's box without a space glyph ("►Produced").
             let after_marker = out.chars().count() == 1
                 && out.chars().next().is_some_and(crate::text::is_list_marker)
-                && g.text.chars().next().is_some_and(char::is_alphabetic);
+                && g.text.chars().next().is_some_and(char::is_alphanumeric);
             if (pending_space && gap > -0.05 * size) || geometric || after_marker {
                 out.push(' ');
             }

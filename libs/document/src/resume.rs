@@ -677,6 +677,10 @@ fn role_score(part: &str) -> usize {
 
 fn is_location(part: &str) -> bool {
     let p = part.trim();
+    // "Palo Alto, CA & Ithaca, NY": several places.
+    if let Some((a, b)) = p.split_once(" & ").or_else(|| p.split_once(" / ")) {
+        return is_location(a) && is_location(b);
+    }
     let lower = p.to_lowercase();
     let first_word = lower.split(|c: char| !c.is_alphabetic() && c != '-').next().unwrap_or("");
     if matches!(first_word, "remote" | "hybrid" | "on-site" | "onsite") && p.split_whitespace().count() <= 4 {
@@ -1261,6 +1265,13 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
     // The school named by position only (a name with no school word, such as "UC Berkeley",
     // on a dated header line): a real school name found later replaces it.
     let mut guessed_school = false;
+    // Schools are set in one style: a line in the style of the recognised school names
+    // ("LA MARTINIERE FOR BOYS" under "CORNELL UNIVERSITY") names a school too.
+    let school_styles: Vec<(i32, bool, bool)> = body
+        .iter()
+        .filter(|l| !l.bullet && parts_of(&l.text).iter().any(|p| is_institution(p)))
+        .filter_map(style_of)
+        .collect();
     for l in body.iter().flat_map(education_lines) {
         let l = &l;
         let raw = body_full(l);
@@ -1294,6 +1305,17 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
         let parts: Vec<String> = parts_of(&t).into_iter().flat_map(|p| school_pieces(&p)).collect();
         let mut inst = parts.iter().find(|p| is_institution(p)).cloned();
         let degree = parts.iter().find(|p| is_degree(p)).cloned();
+        let styled_school = inst.is_none()
+            && degree.is_none()
+            && range.is_none()
+            && !l.bullet
+            && style_of(l).is_some_and(|st| st.1 || st.2)
+            && style_of(l).is_some_and(|st| school_styles.contains(&st))
+            && parts.len() == 1
+            && parts[0].split_whitespace().count() <= 8;
+        if styled_school {
+            inst = parts.first().cloned();
+        }
         // Under a school whose place is set flush right, the line with the dates flush right
         // names the degree, whatever its words.
         let dated_aside = l.asides.iter().any(|a| find_range(a).is_some() || range_shaped(a).is_some());
@@ -1317,6 +1339,8 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             && degree.is_none()
             && !l.bullet
             && (range.is_some() || cur == Entry::default() || !l.asides.is_empty())
+            // The dates of the school above: "LA MARTINIERE" / "Grad. May 2011 | Kolkata".
+            && !(range.is_some() && cur.organization.is_some() && cur.date_text.is_none())
             && parts.iter().all(|p| p.split_whitespace().count() <= 6);
         let mut guess = false;
         if name_only

@@ -711,7 +711,11 @@ fn first_word_width(seg: &Seg) -> f32 {
 
 fn seg_text(seg: &Seg) -> String {
     let visible: Vec<&Glyph> = seg.glyphs.iter().filter(|g| !g.is_space()).collect();
-    let gaps: Vec<f32> = visible.windows(2).map(|w| w[1].x - w[0].end()).collect();
+    // Letter gaps are measured between single letters: a glyph that stands for a whole text
+    // (an /ActualText span) is followed by a word gap, not a letter gap.
+    let single = |g: &Glyph| g.text.chars().count() == 1;
+    let gaps: Vec<f32> =
+        visible.windows(2).filter(|w| single(w[0]) && single(w[1])).map(|w| w[1].x - w[0].end()).collect();
     // Letter-spaced text has a uniform positive gap between letters; word spaces stand out
     // against that usual gap rather than against zero.
     let base = median(gaps).unwrap_or(0.0).max(0.0);

@@ -466,6 +466,15 @@ fn hex_val(d: u8) -> u8 {
     }
 }
 
+/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding (Latin-1 for the
+/// characters text needs).
+fn pdf_text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(rest) => utf16_text(rest),
+        None => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
 fn utf16_text(bytes: &[u8]) -> String {
     let units: Vec<u16> = bytes
         .chunks(2)
@@ -669,6 +678,9 @@ impl<'a> Interpreter<'a> {
             return;
         };
         let mut stack: Vec<GState> = Vec::new();
+        // Marked content with /ActualText (an icon that reads "email:", a hyphenated word that
+        // reads whole): the replacement text and the first glyph it replaces.
+        let mut marked: Vec<Option<(String, usize)>> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         for op in &content.operations {
@@ -756,6 +768,16 @@ impl<'a> Interpreter<'a> {
                     }
                 }
                 "BI" | "ID" | "EI" => self.images += 1,
+                "BMC" if marked.len() < 64 => marked.push(None),
+                "BDC" if marked.len() < 64 => {
+                    let text = args.get(1).and_then(|p| self.actual_text(p, resources));
+                    marked.push(text.map(|t| (t, self.glyphs.len())));
+                }
+                "EMC" => {
+                    if let Some(Some((text, start))) = marked.pop() {
+                        self.replace_glyphs(start, text);
+                    }
+                }
                 "Do" => {
                     if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
                         self.do_xobject(resources, name, gs, depth);
@@ -799,6 +821,57 @@ impl<'a> Interpreter<'a> {
             }
             _ => {}
         }
+    }
+
+    /// The /ActualText of a marked-content property list (inline, or named in /Properties).
+    fn actual_text(&self, props: &Object, resources: Option<&'a Dictionary>) -> Option<String> {
+        let doc = self.doc;
+        let dict = match props {
+            Object::Dictionary(d) => d,
+            Object::Name(name) => resources
+                .and_then(|r| dict_get(doc, r, b"Properties"))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|p| dict_get(doc, p, name))
+                .and_then(|o| o.as_dict().ok())?,
+            _ => return None,
+        };
+        match dict_get(doc, dict, b"ActualText")? {
+            Object::String(bytes, _) => Some(pdf_text_string(bytes)),
+            _ => None,
+        }
+    }
+
+    /// Glyphs drawn inside an /ActualText span read as that text, placed where they were.
+    fn replace_glyphs(&mut self, start: usize, text: String) {
+        if start >= self.glyphs.len() {
+            return;
+        }
+        let replaced: Vec<Glyph> = self.glyphs.drain(start..).collect();
+        let (first, last) = (&replaced[0], &replaced[replaced.len() - 1]);
+        let mut text = text.trim_matches(|c: char| c.is_control()).to_string();
+        if text.trim().is_empty() {
+            return;
+        }
+        // Spaces drawn inside the span still separate it from its neighbours.
+        let blank = |g: &Glyph| g.text.chars().all(char::is_whitespace);
+        if replaced.iter().rev().find(|g| !blank(g)).is_some_and(|_| blank(last)) && !text.ends_with(' ') {
+            text.push(' ');
+        }
+        if blank(first) && !text.starts_with(' ') {
+            text.insert(0, ' ');
+        }
+        // Sized and spaced as the text it replaces ends, not as an icon that may open it.
+        let tail = replaced.iter().rev().find(|g| !blank(g)).unwrap_or(last);
+        self.glyphs.push(Glyph {
+            x: first.x,
+            y: tail.y,
+            w: (last.x + last.w - first.x).max(first.w),
+            size: tail.size,
+            text,
+            upright: first.upright,
+            exact: tail.exact,
+            bold: tail.bold,
+        });
     }
 
     fn show(&mut self, bytes: &[u8], gs: &GState, tm: &mut Matrix) {

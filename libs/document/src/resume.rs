@@ -1087,6 +1087,11 @@ fn range_shaped(text: &str) -> Option<String> {
     let is_end =
         |w: &str| (1..=10).contains(&w.chars().count()) && w.chars().all(|c| c.is_alphanumeric() || c == '.');
     for part in text.split('\t').map(str::trim) {
+        // A label before the dates ("Date: Month 20XX – Ongoing") is no part of them.
+        let part = match part.split_once(": ") {
+            Some((label, rest)) if label.split_whitespace().count() == 1 => rest.trim(),
+            _ => part,
+        };
         // A range that opens the line before the entry's own text ("year–year Job title, ...").
         let first = part.split_whitespace().next().unwrap_or("");
         for candidate in [part, first] {

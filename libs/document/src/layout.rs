@@ -2,7 +2,7 @@
 //! lines, horizontal gaps make spaces and TABs, vertical gutters make columns (each read whole),
 //! and lines wrapped by the layout engine are joined back into one logical line.
 
-use crate::text::normalize_glyph_text;
+use crate::text::pdf_glyph_text;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Glyph {
@@ -165,7 +165,7 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
         .into_iter()
         .filter(|g| g.upright && g.size > 0.5 && g.x.is_finite() && g.y.is_finite() && g.w.is_finite())
         .map(|mut g| {
-            g.text = normalize_glyph_text(&g.text);
+            g.text = pdf_glyph_text(&g.text);
             g
         })
         .filter(|g| !g.text.is_empty())
@@ -176,12 +176,14 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
 
     // Baseline bands: a glyph joins the current band while it sits within 40% of a font size of
-    // the band's first baseline; anchoring on the first glyph keeps bands from chaining.
+    // the band's first baseline; anchoring on the first glyph keeps bands from chaining. A small
+    // line tucked under a large one (a subtitle under a name) is shifted by more than its own
+    // size, which no sub- or superscript is: it is a line of its own, not letters to interleave.
     let mut bands: Vec<Vec<Glyph>> = Vec::new();
     let mut band_y = f32::NAN;
     let mut band_size = 0.0f32;
     for g in glyphs {
-        let tol = 0.4 * band_size.max(g.size);
+        let tol = (0.4 * band_size.max(g.size)).min(band_size.min(g.size));
         if bands.is_empty() || band_y - g.y > tol {
             band_y = g.y;
             band_size = g.size;

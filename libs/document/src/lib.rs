@@ -103,10 +103,22 @@ pub(crate) struct DocLine {
     pub pieces: Vec<String>,
 }
 
-/// Joins a wrapped line onto the text before it; a line that breaks after a hyphen keeps it and
-/// takes no space ("Industrial-" + "Organizational").
+/// Joins a wrapped line onto the text before it. A line that ends in a hyphen takes no space:
+/// a soft hyphen or a hyphen that only broke a word is dropped ("Con\u{ad}" + "sul" -> "Consul",
+/// "require-" + "ments" -> "requirements"), the hyphen of a compound stays
+/// ("Industrial-" + "Organizational", "event-" + "driven"). A dash after a space is a dash.
 pub(crate) fn join_wrapped(into: &mut String, next: &str) {
-    if into.ends_with('-') && !into.ends_with(" -") {
+    if let Some(left) = into.strip_suffix('\u{ad}') {
+        let left_len = left.len();
+        into.truncate(left_len);
+        into.push_str(next);
+    } else if let Some(left) = into.strip_suffix('-')
+        && !left.ends_with(char::is_whitespace)
+        && !left.is_empty()
+    {
+        if text::hyphen_breaks_word(left, next) {
+            into.pop();
+        }
         into.push_str(next);
     } else {
         into.push(' ');

@@ -125,6 +125,12 @@ struct Font {
     default_width: f32,
     /// Bold or heavier, from the font name or descriptor (a heading cue).
     bold: bool,
+    /// Codes without an entry in `widths` advance by `default_width` by definition (a CID
+    /// font's /DW), not by a guess: gaps measured with it are as exact as with listed widths.
+    default_exact: bool,
+    /// An icon font (Font Awesome, Wingdings, ...): its glyphs are pictures, read as a bullet
+    /// or as nothing (`Some(true)` for the Wingdings family).
+    icon: Option<bool>,
 }
 
 enum CodeLen {
@@ -228,6 +234,7 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
 
     let mut widths = HashMap::new();
     let mut default_width = 0.5;
+    let mut default_exact = false;
     if is_type0 {
         let descendant = dict_get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
@@ -235,6 +242,8 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
             .map(|o| deref(doc, o))
             .and_then(|o| o.as_dict().ok());
         if let Some(desc) = descendant {
+            // Producers leave out of /W every glyph whose width is /DW (1000 when absent).
+            default_exact = true;
             default_width = dict_get(doc, desc, b"DW").and_then(number).unwrap_or(1000.0) / 1000.0;
             if let Some(w) = dict_get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
                 parse_cid_widths(doc, w, &mut widths);
@@ -293,7 +302,9 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
         }
     }
     let bold = font_is_bold(doc, dict);
-    Font { code_len, to_unicode, simple, widths, default_width, bold }
+    let base_font = dict_get(doc, dict, b"BaseFont").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let icon = crate::text::icon_font(&String::from_utf8_lossy(base_font));
+    Font { code_len, to_unicode, simple, widths, default_width, bold, default_exact, icon }
 }
 
 fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
@@ -820,6 +831,10 @@ impl<'a> Interpreter<'a> {
             let visible = w0 * gs.size * gs.hscale * scale_x;
             if let Some(text) = font.text(code) {
                 let upright = trm[3].abs() >= trm[2].abs();
+                let text = match font.icon {
+                    Some(wingdings) => crate::text::icon_glyph_text(text, wingdings),
+                    None => text,
+                };
                 self.glyphs.push(Glyph {
                     x: trm[4],
                     y: trm[5],
@@ -827,7 +842,7 @@ impl<'a> Interpreter<'a> {
                     size,
                     text: text.to_string(),
                     upright,
-                    exact: font.widths.contains_key(&code),
+                    exact: font.default_exact || font.widths.contains_key(&code),
                     bold: font.bold,
                 });
                 self.budget -= 1;

@@ -5,10 +5,14 @@ use crate::DocumentError;
 
 /// Markers that open a bullet line when they stand alone before the text.
 const BULLETS: &[char] = &[
-    '•', '▪', '◦', '●', '○', '■', '□', '‣', '⁃', '∙', '·', '►', '▸', '➢', '✓', '✔', '-', '*', '–', '—',
-    '\u{F0B7}', '\u{F0A7}',
+    '•', '▪', '◦', '●', '○', '■', '□', '◆', '◇', '❖', '‣', '⁃', '∙', '·', '►', '▸', '➢', '✓', '✔', '-', '*',
+    '–', '—',
 ];
 
+/// Text as every format needs it: ligatures expanded, odd spaces made plain, invisible marks
+/// dropped, icon-font glyphs (private-use code points) and pictographs dropped, except the
+/// bullets of Word's symbol fonts, which are mapped to the bullet they draw. Soft hyphens stay:
+/// [`clean_line`] decides what they print as.
 pub(crate) fn normalize_glyph_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -20,12 +24,268 @@ pub(crate) fn normalize_glyph_text(s: &str) -> String {
             'ﬄ' => out.push_str("ffl"),
             'ﬅ' | 'ﬆ' => out.push_str("st"),
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => out.push(' '),
-            '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{FFFD}' => {}
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FE00}'..='\u{FE0F}' => {}
+            c if is_private_use(c) => out.extend(symbol_font_bullet(c)),
+            c if is_pictograph(c) => {}
             c if c.is_control() && c != '\t' => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Private-use code points: icon fonts (Font Awesome and the like) and symbol fonts without a
+/// Unicode mapping put their glyphs there; they mean nothing as text.
+pub(crate) fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
+}
+
+/// Emoji and the pictographs that stand before contact details as icons (phone, envelope,
+/// house): a person reads the detail, not the picture.
+fn is_pictograph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1F000}'
+            ..='\u{1FAFF}'
+                | '\u{20E3}'
+                | '\u{2302}'
+                | '\u{231A}'
+                | '\u{2328}'
+                | '\u{260E}'
+                | '\u{260F}'
+                | '\u{2706}'
+                | '\u{2708}'
+                | '\u{2709}'
+                | '\u{270D}'
+    )
+}
+
+/// Word writes the bullets of its Symbol and Wingdings fonts as U+F000 plus the font's code;
+/// those few are list markers, every other such code an icon.
+fn symbol_font_bullet(c: char) -> Option<char> {
+    Some(match c {
+        '\u{F0B7}' | '\u{F06C}' | '\u{F09F}' => '•',
+        '\u{F0A7}' | '\u{F06E}' => '▪',
+        '\u{F0A8}' | '\u{F06F}' | '\u{F071}' => '□',
+        '\u{F075}' | '\u{F076}' | '\u{F077}' => '◆',
+        '\u{F0D8}' | '\u{F0E8}' => '➢',
+        '\u{F0FC}' | '\u{F0FE}' => '✓',
+        _ => return None,
+    })
+}
+
+/// Code points of icon fonts that draw a list marker (Font Awesome's circle, square, check,
+/// caret, chevron, angle, arrow and play, in the code points its versions 4 to 7 share; the
+/// Wingdings codes of [`symbol_font_bullet`]).
+const ICON_BULLETS: &[u32] = &[
+    0xF111, 0xF10C, 0xF1DB, 0xF192, 0xF0C8, 0xF096, 0xF00C, 0xF058, 0xF14A, 0xF046, 0xF0DA, 0xF054, 0xF105,
+    0xF101, 0xF061, 0xF138, 0xF0A9, 0xF35A, 0xF04B, 0xF219, 0xF068,
+];
+
+/// Icon names that icon fonts with ligatures give as a glyph's text ("CIRCLE", "HOUSE-CHIMNEY"):
+/// the ones that draw a list marker.
+const ICON_BULLET_NAMES: &[&str] = &[
+    "circle",
+    "circle-dot",
+    "dot-circle",
+    "square",
+    "check",
+    "circle-check",
+    "square-check",
+    "check-circle",
+    "check-square",
+    "caret-right",
+    "chevron-right",
+    "angle-right",
+    "angles-right",
+    "angle-double-right",
+    "arrow-right",
+    "circle-right",
+    "circle-chevron-right",
+    "play",
+    "diamond",
+    "minus",
+];
+
+/// What a glyph of an icon font (Font Awesome, Wingdings, ...) reads as: a bullet when the icon
+/// is a list marker, nothing when it is a picture (phone, envelope, GitHub logo). Icon fonts
+/// map their glyphs to private-use code points, to icon names, or to arbitrary letters ("@",
+/// "z") when a producer guessed an encoding; none of that is text a person reads.
+pub(crate) fn icon_glyph_text(text: &str, wingdings: bool) -> &'static str {
+    let name = text.trim().to_ascii_lowercase();
+    if ICON_BULLET_NAMES.contains(&name.as_str()) {
+        return "•";
+    }
+    let mut chars = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{2423}');
+    let (Some(c), None) = (chars.next(), chars.next()) else { return "" };
+    let code = c as u32;
+    let bullet = if wingdings {
+        // Symbol-font codes come as U+F0xx or as the plain byte through a text encoding.
+        let byte = if (0xF000..=0xF0FF).contains(&code) { code - 0xF000 } else { code };
+        char::from_u32(0xF000 + byte).and_then(symbol_font_bullet).is_some()
+    } else {
+        ICON_BULLETS.contains(&code)
+            || is_list_marker(c)
+            || matches!(c, '\u{25A0}'..='\u{25FF}' | '\u{2713}' | '\u{2714}' | '\u{27A2}')
+    };
+    if bullet { "•" } else { "" }
+}
+
+/// A font whose glyphs are icons, by its name (subset prefix and all): Font Awesome, Material,
+/// Octicons, Academicons, Simple Icons, Wingdings and the like. The bool is true for the
+/// Wingdings family, whose codes follow the symbol-font convention.
+pub(crate) fn icon_font(base_font: &str) -> Option<bool> {
+    let n = base_font.to_ascii_lowercase();
+    if n.contains("wingding") || n.contains("webding") {
+        return Some(true);
+    }
+    const ICONS: &[&str] = &["awesome", "icon", "glyphicon", "fontello", "icomoon", "entypo", "typicons"];
+    ICONS.iter().any(|w| n.contains(w)).then_some(false)
+}
+
+/// The text of one positioned PDF glyph. A glyph is drawn, so a soft hyphen there is a printed
+/// hyphen (XeLaTeX maps every hyphen glyph to U+00AD; Word does so for hyphenation), and a glyph
+/// mapped to several dashes at once ("-\u{ad}‐") is one hyphen. U+2423 is what the visible-space
+/// slot of TeX's typewriter encodings decodes to, for a glyph drawn as a space.
+pub(crate) fn pdf_glyph_text(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| matches!(c, '-' | '\u{ad}' | '\u{2010}' | '\u{2011}')) {
+        return "-".to_string();
+    }
+    normalize_glyph_text(&s.replace('\u{2423}', " "))
+}
+
+/// Soft hyphens in text that was not laid out by us (DOCX, HTML): one standing between spaces is
+/// printed as a dash ("Sep. 2023 \u{ad} Mar. 2024"); one inside a word only marks where the word
+/// may break, and is dropped.
+pub(crate) fn resolve_soft_hyphens(line: &str) -> String {
+    if !line.contains('\u{ad}') {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '\u{ad}' {
+            out.push(c);
+            continue;
+        }
+        let open = |j: Option<&char>| j.is_none_or(|c| c.is_whitespace());
+        let before = if i == 0 { None } else { chars.get(i - 1) };
+        if open(before) && (open(chars.get(i + 1)) || before.is_some()) {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// A symbol that marks what follows (an arrow, a star, a check, a box) rather than being part
+/// of a word; one glued to the word after it is separated from it ("★Team lead").
+fn is_marker_symbol(c: char) -> bool {
+    matches!(c, '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{25A0}'..='\u{27BF}' | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}')
+        || is_list_marker(c)
+}
+
+/// Puts a space between a word-initial marker symbol and the word glued to it.
+fn separate_markers(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut prev: Option<char> = None;
+    let mut before_prev: Option<char> = None;
+    for c in line.chars() {
+        if let Some(p) = prev
+            && is_marker_symbol(p)
+            && c.is_alphanumeric()
+            && before_prev.is_none_or(char::is_whitespace)
+        {
+            out.push(' ');
+        }
+        out.push(c);
+        before_prev = prev;
+        prev = Some(c);
+    }
+    out
+}
+
+/// Words before a line-end hyphen that form hyphenated compounds ("cross-" + "functional",
+/// "self-" + "taught"): the hyphen is part of the text, not a word break.
+const COMPOUND_PREFIXES: &[&str] = &[
+    "self", "cross", "co", "multi", "non", "on", "off", "well", "full", "part", "high", "low", "long",
+    "short", "real", "open", "top", "end", "ex", "e", "x", "mid", "half", "state", "world", "user", "client",
+    "customer", "data", "cloud", "mission", "business", "cost", "time", "hands", "fast", "first", "second",
+    "third", "one", "two", "three", "in", "up", "out",
+];
+
+/// Words after a line-end hyphen that close hyphenated compounds ("event-" + "driven",
+/// "customer-" + "facing").
+const COMPOUND_HEADS: &[&str] = &[
+    "driven",
+    "based",
+    "oriented",
+    "facing",
+    "focused",
+    "centric",
+    "ready",
+    "native",
+    "level",
+    "scale",
+    "term",
+    "like",
+    "free",
+    "friendly",
+    "specific",
+    "wide",
+    "related",
+    "making",
+    "solving",
+    "owned",
+    "aware",
+    "intensive",
+    "critical",
+    "sensitive",
+    "enabled",
+    "powered",
+    "generated",
+    "minded",
+    "class",
+    "source",
+    "house",
+    "tier",
+    "stack",
+    "party",
+    "known",
+    "built",
+    "made",
+    "step",
+    "to",
+    "of",
+    "the",
+    "and",
+    "in",
+    "on",
+    "up",
+];
+
+/// Whether a hyphen at the end of a printed line only broke a word in two, so the parts join
+/// without it ("require-" + "ments" -> "requirements"), rather than being the hyphen of a compound
+/// that keeps it ("event-" + "driven", "Industrial-" + "Organizational", "COVID-" + "19").
+/// `left` is the text before the hyphen, `right` the next line.
+pub(crate) fn hyphen_breaks_word(left: &str, right: &str) -> bool {
+    let word = left.rsplit(|c: char| c.is_whitespace() || "(\"'“‘/".contains(c)).next().unwrap_or("");
+    let next = right.split_whitespace().next().unwrap_or("");
+    let next = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    // A compound continues with a capital, a digit or another hyphenated part; a broken word
+    // continues with a lowercase fragment of letters.
+    if word.is_empty()
+        || !word.chars().all(char::is_alphabetic)
+        || !next.chars().next().is_some_and(char::is_lowercase)
+        || !next.chars().all(char::is_alphabetic)
+    {
+        return false;
+    }
+    // An acronym before the hyphen ("API-" + "first") is a compound.
+    if word.chars().count() >= 2 && word.chars().all(char::is_uppercase) {
+        return false;
+    }
+    let (w, n) = (word.to_lowercase(), next.to_lowercase());
+    !(COMPOUND_PREFIXES.contains(&w.as_str()) || COMPOUND_HEADS.contains(&n.as_str()))
 }
 
 /// A symbol that only ever marks a list item (ASCII '-' and '*' also start words and numbers).
@@ -81,8 +341,8 @@ pub(crate) fn join_letter_spaced(line: &str) -> String {
 
 /// Collapses runs of spaces, trims, and drops characters no resume text needs.
 pub(crate) fn clean_line(line: &str) -> String {
-    let line = normalize_glyph_text(line);
-    let line = join_letter_spaced(&line);
+    let line = resolve_soft_hyphens(&normalize_glyph_text(line));
+    let line = separate_markers(&join_letter_spaced(&line));
     let mut out = String::with_capacity(line.len());
     let mut last_space = false;
     for c in line.chars() {
@@ -217,7 +477,7 @@ pub(crate) fn sanitize(text: &str) -> String {
     let out = out.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<String> = Vec::new();
     for raw in out.split('\n') {
-        let line = normalize_glyph_text(raw);
+        let line = resolve_soft_hyphens(&normalize_glyph_text(raw));
         let line: String = line
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })

@@ -285,3 +285,92 @@ pub fn analyze_job_description(
 ) -> ParsedJobDescription {
     jd::analyze(text, title, company, location)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Glyph, page_lines};
+
+    fn joined(a: &str, b: &str) -> String {
+        let mut s = a.to_string();
+        join_wrapped(&mut s, b);
+        s
+    }
+
+    #[test]
+    fn soft_hyphen_at_line_end_joins_the_word() {
+        assert_eq!(joined("Kuma, Con\u{ad}", "sul, and AWS"), "Kuma, Consul, and AWS");
+        assert_eq!(text::clean_line("Sep. 2023 \u{ad} Mar. 2024"), "Sep. 2023 - Mar. 2024");
+        assert_eq!(text::clean_line("co\u{ad}operate"), "cooperate");
+    }
+
+    #[test]
+    fn line_end_hyphens_join_broken_words_and_keep_compounds() {
+        assert_eq!(joined("gathered require-", "ments from users"), "gathered requirements from users");
+        assert_eq!(joined("reviewed sub-", "missions"), "reviewed submissions");
+        assert_eq!(
+            joined("Industrial-", "Organizational Psychology"),
+            "Industrial-Organizational Psychology"
+        );
+        assert_eq!(joined("an event-", "driven system"), "an event-driven system");
+        assert_eq!(joined("led cross-", "functional teams"), "led cross-functional teams");
+        assert_eq!(joined("Self-", "taught"), "Self-taught");
+        assert_eq!(joined("COVID-", "19 response"), "COVID-19 response");
+        assert_eq!(joined("AWS-", "managed clusters"), "AWS-managed clusters");
+        assert_eq!(joined("Jan 2020 -", "Present"), "Jan 2020 - Present");
+    }
+
+    fn glyphs(text: &str, x0: f32, y: f32, size: f32, gaps: &[usize], gap: f32) -> Vec<Glyph> {
+        let w = 0.5 * size;
+        let mut x = x0;
+        let mut out = Vec::new();
+        for (i, c) in text.chars().enumerate() {
+            if gaps.contains(&i) {
+                x += gap;
+            }
+            out.push(Glyph { x, y, w, size, text: c.to_string(), upright: true, exact: true, bold: false });
+            x += w;
+        }
+        out
+    }
+
+    #[test]
+    fn words_positioned_without_space_glyphs_are_separated() {
+        // "52out of2500applicants": words set apart by a 0.19 em gap and no space glyph.
+        let g = glyphs("52outof2500applicants", 50.0, 700.0, 10.0, &[2, 5, 7, 11], 1.9);
+        assert_eq!(page_lines(g)[0].text, "52 out of 2500 applicants");
+        // Tightly kerned letters stay one word.
+        let mut g = glyphs("Kerning", 50.0, 700.0, 10.0, &[], 0.0);
+        for (i, gl) in g.iter_mut().enumerate() {
+            gl.x -= 0.3 * (i % 2) as f32;
+        }
+        assert_eq!(page_lines(g)[0].text, "Kerning");
+        // Letter-spaced capitals stay one word: the usual gap is the letter gap.
+        let g = glyphs("CONTACT", 50.0, 700.0, 10.0, &[1, 2, 3, 4, 5, 6], 2.0);
+        assert_eq!(page_lines(g)[0].text, "CONTACT");
+    }
+
+    #[test]
+    fn small_line_under_a_large_one_is_not_interleaved() {
+        // A 32 pt name and a 7.5 pt subtitle 12 pt below its baseline, over the same x range.
+        let mut g = glyphs("Claud Park", 200.0, 795.0, 32.0, &[], 0.0);
+        g.extend(glyphs("DevOps Engineer", 230.0, 783.0, 7.5, &[], 0.0));
+        let lines: Vec<String> = page_lines(g).into_iter().map(|l| l.text).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].starts_with("DevOps"), "{lines:?}");
+    }
+
+    #[test]
+    fn icon_glyphs_before_contact_details_are_dropped() {
+        assert_eq!(
+            text::clean_line("📱(+82) 10-9030-1843 | 🖂posquit0.bj@gmail.com"),
+            "(+82) 10-9030-1843 | posquit0.bj@gmail.com"
+        );
+        assert_eq!(
+            text::clean_line("\u{f0e0} john.doe@email.com\t\u{f09b} rendercv"),
+            "john.doe@email.com\trendercv"
+        );
+        // Word's Symbol-font bullet is a bullet.
+        assert!(text::starts_with_bullet(&text::clean_line("\u{f0b7} Led a team")));
+    }
+}

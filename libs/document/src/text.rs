@@ -563,4 +563,42 @@ mod tests {
         assert_eq!(decode_plain(b"caf\xe9 \x93x\x94").unwrap(), "café “x”");
         assert_eq!(decode_plain(&[0xFF, 0xFE, b'h', 0, b'i', 0]).unwrap(), "hi");
     }
+
+    #[test]
+    fn icon_font_glyphs_read_as_bullets_or_nothing() {
+        assert_eq!(icon_font("SYUXMJ+FontAwesome7Free-Solid"), Some(false));
+        assert_eq!(icon_font("ABCDEF+Wingdings-Regular"), Some(true));
+        assert_eq!(icon_font("YEEOJD+SimpleIconsFiltered"), Some(false));
+        assert_eq!(icon_font("GBFVCU+Roboto-Regular"), None);
+        // Font Awesome's circle (mapped with a stray visible space), and its ligature name.
+        assert_eq!(icon_glyph_text("\u{f111}\u{2423}", false), "•");
+        assert_eq!(icon_glyph_text("CIRCLE", false), "•");
+        // Pictures: an envelope, a name, letters an encoding guessed.
+        assert_eq!(icon_glyph_text("\u{f0e0}", false), "");
+        assert_eq!(icon_glyph_text("HOUSE-CHIMNEY", false), "");
+        assert_eq!(icon_glyph_text("@", false), "");
+        // Wingdings: the small square is a bullet, the telephone is not.
+        assert_eq!(icon_glyph_text("\u{f0a7}", true), "•");
+        assert_eq!(icon_glyph_text("§", true), "•");
+        assert_eq!(icon_glyph_text("(", true), "");
+    }
+
+    #[test]
+    fn private_use_and_pictographs_are_dropped() {
+        assert_eq!(normalize_glyph_text("\u{f3c5} San Francisco"), " San Francisco");
+        assert_eq!(normalize_glyph_text("\u{1F4DE}555-0100"), "555-0100");
+        assert_eq!(normalize_glyph_text("\u{f0b7}"), "•");
+        assert_eq!(clean_line("★Team lead ✓"), "★ Team lead ✓");
+        // An arrow inside a word is left alone.
+        assert_eq!(clean_line("200ms→50ms"), "200ms→50ms");
+    }
+
+    #[test]
+    fn drawn_soft_hyphens_are_hyphens() {
+        assert_eq!(pdf_glyph_text("\u{ad}"), "-");
+        assert_eq!(pdf_glyph_text("-\u{ad}\u{2010}"), "-");
+        assert_eq!(pdf_glyph_text("\u{2423}"), " ");
+        assert_eq!(resolve_soft_hyphens("2022 \u{ad}"), "2022 -");
+        assert_eq!(resolve_soft_hyphens("\u{ad}hidden"), "hidden");
+    }
 }

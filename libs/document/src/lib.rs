@@ -318,6 +318,8 @@ mod tests {
         assert_eq!(joined("COVID-", "19 response"), "COVID-19 response");
         assert_eq!(joined("AWS-", "managed clusters"), "AWS-managed clusters");
         assert_eq!(joined("Jan 2020 -", "Present"), "Jan 2020 - Present");
+        assert_eq!(joined("linkedin.com/in/jordan-", "okafor"), "linkedin.com/in/jordan-okafor");
+        assert_eq!(joined("(sub-", "missions)"), "(submissions)");
     }
 
     fn glyphs(text: &str, x0: f32, y: f32, size: f32, gaps: &[usize], gap: f32) -> Vec<Glyph> {

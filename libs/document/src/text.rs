@@ -268,7 +268,12 @@ const COMPOUND_HEADS: &[&str] = &[
 /// that keeps it ("event-" + "driven", "Industrial-" + "Organizational", "COVID-" + "19").
 /// `left` is the text before the hyphen, `right` the next line.
 pub(crate) fn hyphen_breaks_word(left: &str, right: &str) -> bool {
-    let word = left.rsplit(|c: char| c.is_whitespace() || "(\"'“‘/".contains(c)).next().unwrap_or("");
+    let token = left.rsplit(char::is_whitespace).next().unwrap_or("");
+    // Addresses and handles keep every character ("linkedin.com/in/jordan-" + "okafor").
+    if token.contains(['/', '@', '.', ':', '_']) {
+        return false;
+    }
+    let word = token.trim_start_matches(|c: char| "([{\"'“‘".contains(c));
     let next = right.split_whitespace().next().unwrap_or("");
     let next = next.trim_end_matches(|c: char| !c.is_alphanumeric());
     // A compound continues with a capital, a digit or another hyphenated part; a broken word

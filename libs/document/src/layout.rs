@@ -648,8 +648,61 @@ fn first_word_width(seg: &Seg) -> f32 {
     end - seg.x0
 }
 
+/// Accents drawn as glyphs of their own over a letter ("O" and "¨" for "Ö", as TeX does without
+/// a font that has the accented letter) joined to that letter; an accent that stands beside the
+/// letters is left as it is.
+fn compose_accents(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mark_of = |g: &Glyph| {
+        let mut chars = g.text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => crate::text::combining_accent(c),
+            _ => None,
+        }
+    };
+    let letter = |g: &Glyph| {
+        let mut chars = g.text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphabetic() => Some(c),
+            _ => None,
+        }
+    };
+    let over = |accent: &Glyph, base: &Glyph| {
+        let center = accent.x + accent.w / 2.0;
+        base.x + 0.1 * base.w < center && center < base.end() - 0.1 * base.w
+    };
+    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    let mut pending: Option<char> = None;
+    for (i, g) in glyphs.iter().enumerate() {
+        if let Some(mark) = mark_of(g) {
+            if let Some(prev) = out.last_mut()
+                && let Some(base) = letter(prev)
+                && over(g, prev)
+            {
+                prev.text = crate::text::compose(base, mark);
+                continue;
+            }
+            if let Some(next) = glyphs[i + 1..].iter().find(|n| !n.is_space())
+                && letter(next).is_some()
+                && over(g, next)
+            {
+                pending = Some(mark);
+                continue;
+            }
+        }
+        let mut g = g.clone();
+        if let Some(mark) = pending.take()
+            && let Some(base) = letter(&g)
+        {
+            g.text = crate::text::compose(base, mark);
+        }
+        out.push(g);
+    }
+    out
+}
+
 fn seg_text(seg: &Seg) -> String {
-    let visible: Vec<&Glyph> = seg.glyphs.iter().filter(|g| !g.is_space()).collect();
+    let glyphs = compose_accents(&seg.glyphs);
+    let visible: Vec<&Glyph> = glyphs.iter().filter(|g| !g.is_space()).collect();
     let gaps: Vec<f32> = visible.windows(2).map(|w| w[1].x - w[0].end()).collect();
     // Letter-spaced text has a uniform positive gap between letters; word spaces stand out
     // against that usual gap rather than against zero.
@@ -657,7 +710,7 @@ fn seg_text(seg: &Seg) -> String {
     let mut out = String::new();
     let mut prev: Option<&Glyph> = None;
     let mut pending_space = false;
-    for g in &seg.glyphs {
+    for g in &glyphs {
         if g.is_space() {
             pending_space = prev.is_some();
             continue;

@@ -363,6 +363,16 @@ mod tests {
     }
 
     #[test]
+    fn accents_drawn_over_capitals_are_composed() {
+        // "JAN KÖSTER" set as "O" with a dieresis glyph placed over it, the way TeX draws it.
+        let mut g = glyphs("JAN KOSTER", 50.0, 700.0, 10.0, &[], 0.0);
+        let o = g.iter().find(|g| g.text == "O").cloned().expect("an O");
+        g.push(Glyph { x: o.x + 1.0, w: 3.0, text: "\u{a8}".into(), y: o.y + 2.0, ..o });
+        g.sort_by(|a, b| a.x.total_cmp(&b.x));
+        assert_eq!(page_lines(g)[0].text, "JAN KÖSTER");
+    }
+
+    #[test]
     fn icon_glyphs_before_contact_details_are_dropped() {
         assert_eq!(
             text::clean_line("📱(+82) 10-9030-1843 | 🖂posquit0.bj@gmail.com"),

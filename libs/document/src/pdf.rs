@@ -330,7 +330,33 @@ fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
 /// The 256-entry code-to-text table of a simple font, from its /Encoding (base encoding plus
 /// Differences, resolved through lopdf's glyph list).
 fn simple_table(doc: &Document, dict: &Dictionary) -> Vec<Option<String>> {
-    let mut font = dict.clone();
+    let mut table = encoding_table(doc, dict.clone());
+    let differences = encoding_differences(doc, dict);
+    // lopdf refuses the whole encoding when one name is missing from its glyph list (small caps
+    // "a.sc", old-style figures "one.oldstyle"): then the base encoding is read alone and the
+    // names are resolved here, so such a font does not lose all its text.
+    if !differences.is_empty() && table.iter().all(Option::is_none) {
+        let mut base = dict.clone();
+        let base_encoding = dict_get(doc, dict, b"Encoding")
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|e| dict_get(doc, e, b"BaseEncoding"))
+            .and_then(|o| o.as_name().ok())
+            .map(<[u8]>::to_vec);
+        match base_encoding {
+            Some(name) => base.set("Encoding", Object::Name(name)),
+            None => {
+                base.remove(b"Encoding");
+            }
+        }
+        table = encoding_table(doc, base);
+        for (code, name) in differences {
+            table[code as usize] = crate::text::glyph_name_text(&String::from_utf8_lossy(&name));
+        }
+    }
+    table
+}
+
+fn encoding_table(doc: &Document, mut font: Dictionary) -> Vec<Option<String>> {
     font.remove(b"ToUnicode");
     font.set("Type", Object::Name(b"Font".to_vec()));
     let encoding = font.get_font_encoding(doc);
@@ -341,6 +367,32 @@ fn simple_table(doc: &Document, dict: &Dictionary) -> Vec<Option<String>> {
             if s.is_empty() || s.chars().all(|ch| ch == '\u{FFFD}' || ch == '\0') { None } else { Some(s) }
         })
         .collect()
+}
+
+/// The (code, glyph name) pairs of a simple font's /Encoding /Differences.
+fn encoding_differences(doc: &Document, dict: &Dictionary) -> Vec<(u8, Vec<u8>)> {
+    let Some(array) = dict_get(doc, dict, b"Encoding")
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|e| dict_get(doc, e, b"Differences"))
+        .and_then(|o| o.as_array().ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut code: Option<u8> = None;
+    for o in array {
+        match deref(doc, o) {
+            Object::Integer(i) => code = u8::try_from(*i).ok(),
+            Object::Name(name) => {
+                if let Some(c) = code {
+                    out.push((c, name.clone()));
+                    code = c.checked_add(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {

@@ -293,6 +293,184 @@ pub(crate) fn hyphen_breaks_word(left: &str, right: &str) -> bool {
     !(COMPOUND_PREFIXES.contains(&w.as_str()) || COMPOUND_HEADS.contains(&n.as_str()))
 }
 
+/// Letters with an accent, by accent: the combining mark, its glyph name, and pairs of base
+/// letter and composed letter (Latin-1 and Latin Extended-A).
+const ACCENTS: &[(char, &str, &str)] = &[
+    ('\u{0300}', "grave", "AÀaàEÈeèIÌiìOÒoòUÙuù"),
+    ('\u{0301}', "acute", "AÁaáCĆcćEÉeéIÍiíLĹlĺNŃnńOÓoóRŔrŕSŚsśUÚuúYÝyýZŹzź"),
+    ('\u{0302}', "circumflex", "AÂaâCĈcĉEÊeêGĜgĝHĤhĥIÎiîJĴjĵOÔoôSŜsŝUÛuûWŴwŵYŶyŷ"),
+    ('\u{0303}', "tilde", "AÃaãIĨiĩNÑnñOÕoõUŨuũ"),
+    ('\u{0308}', "dieresis", "AÄaäEËeëIÏiïOÖoöUÜuüYŸyÿ"),
+    ('\u{030A}', "ring", "AÅaåUŮuů"),
+    ('\u{0327}', "cedilla", "CÇcçGĢgģKĶkķLĻlļNŅnņRŖrŗSŞsşTŢtţ"),
+    ('\u{030C}', "caron", "CČcčDĎdďEĚeěLĽlľNŇnňRŘrřSŠsšTŤtťZŽzž"),
+    ('\u{0306}', "breve", "AĂaăEĔeĕGĞgğIĬiĭOŎoŏUŬuŭ"),
+    ('\u{0307}', "dotaccent", "CĊcċEĖeėGĠgġIİZŻzż"),
+    ('\u{030B}', "hungarumlaut", "OŐoőUŰuű"),
+    ('\u{0304}', "macron", "AĀaāEĒeēIĪiīOŌoōUŪuū"),
+    ('\u{0328}', "ogonek", "AĄaąEĘeęIĮiįUŲuų"),
+];
+
+/// The combining mark an accent glyph stands for: TeX and some producers draw an accented
+/// letter as the letter plus a separately placed accent ("O" and "¨" for "Ö").
+pub(crate) fn combining_accent(c: char) -> Option<char> {
+    Some(match c {
+        '\u{0300}'..='\u{036F}' => c,
+        '`' => '\u{0300}',
+        '\u{00B4}' | '\u{02CA}' => '\u{0301}',
+        '^' | '\u{02C6}' => '\u{0302}',
+        '~' | '\u{02DC}' => '\u{0303}',
+        '\u{00A8}' => '\u{0308}',
+        '\u{02DA}' => '\u{030A}',
+        '\u{00B8}' => '\u{0327}',
+        '\u{02C7}' => '\u{030C}',
+        '\u{02D8}' => '\u{0306}',
+        '\u{02D9}' => '\u{0307}',
+        '\u{02DD}' => '\u{030B}',
+        '\u{00AF}' | '\u{02C9}' => '\u{0304}',
+        '\u{02DB}' => '\u{0328}',
+        _ => return None,
+    })
+}
+
+/// A letter with a combining mark as one character when Latin has one ("O" + U+0308 -> "Ö"),
+/// else the letter followed by the mark.
+pub(crate) fn compose(base: char, mark: char) -> String {
+    // A dotless i carries the accents of an i.
+    let b = if base == 'ı' { 'i' } else { base };
+    let composed = ACCENTS.iter().find(|(m, _, _)| *m == mark).and_then(|(_, _, pairs)| {
+        let chars: Vec<char> = pairs.chars().collect();
+        chars.chunks(2).find(|p| p[0] == b).map(|p| p[1])
+    });
+    match composed {
+        Some(c) => c.to_string(),
+        None => format!("{base}{mark}"),
+    }
+}
+
+/// Combining marks that follow their letter composed with it.
+fn compose_marks(line: &str) -> String {
+    if !line.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
+        return line.to_string();
+    }
+    let mut out: Vec<char> = Vec::with_capacity(line.len());
+    for c in line.chars() {
+        if matches!(c, '\u{0300}'..='\u{036F}')
+            && let Some(&base) = out.last()
+            && base.is_alphabetic()
+        {
+            let composed: Vec<char> = compose(base, c).chars().collect();
+            if composed.len() == 1 {
+                out.pop();
+                out.extend(composed);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.into_iter().collect()
+}
+
+/// The text of a PostScript glyph name, for fonts whose encoding names glyphs that the standard
+/// glyph list does not know: small caps and other variants ("a.sc", "Odieresis.smcp",
+/// "one.oldstyle"), "uniXXXX"/"uXXXX" names, and accented letters named by letter and accent.
+pub(crate) fn glyph_name_text(name: &str) -> Option<String> {
+    let base = name.split('.').next().unwrap_or(name);
+    if base.is_empty() {
+        return None;
+    }
+    // Ligatures are named by their parts ("f_f_i").
+    if base.contains('_') {
+        return base.split('_').map(glyph_name_text).collect();
+    }
+    if let Some(hex) = base.strip_prefix("uni")
+        && hex.len() % 4 == 0
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return (0..hex.len() / 4)
+            .map(|i| u32::from_str_radix(&hex[4 * i..4 * i + 4], 16).ok().and_then(char::from_u32))
+            .collect();
+    }
+    if let Some(hex) = base.strip_prefix('u')
+        && (4..=6).contains(&hex.len())
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).map(String::from);
+    }
+    let mut chars = base.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return c.is_ascii_alphanumeric().then(|| c.to_string());
+    }
+    const NAMES: &[(&str, &str)] = &[
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("space", " "),
+        ("hyphen", "-"),
+        ("period", "."),
+        ("comma", ","),
+        ("colon", ":"),
+        ("semicolon", ";"),
+        ("slash", "/"),
+        ("parenleft", "("),
+        ("parenright", ")"),
+        ("bracketleft", "["),
+        ("bracketright", "]"),
+        ("ampersand", "&"),
+        ("at", "@"),
+        ("plus", "+"),
+        ("percent", "%"),
+        ("dollar", "$"),
+        ("numbersign", "#"),
+        ("exclam", "!"),
+        ("question", "?"),
+        ("quotesingle", "'"),
+        ("quotedbl", "\""),
+        ("quoteright", "’"),
+        ("quoteleft", "‘"),
+        ("quotedblleft", "“"),
+        ("quotedblright", "”"),
+        ("endash", "–"),
+        ("emdash", "—"),
+        ("bullet", "•"),
+        ("asterisk", "*"),
+        ("equal", "="),
+        ("underscore", "_"),
+        ("germandbls", "ß"),
+        ("ae", "æ"),
+        ("AE", "Æ"),
+        ("oe", "œ"),
+        ("OE", "Œ"),
+        ("oslash", "ø"),
+        ("Oslash", "Ø"),
+        ("lslash", "ł"),
+        ("Lslash", "Ł"),
+        ("dotlessi", "ı"),
+        ("eth", "ð"),
+        ("Eth", "Ð"),
+        ("thorn", "þ"),
+        ("Thorn", "Þ"),
+    ];
+    if let Some((_, t)) = NAMES.iter().find(|(n, _)| *n == base) {
+        return Some((*t).to_string());
+    }
+    // "Odieresis", "ccedilla", "scaron": a letter and an accent's name.
+    let mut chars = base.chars();
+    let letter = chars.next()?;
+    let accent = chars.as_str();
+    let (mark, _, _) = ACCENTS.iter().find(|(_, n, _)| *n == accent)?;
+    let text = compose(letter, *mark);
+    (text.chars().count() == 1).then_some(text)
+}
+
 /// A symbol that only ever marks a list item (ASCII '-' and '*' also start words and numbers).
 pub(crate) fn is_list_marker(c: char) -> bool {
     BULLETS.contains(&c) && !matches!(c, '-' | '*')
@@ -346,7 +524,7 @@ pub(crate) fn join_letter_spaced(line: &str) -> String {
 
 /// Collapses runs of spaces, trims, and drops characters no resume text needs.
 pub(crate) fn clean_line(line: &str) -> String {
-    let line = resolve_soft_hyphens(&normalize_glyph_text(line));
+    let line = compose_marks(&resolve_soft_hyphens(&normalize_glyph_text(line)));
     let line = separate_markers(&join_letter_spaced(&line));
     let mut out = String::with_capacity(line.len());
     let mut last_space = false;
@@ -605,5 +783,19 @@ mod tests {
         assert_eq!(pdf_glyph_text("\u{2423}"), " ");
         assert_eq!(resolve_soft_hyphens("2022 \u{ad}"), "2022 -");
         assert_eq!(resolve_soft_hyphens("\u{ad}hidden"), "hidden");
+    }
+
+    #[test]
+    fn accents_and_small_caps_are_decoded() {
+        assert_eq!(compose('O', '\u{0308}'), "Ö");
+        assert_eq!(compose('ı', '\u{0301}'), "í");
+        assert_eq!(clean_line("JAN KO\u{308}STER"), "JAN KÖSTER");
+        assert_eq!(glyph_name_text("odieresis.sc").as_deref(), Some("ö"));
+        assert_eq!(glyph_name_text("Scaron").as_deref(), Some("Š"));
+        assert_eq!(glyph_name_text("a.smcp").as_deref(), Some("a"));
+        assert_eq!(glyph_name_text("one.oldstyle").as_deref(), Some("1"));
+        assert_eq!(glyph_name_text("uni00E9").as_deref(), Some("é"));
+        assert_eq!(glyph_name_text("f_f_i").as_deref(), Some("ffi"));
+        assert_eq!(glyph_name_text("g123"), None);
     }
 }

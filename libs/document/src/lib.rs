@@ -128,10 +128,22 @@ pub(crate) fn join_wrapped(into: &mut String, next: &str) {
 
 /// Logical lines: every wrapped line joined onto the line it continues.
 pub(crate) fn logical_lines(lines: &[DocLine]) -> Vec<DocLine> {
+    // A line that ends in a hyphen right after a letter, followed in its flow by a line that
+    // starts in lowercase, is a word broken across lines even where the layout did not see a
+    // wrap (a narrow box, a short last word): "Hopeful nov-" + "elist by night".
+    let hyphen_wrap = |prev: &DocLine, l: &DocLine| {
+        prev.page == l.page
+            && prev.column == l.column
+            && !l.bullet
+            && !l.running
+            && !prev.running
+            && prev.text.strip_suffix(['-', '\u{ad}']).is_some_and(|t| t.ends_with(char::is_lowercase))
+            && l.text.starts_with(char::is_lowercase)
+    };
     let mut out: Vec<DocLine> = Vec::with_capacity(lines.len());
     for l in lines {
         match out.last_mut() {
-            Some(prev) if l.continues => {
+            Some(prev) if l.continues || hyphen_wrap(prev, l) => {
                 if prev.pieces.is_empty() {
                     prev.pieces.push(prev.text.clone());
                 }
@@ -320,6 +332,15 @@ mod tests {
         assert_eq!(joined("Jan 2020 -", "Present"), "Jan 2020 - Present");
         assert_eq!(joined("linkedin.com/in/jordan-", "okafor"), "linkedin.com/in/jordan-okafor");
         assert_eq!(joined("(sub-", "missions)"), "(submissions)");
+    }
+
+    #[test]
+    fn a_word_broken_at_a_line_end_is_joined_even_without_a_layout_wrap() {
+        let line = |t: &str| DocLine { text: t.into(), ..DocLine::default() };
+        let out =
+            logical_lines(&[line("Hopeful nov-"), line("elist by night"), line("Boston - "), line("remote")]);
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Hopeful novelist by night", "Boston - ", "remote"]);
     }
 
     fn glyphs(text: &str, x0: f32, y: f32, size: f32, gaps: &[usize], gap: f32) -> Vec<Glyph> {

@@ -139,8 +139,10 @@ pub(crate) fn icon_font(base_font: &str) -> Option<bool> {
     if n.contains("wingding") || n.contains("webding") {
         return Some(true);
     }
-    const ICONS: &[&str] = &["awesome", "icon", "glyphicon", "fontello", "icomoon", "entypo", "typicons"];
-    ICONS.iter().any(|w| n.contains(w)).then_some(false)
+    // "icons" and not "icon": a text font may be called "Silicon".
+    const ICONS: &[&str] = &["awesome", "icons", "remixicon", "iconfont", "fontello", "icomoon", "entypo"];
+    let family = n.split_once('+').map_or(n.as_str(), |(_, f)| f);
+    (ICONS.iter().any(|w| n.contains(w)) || family.starts_with("icon")).then_some(false)
 }
 
 /// The text of one positioned PDF glyph. A glyph is drawn, so a soft hyphen there is a printed
@@ -244,6 +246,14 @@ const COMPOUND_HEADS: &[&str] = &[
     "powered",
     "generated",
     "minded",
+    "learning",
+    "service",
+    "services",
+    "quality",
+    "performance",
+    "value",
+    "sector",
+    "year",
     "class",
     "source",
     "house",
@@ -753,6 +763,8 @@ mod tests {
         assert_eq!(icon_font("ABCDEF+Wingdings-Regular"), Some(true));
         assert_eq!(icon_font("YEEOJD+SimpleIconsFiltered"), Some(false));
         assert_eq!(icon_font("GBFVCU+Roboto-Regular"), None);
+        assert_eq!(icon_font("ABCDEF+Silicon-Bold"), None);
+        assert_eq!(icon_font("MaterialIcons-Regular"), Some(false));
         // Font Awesome's circle (mapped with a stray visible space), and its ligature name.
         assert_eq!(icon_glyph_text("\u{f111}\u{2423}", false), "•");
         assert_eq!(icon_glyph_text("CIRCLE", false), "•");

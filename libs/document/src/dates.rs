@@ -84,6 +84,13 @@ fn year_like(digits: &str) -> Option<u32> {
     (digits.len() == 4 && (1950..=2099).contains(&y)).then_some(y)
 }
 
+/// "'23" -> 2023, "'98" -> 1998: a resume's two-digit years are this century's unless that
+/// would put them far in the future.
+fn two_digit_year(digits: &str) -> Option<u32> {
+    let y: u32 = digits.parse().ok()?;
+    Some(if y <= 40 { 2000 + y } else { 1900 + y })
+}
+
 fn boundary_before(s: &str, at: usize) -> bool {
     s[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
 }
@@ -114,9 +121,17 @@ fn point_at(s: &str) -> Option<(Point, usize)> {
             return None;
         }
         i += skip;
-        let digits = digits_at(&s[i..]);
-        let year = year_like(digits)?;
-        i += digits.len();
+        // "May '23", "Summer ’22": an apostrophe stands for the century.
+        let quote = s[i..].chars().next().filter(|c| matches!(c, '\'' | '’'));
+        let short = quote.map(|q| digits_at(&s[i + q.len_utf8()..])).filter(|d| d.len() == 2);
+        let (year, len) = match (quote, short) {
+            (Some(q), Some(d)) => (two_digit_year(d)?, q.len_utf8() + d.len()),
+            _ => {
+                let digits = digits_at(&s[i..]);
+                (year_like(digits)?, digits.len())
+            }
+        };
+        i += len;
         if !boundary_after(s, i) {
             return None;
         }
@@ -321,6 +336,9 @@ mod tests {
         assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2021-09"), Some("2022-03")));
         assert_eq!(normalize_date("Winter 2020").as_deref(), Some("2020-01"));
         assert_eq!(normalize_date("Autumn 2019").as_deref(), Some("2019-09"));
+        let r = parse_date_range("Intern, Summer ’22 – Spring '23").unwrap();
+        assert_eq!(r.text, "Summer ’22 – Spring '23");
+        assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2022-06"), Some("2023-03")));
     }
 
     #[test]

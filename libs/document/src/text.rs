@@ -26,6 +26,7 @@ pub(crate) fn normalize_glyph_text(s: &str) -> String {
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => out.push(' '),
             '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FE00}'..='\u{FE0F}' => {}
             c if is_private_use(c) => out.extend(symbol_font_bullet(c)),
+            ICON => out.push(' '),
             c if is_pictograph(c) => {}
             c if c.is_control() && c != '\t' => {}
             c => out.push(c),
@@ -107,28 +108,37 @@ const ICON_BULLET_NAMES: &[&str] = &[
     "minus",
 ];
 
+/// Stands for a picture an icon font drew (a phone, an envelope, a GitHub logo) while the page's
+/// lines are built: the layout sees that something opens the line (a line that starts with an
+/// icon does not continue the line above), and the text reads it as a space.
+pub(crate) const ICON: char = '\u{FFFC}';
+
 /// What a glyph of an icon font (Font Awesome, Wingdings, ...) reads as: a bullet when the icon
-/// is a list marker, nothing when it is a picture (phone, envelope, GitHub logo). Icon fonts
-/// map their glyphs to private-use code points, to icon names, or to arbitrary letters ("@",
-/// "z") when a producer guessed an encoding; none of that is text a person reads.
+/// is a list marker, [`ICON`] when it is a picture. Icon fonts map their glyphs to private-use
+/// code points, to icon names, or to arbitrary letters ("@", "z") when a producer guessed an
+/// encoding; none of that is text a person reads.
 pub(crate) fn icon_glyph_text(text: &str, wingdings: bool) -> &'static str {
+    const PICTURE: &str = "\u{FFFC}"; // ICON
     let name = text.trim().to_ascii_lowercase();
     if ICON_BULLET_NAMES.contains(&name.as_str()) {
         return "•";
     }
     let mut chars = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{2423}');
-    let (Some(c), None) = (chars.next(), chars.next()) else { return "" };
+    let (Some(c), None) = (chars.next(), chars.next()) else { return PICTURE };
     let code = c as u32;
     let bullet = if wingdings {
         // Symbol-font codes come as U+F0xx or as the plain byte through a text encoding.
         let byte = if (0xF000..=0xF0FF).contains(&code) { code - 0xF000 } else { code };
         char::from_u32(0xF000 + byte).and_then(symbol_font_bullet).is_some()
     } else {
+        // Dashes are not among the shapes: an icon mapped to one is a logo (Simple Icons' X).
         ICON_BULLETS.contains(&code)
-            || is_list_marker(c)
-            || matches!(c, '\u{25A0}'..='\u{25FF}' | '\u{2713}' | '\u{2714}' | '\u{27A2}')
+            || matches!(
+                c,
+                '•' | '‣' | '►' | '▸' | '➢' | '❖' | '\u{25A0}'..='\u{25FF}' | '\u{2713}' | '\u{2714}'
+            )
     };
-    if bullet { "•" } else { "" }
+    if bullet { "•" } else { PICTURE }
 }
 
 /// A font whose glyphs are icons, by its name (subset prefix and all): Font Awesome, Material,
@@ -149,11 +159,36 @@ pub(crate) fn icon_font(base_font: &str) -> Option<bool> {
 /// hyphen (XeLaTeX maps every hyphen glyph to U+00AD; Word does so for hyphenation), and a glyph
 /// mapped to several dashes at once ("-\u{ad}‐") is one hyphen. U+2423 is what the visible-space
 /// slot of TeX's typewriter encodings decodes to, for a glyph drawn as a space.
+/// A private-use glyph of a font not known as an icon font stays until its line is known
+/// ([`clean_line`] decides): the layout must still see that it opens the line.
 pub(crate) fn pdf_glyph_text(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| matches!(c, '-' | '\u{ad}' | '\u{2010}' | '\u{2011}')) {
         return "-".to_string();
     }
+    if s.chars().eq([ICON]) {
+        return s.to_string();
+    }
+    let mut pua = s.chars().filter(|c| is_private_use(*c));
+    if let Some(c) = pua.next()
+        && s.chars().all(|c| is_private_use(c) || c.is_whitespace() || c == '\u{2423}')
+    {
+        return symbol_font_bullet(c).unwrap_or(c).to_string();
+    }
     normalize_glyph_text(&s.replace('\u{2423}', " "))
+}
+
+/// A private-use glyph that opens a sentence ("\u{e00a} Designed the billing service") is that
+/// line's list marker, whatever the font calls it; before a short detail ("\u{f0e0} jo@x.com",
+/// "\u{f3c5} Berlin") it is a contact icon, dropped with every other private-use glyph.
+fn private_use_marker(line: &str) -> std::borrow::Cow<'_, str> {
+    let t = line.trim_start();
+    let Some(c) = t.chars().next().filter(|c| is_private_use(*c)) else { return line.into() };
+    let rest = &t[c.len_utf8()..];
+    let sentence = rest.starts_with(char::is_whitespace)
+        && rest.split_whitespace().count() >= 4
+        && !rest.contains('@')
+        && !rest.contains("://");
+    if sentence { format!("•{rest}").into() } else { line.into() }
 }
 
 /// Soft hyphens in text that was not laid out by us (DOCX, HTML): one standing between spaces is
@@ -481,9 +516,10 @@ pub(crate) fn glyph_name_text(name: &str) -> Option<String> {
     (text.chars().count() == 1).then_some(text)
 }
 
-/// A symbol that only ever marks a list item (ASCII '-' and '*' also start words and numbers).
+/// A symbol that only ever marks a list item (ASCII '-' and '*' also start words and numbers), or a
+/// private-use glyph (an icon), which is never part of the word after it either.
 pub(crate) fn is_list_marker(c: char) -> bool {
-    BULLETS.contains(&c) && !matches!(c, '-' | '*')
+    (BULLETS.contains(&c) && !matches!(c, '-' | '*')) || is_private_use(c) || c == ICON
 }
 
 /// The bullet marker at the start of a line, if the line is a bullet.
@@ -495,7 +531,8 @@ pub(crate) fn starts_with_bullet(line: &str) -> bool {
 pub(crate) fn strip_bullet(line: &str) -> Option<&str> {
     let t = line.trim_start();
     let c = t.chars().next()?;
-    if !BULLETS.contains(&c) {
+    // A private-use glyph (an icon font's) opening a line marks it like a bullet does.
+    if !BULLETS.contains(&c) && !is_private_use(c) && c != ICON {
         return None;
     }
     let rest = &t[c.len_utf8()..];
@@ -534,7 +571,8 @@ pub(crate) fn join_letter_spaced(line: &str) -> String {
 
 /// Collapses runs of spaces, trims, and drops characters no resume text needs.
 pub(crate) fn clean_line(line: &str) -> String {
-    let line = compose_marks(&resolve_soft_hyphens(&normalize_glyph_text(line)));
+    let line = private_use_marker(line);
+    let line = compose_marks(&resolve_soft_hyphens(&normalize_glyph_text(&line)));
     let line = separate_markers(&join_letter_spaced(&line));
     let mut out = String::with_capacity(line.len());
     let mut last_space = false;
@@ -769,13 +807,15 @@ mod tests {
         assert_eq!(icon_glyph_text("\u{f111}\u{2423}", false), "•");
         assert_eq!(icon_glyph_text("CIRCLE", false), "•");
         // Pictures: an envelope, a name, letters an encoding guessed.
-        assert_eq!(icon_glyph_text("\u{f0e0}", false), "");
-        assert_eq!(icon_glyph_text("HOUSE-CHIMNEY", false), "");
-        assert_eq!(icon_glyph_text("@", false), "");
+        assert_eq!(icon_glyph_text("\u{f0e0}", false), "\u{FFFC}");
+        assert_eq!(icon_glyph_text("HOUSE-CHIMNEY", false), "\u{FFFC}");
+        assert_eq!(icon_glyph_text("@", false), "\u{FFFC}");
+        assert_eq!(icon_glyph_text("–", false), "\u{FFFC}");
+        assert_eq!(normalize_glyph_text("\u{FFFC}www.posquit0.com"), " www.posquit0.com");
         // Wingdings: the small square is a bullet, the telephone is not.
         assert_eq!(icon_glyph_text("\u{f0a7}", true), "•");
         assert_eq!(icon_glyph_text("§", true), "•");
-        assert_eq!(icon_glyph_text("(", true), "");
+        assert_eq!(icon_glyph_text("(", true), "\u{FFFC}");
     }
 
     #[test]
@@ -784,6 +824,10 @@ mod tests {
         assert_eq!(normalize_glyph_text("\u{1F4DE}555-0100"), "555-0100");
         assert_eq!(normalize_glyph_text("\u{f0b7}"), "•");
         assert_eq!(clean_line("★Team lead ✓"), "★ Team lead ✓");
+        // A private-use glyph opening a sentence is its bullet; before a detail, an icon.
+        assert_eq!(clean_line("\u{e00a} Designed the billing service"), "• Designed the billing service");
+        assert_eq!(clean_line("\u{e00a} Berlin, Germany"), "Berlin, Germany");
+        assert_eq!(pdf_glyph_text("\u{e00a}"), "\u{e00a}");
         // An arrow inside a word is left alone.
         assert_eq!(clean_line("200ms→50ms"), "200ms→50ms");
     }

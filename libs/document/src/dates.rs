@@ -193,8 +193,10 @@ fn points(line: &str) -> Vec<(Point, usize, usize)> {
 }
 
 fn only_separator(between: &str) -> bool {
-    let t =
-        between.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '‒' | '―' | '~'));
+    let t = between.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(c, '-' | '–' | '—' | '‒' | '―' | '~' | '\u{2010}' | '\u{2011}' | '\u{2212}')
+    });
     let t = t.to_lowercase();
     let t = t.trim();
     (t.is_empty() || matches!(t, "to" | "until" | "till" | "through" | "thru"))
@@ -220,6 +222,33 @@ fn qualified_start(line: &str, start: usize) -> usize {
         })
         .min()
         .unwrap_or(start)
+}
+
+/// A month printed without its year before a range separator and a dated month ("June –
+/// August 2021", "Nov 2020" in "Nov – Feb 2021" is the year before): where it starts and the
+/// range's start.
+fn bare_month_before(line: &str, at: usize, date: &str) -> Option<(usize, String)> {
+    let (year, month) = date.split_once('-')?;
+    let (year, month): (u32, u32) = (year.parse().ok()?, month.parse().ok()?);
+    let before = line[..at].trim_end();
+    let sep = before.trim_end_matches(|c: char| {
+        matches!(c, '-' | '–' | '—' | '‒' | '―' | '~' | '\u{2010}' | '\u{2011}' | '\u{2212}')
+    });
+    let sep = if sep.len() < before.len() {
+        sep
+    } else {
+        let lower = before.to_ascii_lowercase();
+        ["to", "until", "through"]
+            .iter()
+            .find(|w| lower.ends_with(*w) && boundary_before(before, before.len() - w.len()))
+            .map(|w| &before[..before.len() - w.len()])?
+    };
+    let word_part = sep.trim_end().trim_end_matches('.');
+    let start = word_part.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + 1);
+    let word = &word_part[start..];
+    let first = month_of(word).or_else(|| season_month(word))?;
+    let y = if first > month { year - 1 } else { year };
+    Some((start, format!("{y:04}-{first:02}")))
 }
 
 /// Normalises one printed date/// Normalises one printed date: "Jan 2020" -> "2020-01", "03/2019" -> "2019-03",
@@ -271,6 +300,17 @@ pub(crate) fn find_range(line: &str) -> Option<(DateRange, usize, usize)> {
         let text = line[s..e].to_string();
         let current = matches!(run[run.len() - 1].0, Point::Present);
         if run.len() == 1 {
+            if let Point::Date(d) = &run[0].0
+                && let Some((at, start)) = bare_month_before(line, s, d)
+            {
+                let range = DateRange {
+                    start: Some(start),
+                    end: Some(d.clone()),
+                    current,
+                    text: line[at..e].to_string(),
+                };
+                return Some((range, at, e));
+            }
             if single.is_none() {
                 single = Some((DateRange { start: None, end: Some(dates[0].clone()), current, text }, s, e));
             }
@@ -339,6 +379,19 @@ mod tests {
         let r = parse_date_range("Intern, Summer ’22 – Spring '23").unwrap();
         assert_eq!(r.text, "Summer ’22 – Spring '23");
         assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2022-06"), Some("2023-03")));
+    }
+
+    #[test]
+    fn a_month_without_its_year_starts_the_range() {
+        let r = parse_date_range("Intern, June – August 2021").unwrap();
+        assert_eq!(r.text, "June – August 2021");
+        assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2021-06"), Some("2021-08")));
+        let r = parse_date_range("Nov. to Feb. 2021").unwrap();
+        assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2020-11"), Some("2021-02")));
+        let r = parse_date_range("2019 \u{2212} 2021").unwrap();
+        assert_eq!((r.start.as_deref(), r.end.as_deref()), (Some("2019"), Some("2021")));
+        // A month name that is not before a separator is a word ("May" in a sentence).
+        assert_eq!(parse_date_range("Led May campaign, Aug 2021").unwrap().text, "Aug 2021");
     }
 
     #[test]

@@ -242,9 +242,10 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
             .map(|o| deref(doc, o))
             .and_then(|o| o.as_dict().ok());
         if let Some(desc) = descendant {
-            // Producers leave out of /W every glyph whose width is /DW (1000 when absent).
-            default_exact = true;
             default_width = dict_get(doc, desc, b"DW").and_then(number).unwrap_or(1000.0) / 1000.0;
+            // Producers leave out of /W every glyph whose width is /DW (1000 when absent); a zero
+            // /DW is a placeholder, not a width.
+            default_exact = default_width > 0.0;
             if let Some(w) = dict_get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
                 parse_cid_widths(doc, w, &mut widths);
             }

@@ -2,7 +2,7 @@
 //! lines, horizontal gaps make spaces and TABs, vertical gutters make columns (each read whole),
 //! and lines wrapped by the layout engine are joined back into one logical line.
 
-use crate::text::normalize_glyph_text;
+use crate::text::pdf_glyph_text;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Glyph {
@@ -176,7 +176,7 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
         .into_iter()
         .filter(|g| g.upright && g.size > 0.5 && g.x.is_finite() && g.y.is_finite() && g.w.is_finite())
         .map(|mut g| {
-            g.text = normalize_glyph_text(&g.text);
+            g.text = pdf_glyph_text(&g.text);
             g
         })
         .filter(|g| !g.text.is_empty())
@@ -187,7 +187,9 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
 
     // Baseline bands: a glyph joins the current band while it sits within 40% of a font size of
-    // the band's first baseline; anchoring on the first glyph keeps bands from chaining.
+    // the band's first baseline; anchoring on the first glyph keeps bands from chaining. A small
+    // line tucked under a large one (a subtitle under a name) is shifted by more than its own
+    // size, which no sub- or superscript is: it is a line of its own, not letters to interleave.
     let mut bands: Vec<Vec<Glyph>> = Vec::new();
     let mut band_y = f32::NAN;
     let mut band_size = 0.0f32;
@@ -709,8 +711,61 @@ fn first_word_width(seg: &Seg) -> f32 {
     end - seg.x0
 }
 
+/// Accents drawn as glyphs of their own over a letter ("O" and "¨" for "Ö", as TeX does without
+/// a font that has the accented letter) joined to that letter; an accent that stands beside the
+/// letters is left as it is.
+fn compose_accents(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mark_of = |g: &Glyph| {
+        let mut chars = g.text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => crate::text::combining_accent(c),
+            _ => None,
+        }
+    };
+    let letter = |g: &Glyph| {
+        let mut chars = g.text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphabetic() => Some(c),
+            _ => None,
+        }
+    };
+    let over = |accent: &Glyph, base: &Glyph| {
+        let center = accent.x + accent.w / 2.0;
+        base.x + 0.1 * base.w < center && center < base.end() - 0.1 * base.w
+    };
+    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    let mut pending: Option<char> = None;
+    for (i, g) in glyphs.iter().enumerate() {
+        if let Some(mark) = mark_of(g) {
+            if let Some(prev) = out.last_mut()
+                && let Some(base) = letter(prev)
+                && over(g, prev)
+            {
+                prev.text = crate::text::compose(base, mark);
+                continue;
+            }
+            if let Some(next) = glyphs[i + 1..].iter().find(|n| !n.is_space())
+                && letter(next).is_some()
+                && over(g, next)
+            {
+                pending = Some(mark);
+                continue;
+            }
+        }
+        let mut g = g.clone();
+        if let Some(mark) = pending.take()
+            && let Some(base) = letter(&g)
+        {
+            g.text = crate::text::compose(base, mark);
+        }
+        out.push(g);
+    }
+    out
+}
+
 fn seg_text(seg: &Seg) -> String {
-    let visible: Vec<&Glyph> = seg.glyphs.iter().filter(|g| !g.is_space()).collect();
+    let glyphs = compose_accents(&seg.glyphs);
+    let visible: Vec<&Glyph> = glyphs.iter().filter(|g| !g.is_space()).collect();
     // Letter gaps are measured between single letters: a glyph that stands for a whole text
     // (an /ActualText span) is followed by a word gap, not a letter gap.
     let single = |g: &Glyph| g.text.chars().count() == 1;
@@ -722,7 +777,7 @@ fn seg_text(seg: &Seg) -> String {
     let mut out = String::new();
     let mut prev: Option<&Glyph> = None;
     let mut pending_space = false;
-    for g in &seg.glyphs {
+    for g in &glyphs {
         if g.is_space() {
             pending_space = prev.is_some();
             continue;

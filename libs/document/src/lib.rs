@@ -105,10 +105,22 @@ pub(crate) struct DocLine {
     pub pieces: Vec<String>,
 }
 
-/// Joins a wrapped line onto the text before it; a line that breaks after a hyphen keeps it and
-/// takes no space ("Industrial-" + "Organizational").
+/// Joins a wrapped line onto the text before it. A line that ends in a hyphen takes no space:
+/// a soft hyphen or a hyphen that only broke a word is dropped ("Con\u{ad}" + "sul" -> "Consul",
+/// "require-" + "ments" -> "requirements"), the hyphen of a compound stays
+/// ("Industrial-" + "Organizational", "event-" + "driven"). A dash after a space is a dash.
 pub(crate) fn join_wrapped(into: &mut String, next: &str) {
-    if into.ends_with('-') && !into.ends_with(" -") {
+    if let Some(left) = into.strip_suffix('\u{ad}') {
+        let left_len = left.len();
+        into.truncate(left_len);
+        into.push_str(next);
+    } else if let Some(left) = into.strip_suffix('-')
+        && !left.ends_with(char::is_whitespace)
+        && !left.is_empty()
+    {
+        if text::hyphen_breaks_word(left, next) {
+            into.pop();
+        }
         into.push_str(next);
     } else {
         into.push(' ');
@@ -118,10 +130,22 @@ pub(crate) fn join_wrapped(into: &mut String, next: &str) {
 
 /// Logical lines: every wrapped line joined onto the line it continues.
 pub(crate) fn logical_lines(lines: &[DocLine]) -> Vec<DocLine> {
+    // A line that ends in a hyphen right after a letter, followed in its flow by a line that
+    // starts in lowercase, is a word broken across lines even where the layout did not see a
+    // wrap (a narrow box, a short last word): "Hopeful nov-" + "elist by night".
+    let hyphen_wrap = |prev: &DocLine, l: &DocLine| {
+        prev.page == l.page
+            && prev.column == l.column
+            && !l.bullet
+            && !l.running
+            && !prev.running
+            && prev.text.strip_suffix(['-', '\u{ad}']).is_some_and(|t| t.ends_with(char::is_lowercase))
+            && l.text.starts_with(char::is_lowercase)
+    };
     let mut out: Vec<DocLine> = Vec::with_capacity(lines.len());
     for l in lines {
         match out.last_mut() {
-            Some(prev) if l.continues => {
+            Some(prev) if l.continues || hyphen_wrap(prev, l) => {
                 if prev.pieces.is_empty() {
                     prev.pieces.push(prev.text.clone());
                 }
@@ -283,4 +307,114 @@ pub fn analyze_job_description(
     location: Option<&str>,
 ) -> ParsedJobDescription {
     jd::analyze(text, title, company, location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Glyph, page_lines};
+
+    fn joined(a: &str, b: &str) -> String {
+        let mut s = a.to_string();
+        join_wrapped(&mut s, b);
+        s
+    }
+
+    #[test]
+    fn soft_hyphen_at_line_end_joins_the_word() {
+        assert_eq!(joined("Kuma, Con\u{ad}", "sul, and AWS"), "Kuma, Consul, and AWS");
+        assert_eq!(text::clean_line("Sep. 2023 \u{ad} Mar. 2024"), "Sep. 2023 - Mar. 2024");
+        assert_eq!(text::clean_line("co\u{ad}operate"), "cooperate");
+    }
+
+    #[test]
+    fn line_end_hyphens_join_broken_words_and_keep_compounds() {
+        assert_eq!(joined("gathered require-", "ments from users"), "gathered requirements from users");
+        assert_eq!(joined("reviewed sub-", "missions"), "reviewed submissions");
+        assert_eq!(
+            joined("Industrial-", "Organizational Psychology"),
+            "Industrial-Organizational Psychology"
+        );
+        assert_eq!(joined("an event-", "driven system"), "an event-driven system");
+        assert_eq!(joined("led cross-", "functional teams"), "led cross-functional teams");
+        assert_eq!(joined("Self-", "taught"), "Self-taught");
+        assert_eq!(joined("COVID-", "19 response"), "COVID-19 response");
+        assert_eq!(joined("AWS-", "managed clusters"), "AWS-managed clusters");
+        assert_eq!(joined("Jan 2020 -", "Present"), "Jan 2020 - Present");
+        assert_eq!(joined("linkedin.com/in/jordan-", "okafor"), "linkedin.com/in/jordan-okafor");
+        assert_eq!(joined("(sub-", "missions)"), "(submissions)");
+    }
+
+    #[test]
+    fn a_word_broken_at_a_line_end_is_joined_even_without_a_layout_wrap() {
+        let line = |t: &str| DocLine { text: t.into(), ..DocLine::default() };
+        let out =
+            logical_lines(&[line("Hopeful nov-"), line("elist by night"), line("Boston - "), line("remote")]);
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Hopeful novelist by night", "Boston - ", "remote"]);
+    }
+
+    fn glyphs(text: &str, x0: f32, y: f32, size: f32, gaps: &[usize], gap: f32) -> Vec<Glyph> {
+        let w = 0.5 * size;
+        let mut x = x0;
+        let mut out = Vec::new();
+        for (i, c) in text.chars().enumerate() {
+            if gaps.contains(&i) {
+                x += gap;
+            }
+            out.push(Glyph { x, y, w, size, text: c.to_string(), upright: true, exact: true, bold: false });
+            x += w;
+        }
+        out
+    }
+
+    #[test]
+    fn words_positioned_without_space_glyphs_are_separated() {
+        // "52out of2500applicants": words set apart by a 0.19 em gap and no space glyph.
+        let g = glyphs("52outof2500applicants", 50.0, 700.0, 10.0, &[2, 5, 7, 11], 1.9);
+        assert_eq!(page_lines(g)[0].text, "52 out of 2500 applicants");
+        // Tightly kerned letters stay one word.
+        let mut g = glyphs("Kerning", 50.0, 700.0, 10.0, &[], 0.0);
+        for (i, gl) in g.iter_mut().enumerate() {
+            gl.x -= 0.3 * (i % 2) as f32;
+        }
+        assert_eq!(page_lines(g)[0].text, "Kerning");
+        // Letter-spaced capitals stay one word: the usual gap is the letter gap.
+        let g = glyphs("CONTACT", 50.0, 700.0, 10.0, &[1, 2, 3, 4, 5, 6], 2.0);
+        assert_eq!(page_lines(g)[0].text, "CONTACT");
+    }
+
+    #[test]
+    fn small_line_under_a_large_one_is_not_interleaved() {
+        // A 32 pt name and a 7.5 pt subtitle 12 pt below its baseline, over the same x range.
+        let mut g = glyphs("Claud Park", 200.0, 795.0, 32.0, &[], 0.0);
+        g.extend(glyphs("DevOps Engineer", 230.0, 783.0, 7.5, &[], 0.0));
+        let lines: Vec<String> = page_lines(g).into_iter().map(|l| l.text).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].starts_with("DevOps"), "{lines:?}");
+    }
+
+    #[test]
+    fn accents_drawn_over_capitals_are_composed() {
+        // "JAN KÖSTER" set as "O" with a dieresis glyph placed over it, the way TeX draws it.
+        let mut g = glyphs("JAN KOSTER", 50.0, 700.0, 10.0, &[], 0.0);
+        let o = g.iter().find(|g| g.text == "O").cloned().expect("an O");
+        g.push(Glyph { x: o.x + 1.0, w: 3.0, text: "\u{a8}".into(), y: o.y + 2.0, ..o });
+        g.sort_by(|a, b| a.x.total_cmp(&b.x));
+        assert_eq!(page_lines(g)[0].text, "JAN KÖSTER");
+    }
+
+    #[test]
+    fn icon_glyphs_before_contact_details_are_dropped() {
+        assert_eq!(
+            text::clean_line("📱(+82) 10-9030-1843 | 🖂posquit0.bj@gmail.com"),
+            "(+82) 10-9030-1843 | posquit0.bj@gmail.com"
+        );
+        assert_eq!(
+            text::clean_line("\u{f0e0} john.doe@email.com\t\u{f09b} rendercv"),
+            "john.doe@email.com\trendercv"
+        );
+        // Word's Symbol-font bullet is a bullet.
+        assert!(text::starts_with_bullet(&text::clean_line("\u{f0b7} Led a team")));
+    }
 }

@@ -122,6 +122,12 @@ struct Font {
     default_width: f32,
     /// Bold or heavier, from the font name or descriptor (a heading cue).
     bold: bool,
+    /// Codes without an entry in `widths` advance by `default_width` by definition (a CID
+    /// font's /DW), not by a guess: gaps measured with it are as exact as with listed widths.
+    default_exact: bool,
+    /// An icon font (Font Awesome, Wingdings, ...): its glyphs are pictures, read as a bullet
+    /// or as nothing (`Some(true)` for the Wingdings family).
+    icon: Option<bool>,
 }
 
 enum CodeLen {
@@ -225,6 +231,7 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
 
     let mut widths = HashMap::new();
     let mut default_width = 0.5;
+    let mut default_exact = false;
     if is_type0 {
         let descendant = dict_get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
@@ -233,6 +240,9 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
             .and_then(|o| o.as_dict().ok());
         if let Some(desc) = descendant {
             default_width = dict_get(doc, desc, b"DW").and_then(number).unwrap_or(1000.0) / 1000.0;
+            // Producers leave out of /W every glyph whose width is /DW (1000 when absent); a zero
+            // /DW is a placeholder, not a width.
+            default_exact = default_width > 0.0;
             if let Some(w) = dict_get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
                 parse_cid_widths(doc, w, &mut widths);
             }
@@ -290,7 +300,9 @@ fn build_font(doc: &Document, dict: &Dictionary) -> Font {
         }
     }
     let bold = font_is_bold(doc, dict);
-    Font { code_len, to_unicode, simple, widths, default_width, bold }
+    let base_font = dict_get(doc, dict, b"BaseFont").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let icon = crate::text::icon_font(&String::from_utf8_lossy(base_font));
+    Font { code_len, to_unicode, simple, widths, default_width, bold, default_exact, icon }
 }
 
 fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
@@ -316,7 +328,33 @@ fn font_is_bold(doc: &Document, dict: &Dictionary) -> bool {
 /// The 256-entry code-to-text table of a simple font, from its /Encoding (base encoding plus
 /// Differences, resolved through lopdf's glyph list).
 fn simple_table(doc: &Document, dict: &Dictionary) -> Vec<Option<String>> {
-    let mut font = dict.clone();
+    let mut table = encoding_table(doc, dict.clone());
+    let differences = encoding_differences(doc, dict);
+    // lopdf refuses the whole encoding when one name is missing from its glyph list (small caps
+    // "a.sc", old-style figures "one.oldstyle"): then the base encoding is read alone and the
+    // names are resolved here, so such a font does not lose all its text.
+    if !differences.is_empty() && table.iter().all(Option::is_none) {
+        let mut base = dict.clone();
+        let base_encoding = dict_get(doc, dict, b"Encoding")
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|e| dict_get(doc, e, b"BaseEncoding"))
+            .and_then(|o| o.as_name().ok())
+            .map(<[u8]>::to_vec);
+        match base_encoding {
+            Some(name) => base.set("Encoding", Object::Name(name)),
+            None => {
+                base.remove(b"Encoding");
+            }
+        }
+        table = encoding_table(doc, base);
+        for (code, name) in differences {
+            table[code as usize] = crate::text::glyph_name_text(&String::from_utf8_lossy(&name));
+        }
+    }
+    table
+}
+
+fn encoding_table(doc: &Document, mut font: Dictionary) -> Vec<Option<String>> {
     font.remove(b"ToUnicode");
     font.set("Type", Object::Name(b"Font".to_vec()));
     let encoding = font.get_font_encoding(doc);
@@ -327,6 +365,32 @@ fn simple_table(doc: &Document, dict: &Dictionary) -> Vec<Option<String>> {
             if s.is_empty() || s.chars().all(|ch| ch == '\u{FFFD}' || ch == '\0') { None } else { Some(s) }
         })
         .collect()
+}
+
+/// The (code, glyph name) pairs of a simple font's /Encoding /Differences.
+fn encoding_differences(doc: &Document, dict: &Dictionary) -> Vec<(u8, Vec<u8>)> {
+    let Some(array) = dict_get(doc, dict, b"Encoding")
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|e| dict_get(doc, e, b"Differences"))
+        .and_then(|o| o.as_array().ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut code: Option<u8> = None;
+    for o in array {
+        match deref(doc, o) {
+            Object::Integer(i) => code = u8::try_from(*i).ok(),
+            Object::Name(name) => {
+                if let Some(c) = code {
+                    out.push((c, name.clone()));
+                    code = c.checked_add(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
@@ -890,6 +954,10 @@ impl<'a> Interpreter<'a> {
             let visible = w0 * gs.size * gs.hscale * scale_x;
             if let Some(text) = font.text(code) {
                 let upright = trm[3].abs() >= trm[2].abs();
+                let text = match font.icon {
+                    Some(wingdings) => crate::text::icon_glyph_text(text, wingdings),
+                    None => text,
+                };
                 self.glyphs.push(Glyph {
                     x: trm[4],
                     y: trm[5],
@@ -897,7 +965,7 @@ impl<'a> Interpreter<'a> {
                     size,
                     text: text.to_string(),
                     upright,
-                    exact: font.widths.contains_key(&code),
+                    exact: font.default_exact || font.widths.contains_key(&code),
                     bold: font.bold,
                 });
                 self.budget -= 1;

@@ -657,6 +657,8 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
             && visible_chars(s) <= 40
     };
     let mut lines: Vec<Line> = Vec::new();
+    let mut pending: Vec<(String, f32)> = Vec::new();
+    let mut pending_below: Vec<String> = Vec::new();
     for band in bands {
         let mut main = band.len();
         while main > 0 && flush_right(&band[main - 1]) && (main > 1 || !lines.is_empty()) {
@@ -667,13 +669,28 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
         let parts: Vec<String> = body.iter().map(seg_text).filter(|t| !t.is_empty()).collect();
         if parts.is_empty() {
             // Only an annotation on this baseline ("4 months" under a date): it belongs to the
-            // line above it.
-            if let Some(prev) = lines.last_mut() {
-                prev.asides.extend(asides);
-            }
+            // nearer of the lines above and below it.
+            let y = band.iter().map(|s| s.y).fold(f32::MIN, f32::max);
+            pending.extend(asides.into_iter().map(|a| (a, y)));
             continue;
         }
         let first = &body[0];
+        if let Some(prev) = lines.last_mut() {
+            for (aside, y) in std::mem::take(&mut pending) {
+                if (prev.y - y).abs() <= (y - first.y).abs() {
+                    attach_aside(&mut prev.asides, aside);
+                } else {
+                    pending_below.push(aside);
+                }
+            }
+        }
+        let mut asides = asides;
+        if !pending.is_empty() || !pending_below.is_empty() {
+            let mut own = std::mem::take(&mut pending_below);
+            own.extend(pending.drain(..).map(|(a, _)| a));
+            own.extend(asides);
+            asides = own;
+        }
         lines.push(Line {
             text: parts.join("\t"),
             asides,
@@ -687,7 +704,24 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
             bold: body.iter().all(|s| s.bold),
         });
     }
+    if let Some(prev) = lines.last_mut() {
+        for (aside, _) in pending {
+            attach_aside(&mut prev.asides, aside);
+        }
+    }
     lines
+}
+
+/// Adds an annotation to a line's: "June 2021 to October" / "2022" is one annotation its cell
+/// wrapped, so it continues the last one.
+fn attach_aside(asides: &mut Vec<String>, aside: String) {
+    match asides.last_mut() {
+        Some(last) if phrase_open(last) => {
+            last.push(' ');
+            last.push_str(&aside);
+        }
+        _ => asides.push(aside),
+    }
 }
 
 fn first_word_width(seg: &Seg) -> f32 {
@@ -868,19 +902,24 @@ fn join_wrapped(lines: Vec<Line>, column_right: f32) -> Vec<LayoutLine> {
     out
 }
 
+/// A phrase broken where it cannot end: after a month name, "to", a dash or a comma.
+fn phrase_open(text: &str) -> bool {
+    let tail = text.trim_end();
+    let last = tail.rsplit(' ').next().unwrap_or("");
+    tail.ends_with([',', '-', '–', '—'])
+        || crate::dates::month_of(last.trim_end_matches('.')).is_some()
+        || matches!(last.to_lowercase().as_str(), "to" | "until" | "till" | "through" | "and" | "&" | "of")
+}
+
 /// A right-aligned part after a TAB (dates, a place) that its cell wrapped: the next line holds
 /// only the rest, right-aligned under it, and the part broke where a phrase cannot end (after a
 /// month name, "to", a dash or a comma: "June 2021 to October" / "2022").
 fn continues_right_part(prev: &Line, line: &Line) -> bool {
     let pitch = prev.y - line.y;
-    let tail = prev.text.rsplit('\t').next().unwrap_or("").trim_end();
-    let last = tail.rsplit(' ').next().unwrap_or("");
-    let open_end = tail.ends_with([',', '-', '–', '—'])
-        || crate::dates::month_of(last.trim_end_matches('.')).is_some()
-        || matches!(last.to_lowercase().as_str(), "to" | "until" | "till" | "through" | "and" | "&" | "of");
+    let tail = prev.text.rsplit('\t').next().unwrap_or("");
     prev.has_tab
         && !line.has_tab
-        && open_end
+        && phrase_open(tail)
         && pitch > 0.0
         && pitch < 1.8 * prev.size
         && (prev.size - line.size).abs() < 0.6

@@ -77,6 +77,18 @@ pub struct Entry {
     /// Bullets or paragraph lines, without bullet markers.
     #[serde(default)]
     pub lines: Vec<String>,
+    /// Fields the parser took from their position alone, with no word or layout cue to confirm
+    /// them (`employer`, `title`, `dates`, `institution`, `degree`): shown as uncertain, never
+    /// silently trusted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Vec<String>,
+}
+
+impl Entry {
+    /// `high` when every field was confirmed by a cue, else `low`.
+    pub fn confidence(&self) -> &'static str {
+        if self.uncertain.is_empty() { "high" } else { "low" }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

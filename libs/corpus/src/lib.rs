@@ -124,6 +124,7 @@ pub fn resume_from(v: &Value) -> ParsedResume {
                         current: e["current"].as_bool().unwrap_or(false),
                         date_text: s(&e, "date_text"),
                         lines: strings(&e, "bullets"),
+                        ..Entry::default()
                     });
                 }
             }
@@ -141,6 +142,7 @@ pub fn resume_from(v: &Value) -> ParsedResume {
                         current: false,
                         date_text: s(&e, "date_text"),
                         lines: s(&e, "note").into_iter().collect(),
+                        ..Entry::default()
                     });
                 }
             }

@@ -11,6 +11,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const REALWORLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/realworld/resumes");
+/// Parses of each real-world resume for its latency distribution.
+const REAL_ROUNDS: usize = 20;
 const ROUNDS: usize = 5;
 
 fn main() {
@@ -61,6 +64,8 @@ fn main() {
         println!("pdftotext: NOT INSTALLED, no comparison (apt-get install poppler-utils)");
     }
 
+    real_world_latency();
+
     println!("\nhostile inputs (each in its own process):");
     for name in ["pages_100000", "page_tree_cycle", "form_cycle", "truncated", "zip_bomb"] {
         let out = Command::new(&exe).arg("--child").arg("hostile").arg(name).output().expect("child runs");
@@ -71,6 +76,49 @@ fn main() {
             out.status.code().map_or("signal".to_string(), |c| c.to_string())
         );
     }
+}
+
+/// `read_resume` (layout, sections, entries: the whole parse) on each real-world resume,
+/// REAL_ROUNDS times: p50 and p99 over all parses, and the slowest file's p99.
+fn real_world_latency() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(REALWORLD)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "pdf" || x == "docx"));
+    files.sort();
+    if files.is_empty() {
+        println!("\nreal-world resumes: NOT FOUND at {REALWORLD}");
+        return;
+    }
+    let mut all: Vec<Duration> = Vec::new();
+    let mut worst: (String, Duration) = (String::new(), Duration::ZERO);
+    for path in &files {
+        let bytes = std::fs::read(path).expect("real-world file");
+        let mut times: Vec<Duration> = (0..REAL_ROUNDS)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(resumax_document::read_resume(&bytes).ok());
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        let p99 = times[(times.len() * 99).div_ceil(100) - 1];
+        if p99 > worst.1 {
+            worst = (path.file_name().unwrap_or_default().to_string_lossy().into_owned(), p99);
+        }
+        all.extend(times);
+    }
+    all.sort();
+    let at = |q: usize| all[(all.len() * q).div_ceil(100).max(1) - 1];
+    println!(
+        "\nreal-world resumes, read_resume in process: {} files x {REAL_ROUNDS}: p50 {:.2} ms  p99 {:.2} ms  \
+         slowest file p99 {:.2} ms ({})",
+        files.len(),
+        at(50).as_secs_f64() * 1e3,
+        at(99).as_secs_f64() * 1e3,
+        worst.1.as_secs_f64() * 1e3,
+        worst.0
+    );
 }
 
 fn report(label: &str, pages: usize, elapsed: Duration, rss_kib: Option<u64>) {

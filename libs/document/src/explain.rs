@@ -18,7 +18,7 @@ pub struct ExplainedLine {
     /// The section the line belongs to, as its heading is printed.
     pub section: Option<String>,
     /// Fields this line fed (`employer`, `title`, `dates`, `location`, `institution`,
-    /// `degree`, `email`, `phone`, `name`).
+    /// `degree`, `email`, `phone`, `name`); a `?` marks a field read from position alone.
     pub fields: Vec<&'static str>,
     pub text: String,
 }
@@ -128,10 +128,26 @@ fn entry_fields(section: &resumax_core::resume::Section, text: &str, line: &mut 
             [(org, &e.organization), (title, &e.title), ("dates", &e.date_text), ("location", &e.location)]
         {
             if value.as_deref().is_some_and(|v| !v.is_empty() && text.contains(v)) {
-                line.fields.push(name);
+                // A field read from position alone is marked: "title?".
+                line.fields.push(if e.uncertain.iter().any(|u| u == name) {
+                    uncertain_label(name)
+                } else {
+                    name
+                });
             }
         }
         return;
+    }
+}
+
+fn uncertain_label(field: &str) -> &'static str {
+    match field {
+        "employer" => "employer?",
+        "title" => "title?",
+        "dates" => "dates?",
+        "institution" => "institution?",
+        "degree" => "degree?",
+        _ => "location?",
     }
 }
 

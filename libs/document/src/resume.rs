@@ -1044,6 +1044,7 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
         }
     }
     let (mut title, mut org) = title_and_employer(&candidates);
+    let mut by_layout = false;
     // With no role noun to go by, two header lines that carry a place and a date flush right
     // say which is which: the employer has the place, the title the dates.
     if candidates.iter().all(|c| role_score(c) == 0) && head.len() >= 2 {
@@ -1065,8 +1066,16 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
             let (employer, role) = (text_of(p), text_of(d));
             if candidates.contains(&employer) && candidates.contains(&role) {
                 (title, org) = (Some(role), Some(employer));
+                by_layout = true;
             }
         }
+    }
+    // Neither a role noun nor the layout told title from employer: keep both, say so.
+    if title.is_some() && org.is_some() && !by_layout && candidates.iter().all(|c| role_score(c) == 0) {
+        e.uncertain.extend(["title".to_string(), "employer".to_string()]);
+    }
+    if e.start.is_none() && e.end.is_none() && !e.current && e.date_text.is_some() {
+        e.uncertain.push("dates".to_string());
     }
     e.title = title;
     e.organization = org;
@@ -1331,10 +1340,14 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             && cur.title.is_none()
         {
             cur.title = parts.first().cloned();
+            cur.uncertain.push("degree".to_string());
             if cur.date_text.is_none() {
                 match l.asides.iter().find_map(|a| find_range(a)) {
                     Some((r, _, _)) => apply_range(&mut cur, r),
-                    None => cur.date_text = l.asides.iter().find_map(|a| range_shaped(a)),
+                    None => {
+                        cur.date_text = l.asides.iter().find_map(|a| range_shaped(a));
+                        cur.uncertain.push("dates".to_string());
+                    }
                 }
             }
             cur.header_lines.push(raw);
@@ -1374,6 +1387,10 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             if let Some(i) = inst {
                 cur.organization = Some(i);
                 guessed_school = guess;
+                cur.uncertain.retain(|f| f != "institution");
+                if guess || styled_school {
+                    cur.uncertain.push("institution".to_string());
+                }
             }
             if let Some(d) = degree {
                 // "B.A., Communications" prints the field after a comma.
@@ -1416,8 +1433,19 @@ fn gutter_degree(text: &str) -> Option<Entry> {
     if pieces.len() < 2 {
         return None;
     }
-    let school = pieces.iter().position(|p| is_institution(p)).unwrap_or(1);
-    let degree = pieces.iter().position(|p| is_degree(p)).unwrap_or(if school == 0 { 1 } else { 0 });
+    let school_cue = pieces.iter().position(|p| is_institution(p));
+    let degree_cue = pieces.iter().position(|p| is_degree(p));
+    let school = school_cue.unwrap_or(1);
+    let degree = degree_cue.unwrap_or(if school == 0 { 1 } else { 0 });
+    if school_cue.is_none() {
+        e.uncertain.push("institution".to_string());
+    }
+    if degree_cue.is_none() {
+        e.uncertain.push("degree".to_string());
+    }
+    if e.start.is_none() && e.end.is_none() {
+        e.uncertain.push("dates".to_string());
+    }
     e.organization = pieces.get(school).cloned();
     e.title = pieces.get(degree).cloned();
     e.location = pieces

@@ -112,6 +112,8 @@ fn section_json(s: &Section) -> Value {
                     "current": e.current,
                     "date_text": e.date_text,
                     "bullets": e.lines,
+                    "confidence": e.confidence(),
+                    "uncertain": e.uncertain,
                 })
             })
         }
@@ -125,6 +127,8 @@ fn section_json(s: &Section) -> Value {
                     "end": e.end,
                     "date_text": e.date_text,
                     "note": (!e.lines.is_empty()).then(|| e.lines.join(" ")),
+                    "confidence": e.confidence(),
+                    "uncertain": e.uncertain,
                 })
             })
         }

@@ -293,3 +293,14 @@ fn explain_shows_flows_and_roles() {
     assert_eq!(line("1/1").role, Role::HeaderFooter);
     assert!(e.resume.warnings.iter().any(|w| w == "multi_column_layout"));
 }
+
+#[test]
+fn a_header_with_no_cue_is_kept_and_marked_uncertain() {
+    let e = job(&header_with_right_date("Northwind, Globex"), "Globex");
+    assert_eq!(e.title.as_deref(), Some("Northwind"), "the usual Title, Employer order");
+    assert_eq!(e.uncertain, ["title", "employer"]);
+    assert_eq!(e.confidence(), "low");
+    let sure = job(&header_with_right_date("Acme Robotics, Software Engineer"), "Acme Robotics");
+    assert!(sure.uncertain.is_empty(), "{:?}", sure.uncertain);
+    assert_eq!(sure.confidence(), "high");
+}

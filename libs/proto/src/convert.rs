@@ -285,6 +285,7 @@ impl From<Entry> for pb::Entry {
             date_text: value.date_text,
             header_lines: value.header_lines,
             lines: value.lines,
+            uncertain: value.uncertain,
         }
     }
 }
@@ -301,6 +302,7 @@ impl From<pb::Entry> for Entry {
             date_text: value.date_text,
             header_lines: value.header_lines,
             lines: value.lines,
+            uncertain: value.uncertain,
         }
     }
 }

@@ -72,6 +72,7 @@ fn resume() -> ParsedResume {
                             "Senior Engineer".into(),
                         ],
                         lines: vec!["Ran Postgres databases".into(), "Cut costs by 30%".into()],
+                        uncertain: vec![],
                     },
                     Entry {
                         organization: Some("Difference Co".into()),
@@ -83,6 +84,8 @@ fn resume() -> ParsedResume {
                         date_text: Some("2016 - Dec 2019".into()),
                         header_lines: vec!["Difference Co".into()],
                         lines: vec!["Built ETL in Python".into()],
+                        // Survives the round trip like every other field.
+                        uncertain: vec!["title".into(), "employer".into()],
                     },
                 ],
                 skills: vec![],

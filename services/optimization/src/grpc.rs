@@ -475,6 +475,7 @@ mod tests {
                     date_text: Some("Jan 2020 - Present".into()),
                     header_lines: vec!["Analytical Engines Ltd, London".into()],
                     lines: vec![optimized.into()],
+                    uncertain: vec!["title".into()],
                 }],
                 skills: vec![],
             }],

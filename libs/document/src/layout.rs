@@ -242,8 +242,12 @@ pub(crate) fn page_lines(glyphs: Vec<Glyph>) -> Vec<LayoutLine> {
 fn dedupe_overprint(gl: &mut Vec<Glyph>) {
     let mut keep: Vec<Glyph> = Vec::with_capacity(gl.len());
     for g in gl.drain(..) {
+        // Within half an advance it is the same letter drawn again (a halo or fake bold drawn
+        // as many offset copies); a letter repeated in a word ("ll") is a whole advance on.
         let dup = keep.iter().rev().take(3).any(|k| {
-            k.text == g.text && (k.x - g.x).abs() < 0.15 * g.size && (k.y - g.y).abs() < 0.15 * g.size
+            k.text == g.text
+                && (k.x - g.x).abs() < (0.5 * g.w).max(0.2 * g.size)
+                && (k.y - g.y).abs() < 0.15 * g.size
         });
         if !dup {
             keep.push(g);

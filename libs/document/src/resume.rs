@@ -1024,18 +1024,20 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
     // header has no second part of its own ("Intern at Global Internship Program" under its
     // employer's name stays one title). A school's campus ("University of Texas at Austin") is
     // not a role at an employer.
+    let at_split = |c: &str| {
+        c.split_once(" at ")
+            .filter(|(t, o)| role_score(t) > 0 && !o.trim().is_empty() && !is_institution(t))
+            .map(|(t, o)| vec![t.trim().to_string(), o.trim().to_string()])
+    };
     if lead.is_some() && !candidates.is_empty() {
-        let mut pieces = comma_pieces(&candidates[0]);
+        let mut pieces = at_split(&candidates[0]).unwrap_or_else(|| comma_pieces(&candidates[0]));
         if pieces.len() >= 2 {
             pieces.extend(candidates.drain(1..));
             candidates = pieces;
         }
     } else if candidates.len() == 1 {
-        if let Some((title, org)) = candidates[0]
-            .split_once(" at ")
-            .filter(|(t, o)| role_score(t) > 0 && !o.trim().is_empty() && !is_institution(t))
-        {
-            candidates = vec![title.trim().to_string(), org.trim().to_string()];
+        if let Some(pieces) = at_split(&candidates[0]) {
+            candidates = pieces;
         } else {
             let pieces = comma_pieces(&candidates[0]);
             if pieces.len() >= 2 {
@@ -1665,7 +1667,15 @@ fn name_and_tagline(
     // A header before the first heading holds the name; a sidebar that opens with a heading
     // leaves it to typography within the first lines.
     // "Jo Doe | Resume title" and "Jo Doe<TAB>phone" print the name first.
-    let first_part = |l: &DocLine| l.text.split(['\t', '|']).next().unwrap_or("").trim().to_string();
+    // The name may share its line with the email after it ("Ege Erdoğan ege@erdogan.dev").
+    let first_part = |l: &DocLine| {
+        let part = l.text.split(['\t', '|']).next().unwrap_or("").trim();
+        let words: Vec<&str> = part
+            .split_whitespace()
+            .take_while(|w| !w.contains('@') && !w.contains("://") && !is_link(w))
+            .collect();
+        if words.is_empty() { part.to_string() } else { words.join(" ") }
+    };
     let in_header = |l: &&DocLine| {
         let t = first_part(l);
         !l.bullet && !is_contactish(&t) && without_document_title(&t).is_some_and(|t| name_like(&t))

@@ -116,7 +116,9 @@ pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
         }
     }
     if out.iter().all(|l| l.text.trim().is_empty()) {
-        return Err(DocumentError::Empty);
+        // Pictures and no text: a scanned resume pasted into Word.
+        let pictures = names.iter().any(|n| n.starts_with("word/media/"));
+        return Err(if pictures { DocumentError::NoTextLayer } else { DocumentError::Empty });
     }
     Ok(out)
 }
@@ -135,30 +137,64 @@ struct Para {
 struct Table {
     rows: usize,
     cell: usize,
-    lines: Vec<(usize, DocLine)>,
+    /// (row, cell, line).
+    lines: Vec<(usize, usize, DocLine)>,
 }
 
 impl Table {
     /// A table of one row whose cells each hold a column of text is the page layout (a sidebar
-    /// and a main column): each cell is a flow of its own. A table of several rows, or a row of
-    /// short cells (a date beside a degree), is read row by row.
-    fn into_lines(self) -> impl Iterator<Item = DocLine> {
+    /// and a main column): each cell is a flow of its own. Any other table is read row by row,
+    /// and a row whose cells hold one line each is one line, its cells apart by TABs (a date
+    /// beside a degree, "B.E. | Ramco Institute | 2021").
+    fn into_lines(self) -> Vec<DocLine> {
         let mut per_cell: Vec<usize> = Vec::new();
-        for (c, _) in &self.lines {
+        for (_, c, _) in &self.lines {
             if per_cell.len() <= *c {
                 per_cell.resize(c + 1, 0);
             }
             per_cell[*c] += 1;
         }
         let layout = self.rows == 1 && per_cell.iter().filter(|n| **n >= 3).count() >= 2;
-        self.lines.into_iter().map(move |(cell, l)| {
-            let column = match (layout, cell) {
-                (false, _) => Column::Full,
-                (true, 0) => Column::Left,
-                _ => Column::Right,
-            };
-            DocLine { column, ..l }
-        })
+        if layout {
+            return self
+                .lines
+                .into_iter()
+                .map(|(_, cell, l)| DocLine {
+                    column: if cell == 0 { Column::Left } else { Column::Right },
+                    ..l
+                })
+                .collect();
+        }
+        let mut out: Vec<DocLine> = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            let row = self.lines[i].0;
+            let mut j = i;
+            while j < self.lines.len() && self.lines[j].0 == row {
+                j += 1;
+            }
+            let cells = &self.lines[i..j];
+            // Short cells without bullets are values of a data row; a cell with a list is text.
+            let mut texts: Vec<(usize, String)> = Vec::new();
+            for (_, c, l) in cells {
+                match texts.last_mut() {
+                    Some((cell, t)) if cell == c => {
+                        t.push('\t');
+                        t.push_str(l.text.trim());
+                    }
+                    _ => texts.push((*c, l.text.trim().to_string())),
+                }
+            }
+            let short = cells.len() <= 2 * texts.len() && cells.iter().all(|(_, _, l)| !l.bullet);
+            if short && texts.len() > 1 {
+                let text = texts.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\t");
+                out.push(DocLine { text, ..cells[0].2.clone() });
+            } else {
+                out.extend(cells.iter().map(|(_, _, l)| l.clone()));
+            }
+            i = j;
+        }
+        out
     }
 }
 
@@ -283,7 +319,7 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
                         match stack.last_mut() {
                             Some(outer) => outer.boxed.extend(lines),
                             None if table_depth > 0 => {
-                                table.lines.extend(lines.into_iter().map(|l| (table.cell, l)));
+                                table.lines.extend(lines.into_iter().map(|l| (table.rows, table.cell, l)));
                             }
                             None => out.extend(lines),
                         }

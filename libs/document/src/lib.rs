@@ -50,7 +50,7 @@ impl std::fmt::Display for DocumentError {
                 "unsupported file format ({what}); upload a PDF or DOCX resume, or a PDF, DOCX or TXT job description"
             ),
             DocumentError::NoTextLayer => f.write_str(
-                "this PDF has no text layer (it looks scanned); export it from your editor as a text PDF",
+                "this document has no text layer (its pages are pictures, as in a scan); export it from your editor as a text PDF or DOCX",
             ),
             DocumentError::Encrypted => f.write_str(
                 "this PDF is password protected; remove the password and upload it again",

@@ -349,7 +349,8 @@ fn headings(lines: &[DocLine]) -> Vec<(usize, SectionKind)> {
     };
     let n_caps = heads.iter().filter(|h| caps(h.0)).count();
     if heads.len() >= 3 && n_caps * 4 >= heads.len() * 3 {
-        heads.retain(|h| caps(h.0));
+        // Only a single word reads as a note ("Honours"); "Academic Details" is a heading.
+        heads.retain(|h| caps(h.0) || lines[h.0].text.split_whitespace().count() > 1);
     }
     heads.extend(styled_headings(lines, &heads));
     heads.sort_by_key(|h| h.0);
@@ -1173,7 +1174,9 @@ fn comma_pieces(part: &str) -> Vec<String> {
     // A full stop ends the sentence, not an abbreviation ("Co.", "Ltd.", "S.A.").
     if let Some(last) = out.last_mut() {
         let word = last.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_lowercase();
-        if last.ends_with('.') && word.chars().count() > 3 && !ORG_SUFFIXES.contains(&word.as_str()) {
+        let abbreviation =
+            word.chars().count() <= 3 || word.contains('.') || ORG_SUFFIXES.contains(&word.as_str());
+        if last.ends_with('.') && !abbreviation {
             last.pop();
         }
     }

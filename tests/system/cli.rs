@@ -92,3 +92,36 @@ fn score_and_optimize_print_the_contract_objects() {
     assert!(run_json["alignmentScore"].as_u64().is_some_and(|after| after >= alignment), "{run_json}");
     assert!(run_json["diff"].as_array().is_some_and(|d| !d.is_empty()));
 }
+
+/// `resumax parse --explain` on real template outputs: a two-column page shows both flows, the
+/// role of every line and the layout warning; a single-column page shows no warning.
+#[test]
+fn explain_shows_the_flows_roles_and_layout_warning_of_a_real_two_column_resume() {
+    let real = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realworld/resumes").join(name)
+    };
+    let explain = |name: &str| {
+        let output =
+            Command::new(BIN).args(["parse"]).arg(real(name)).arg("--explain").output().expect("run resumax");
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let two = explain("rm_two_column.pdf");
+    let rows: Vec<Vec<&str>> = two.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    let with = |column: &str, role: &str| {
+        rows.iter().filter(|r| r.get(1) == Some(&column) && r.get(2) == Some(&role)).count()
+    };
+    assert!(
+        with("left", "heading") >= 2 && with("right", "heading") >= 2,
+        "both flows have headings:\n{two}"
+    );
+    assert!(
+        two.contains("left   entry") && two.contains("employer"),
+        "entry headers and their fields:\n{two}"
+    );
+    assert!(with("left", "bullet") >= 6, "{two}");
+    assert!(two.contains("warning: multi_column_layout"), "{two}");
+    let one = explain("rm_single_column.pdf");
+    assert!(!one.contains("multi_column_layout"), "{one}");
+    assert!(one.lines().skip(1).all(|l| l.split_whitespace().nth(1) == Some("full")), "{one}");
+}

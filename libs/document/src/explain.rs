@@ -117,13 +117,17 @@ fn contact_fields(resume: &ParsedResume, text: &str, fields: &mut Vec<&'static s
 }
 
 fn entry_fields(section: &resumax_core::resume::Section, text: &str, line: &mut ExplainedLine) {
-    let school = section.kind == SectionKind::Education;
     for e in &section.entries {
         if !e.header_lines.iter().any(|h| h == text || h.contains(text.trim())) {
             continue;
         }
         line.role = Role::EntryHeader;
-        let (org, title) = if school { ("institution", "degree") } else { ("employer", "title") };
+        let (org, title) = match section.kind {
+            SectionKind::Education => ("institution", "degree"),
+            SectionKind::Projects => ("project", "title"),
+            SectionKind::Certifications => ("certification", "title"),
+            _ => ("employer", "title"),
+        };
         for (name, value) in
             [(org, &e.organization), (title, &e.title), ("dates", &e.date_text), ("location", &e.location)]
         {

@@ -883,7 +883,9 @@ fn join_wrapped(lines: Vec<Line>, column_right: f32) -> Vec<LayoutLine> {
                 && pitch < 1.8 * prev.size
                 && line.x0 >= prev.x0 - 1.0
                 && line.x0 <= prev.x0 + 4.0 * prev.size
-                && !crate::text::starts_with_bullet(&line.text);
+                && !crate::text::starts_with_bullet(&line.text)
+                // Two dated lines are two entry headers, never one wrapped sentence.
+                && !(crate::dates::find_range(&prev.text).is_some() && crate::dates::find_range(&line.text).is_some());
         }
         if let Some(prev) = &prev
             && !continues

@@ -932,6 +932,9 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
     let mut out = Vec::new();
     for (head, content) in blocks {
         let content: Vec<&DocLine> = content.iter().collect();
+        if head.is_empty() && content.is_empty() {
+            continue;
+        }
         let dated = head.iter().filter(|l| find_range(&l.full_text()).is_some()).count();
         let leads: Vec<usize> = (0..head.len()).filter(|&i| leading_date(&head[i].text)).collect();
         // Several dated headers in a row without bullets are several entries; where the date
@@ -952,7 +955,41 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
             out.push(job_entry(&chunk, lines));
         }
     }
+    positions_under_one_employer(&mut out);
     out
+}
+
+/// Several positions at one employer: a header that names only the employer, with no bullets of
+/// its own ("Google (2013 – Present)"), followed by dated titles with no employer ("Staff
+/// Engineer (2020 – 2022)"). The titles are positions at that employer.
+fn positions_under_one_employer(entries: &mut [Entry]) {
+    let mut group: Option<String> = None;
+    for i in 0..entries.len() {
+        let e = &entries[i];
+        let titled = e.title.as_deref().is_some_and(|t| role_score(t) > 0);
+        if e.organization.is_none() && titled && e.date_text.is_some() {
+            if let Some(g) = &group {
+                entries[i].organization = Some(g.clone());
+            }
+            continue;
+        }
+        let names_employer_only = match (&e.organization, &e.title) {
+            _ if !e.lines.is_empty() => None,
+            (Some(o), None) => Some(o.clone()),
+            (None, Some(t)) if role_score(t) == 0 => Some(t.clone()),
+            _ => None,
+        };
+        group = names_employer_only.clone();
+        if let Some(name) = names_employer_only
+            && entries.get(i + 1).is_some_and(|n| {
+                n.organization.is_none() && n.title.as_deref().is_some_and(|t| role_score(t) > 0)
+            })
+        {
+            entries[i].organization = Some(name);
+            entries[i].title = None;
+            entries[i].uncertain.clear();
+        }
+    }
 }
 
 /// The line opens with its dates, as in a date gutter ("2019 – 2021<TAB>Engineer, Acme").
@@ -1001,8 +1038,22 @@ fn job_entry(head: &[&DocLine], content: &[&DocLine]) -> Entry {
         if e.date_text.is_none()
             && let Some((r, s, end)) = find_range(&t)
         {
-            t = strip_date(&t, s, end);
-            apply_range(&mut e, r);
+            // "Google (2013 – Present, Los Angeles)": what shares the brackets with the dates
+            // is the place.
+            if t[..s].trim_end().ends_with('(')
+                && let Some(close) = t[end..].find(')')
+            {
+                let place = t[end..end + close].trim().trim_start_matches([',', ';', '|']).trim();
+                if !place.is_empty() && !place.chars().any(|c| c.is_ascii_digit()) {
+                    e.location = Some(place.to_string());
+                }
+                let open = t[..s].trim_end().len() - 1;
+                t = format!("{}{}", &t[..open], &t[end + close + 1..]);
+                apply_range(&mut e, r);
+            } else {
+                t = strip_date(&t, s, end);
+                apply_range(&mut e, r);
+            }
         }
         if e.date_text.is_none()
             && let Some(shaped) = range_shaped(&t)

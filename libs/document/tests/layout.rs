@@ -304,3 +304,22 @@ fn a_header_with_no_cue_is_kept_and_marked_uncertain() {
     assert!(sure.uncertain.is_empty(), "{:?}", sure.uncertain);
     assert_eq!(sure.confidence(), "high");
 }
+
+#[test]
+fn positions_under_one_employer_take_its_name() {
+    let r = parse(&[resume_page(vec![
+        Text(72.0, 680.0, 14.0, "EXPERIENCE"),
+        Text(72.0, 660.0, 10.0, "Initech (2013 - Present, Los Angeles)"),
+        Text(72.0, 646.0, 10.0, "Senior Staff Engineer (2022 - Present)"),
+        Text(72.0, 632.0, 10.0, "- Led the platform group of twelve engineers"),
+        Text(72.0, 618.0, 10.0, "Staff Engineer (2017 - 2022)"),
+        Text(72.0, 604.0, 10.0, "- Built the billing pipeline end to end"),
+    ])]);
+    let all = jobs(&r);
+    let roles: Vec<(Option<&str>, Option<&str>)> =
+        all.iter().map(|e| (e.organization.as_deref(), e.title.as_deref())).collect();
+    assert!(roles.contains(&(Some("Initech"), Some("Senior Staff Engineer"))), "{roles:?}");
+    assert!(roles.contains(&(Some("Initech"), Some("Staff Engineer"))), "{roles:?}");
+    let head = job(&r, "Initech");
+    assert_eq!(head.location.as_deref(), Some("Los Angeles"), "{head:?}");
+}

@@ -140,7 +140,9 @@ const HEADING_MODIFIERS: &[&str] = &[
 
 fn heading_kind(line: &DocLine) -> Option<SectionKind> {
     let t = line.text.trim().trim_end_matches(':').trim();
+    // A heading stands alone: a word with a link or a date set beside it is an entry.
     if t.is_empty()
+        || !line.asides.is_empty()
         || t.len() > 48
         || t.contains('\t')
         || t.contains('@')

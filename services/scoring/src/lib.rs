@@ -2,7 +2,7 @@
 //!
 //! The score is a weighted sum of components (keyword match, required coverage, title alignment,
 //! experience, education, searchability), each 0..=100 and each explained in the report. Skills
-//! are matched through a curated taxonomy (`data/skills.txt`) so that "Postgres" is understood as
+//! are matched through a curated taxonomy (the lexicon's `data/skills.txt`) so that "Postgres" is understood as
 //! "PostgreSQL", but only the JD's exact wording earns full credit: that is what a literal ATS
 //! search finds, and the report says which wording to use.
 //!
@@ -10,7 +10,6 @@
 
 pub mod grpc;
 mod resume_index;
-mod taxonomy;
 mod terms;
 mod text;
 
@@ -24,7 +23,8 @@ pub use resume_index::ResumeIndex;
 pub use terms::{JdTerm, extract as extract_terms, required_skills};
 
 use crate::resume_index::Evidence;
-use crate::text::{TITLE_NOISE, Token, tokenize};
+use crate::text::{Token, tokenize};
+use resumax_lexicon::TAXONOMY;
 
 /// Component weights; they sum to 1. Skills carry most of the score because they are what an ATS
 /// filters on; searchability is small because it does not depend on the job at all.
@@ -39,7 +39,7 @@ const MAX_RECOMMENDATIONS: usize = 10;
 
 /// The taxonomy's canonical name of a skill ("Kubernetes" for "k8s"), if the taxonomy knows it.
 pub fn canonical_skill(name: &str) -> Option<&'static str> {
-    taxonomy::TAXONOMY.lookup(name).map(|c| taxonomy::TAXONOMY.canonical(c))
+    TAXONOMY.lookup(name).map(|c| TAXONOMY.canonical(c))
 }
 
 /// Deterministic: the same input gives the same report, byte for byte.
@@ -448,7 +448,7 @@ pub(crate) fn title_words(title: &str) -> Vec<String> {
             }
             ("hr", _) | ("people", _) => "hr",
             ("rep" | "representative" | "agent" | "specialist" | "associate", _) => "specialist",
-            (w, _) if TITLE_NOISE.contains(&w) => {
+            (w, _) if resumax_lexicon::words::is_title_noise(w) => {
                 i += 1;
                 continue;
             }

@@ -2,7 +2,7 @@
 
 use resumax_core::resume::{ParsedResume, SectionKind};
 
-use crate::taxonomy::Form;
+use resumax_lexicon::Form;
 use crate::terms::JdTerm;
 use crate::text::{Token, tokenize};
 use crate::{required_years, title_words};

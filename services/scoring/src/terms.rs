@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::score::Importance;
 
-use crate::taxonomy::{Form, TAXONOMY};
+use resumax_lexicon::{Form, TAXONOMY};
 use crate::text::{Token, tokenize};
 
 const BASE_REQUIRED: f64 = 3.0;

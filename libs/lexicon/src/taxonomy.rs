@@ -7,7 +7,7 @@ use crate::text::{Token, tokenize};
 
 /// One way of writing a concept.
 #[derive(Debug, Clone)]
-pub(crate) struct Form {
+pub struct Form {
     pub text: String,
     pub folded: Vec<String>,
     pub stems: Vec<String>,
@@ -56,16 +56,18 @@ impl Form {
 }
 
 #[derive(Debug)]
-pub(crate) struct Concept {
+pub struct Concept {
     /// `forms[0]` is the canonical name.
     pub forms: Vec<Form>,
     /// Listed under `[soft]`: scored apart from tools and methods, because a claim such as
     /// "leadership" proves less and should not drown the hard skills.
     pub soft: bool,
+    /// The `[domain]` the concept is listed under (`software`, `languages`, `soft`, ...).
+    pub domain: &'static str,
 }
 
 #[derive(Debug)]
-pub(crate) struct Taxonomy {
+pub struct Taxonomy {
     pub concepts: Vec<Concept>,
     /// Folded form text (tokens joined by a space) -> concept.
     by_folded: HashMap<String, usize>,
@@ -73,17 +75,19 @@ pub(crate) struct Taxonomy {
     by_first_stem: HashMap<String, Vec<(usize, usize)>>,
 }
 
-pub(crate) static TAXONOMY: LazyLock<Taxonomy> =
+pub static TAXONOMY: LazyLock<Taxonomy> =
     LazyLock::new(|| Taxonomy::parse(include_str!("../data/skills.txt")));
 
 impl Taxonomy {
-    pub fn parse(data: &str) -> Taxonomy {
+    pub fn parse(data: &'static str) -> Taxonomy {
         let mut concepts = Vec::new();
         let mut soft = false;
+        let mut domain = "";
         for line in data.lines() {
             let line = line.trim();
-            if let Some(domain) = line.strip_prefix('[') {
-                soft = domain.trim_end_matches(']').trim() == "soft";
+            if let Some(d) = line.strip_prefix('[') {
+                domain = d.trim_end_matches(']').trim();
+                soft = domain == "soft";
                 continue;
             }
             if line.is_empty() || line.starts_with('#') {
@@ -102,7 +106,7 @@ impl Taxonomy {
                 }
             }
             if !forms.is_empty() {
-                concepts.push(Concept { forms, soft });
+                concepts.push(Concept { forms, soft, domain });
             }
         }
         let mut by_folded = HashMap::new();

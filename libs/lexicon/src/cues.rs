@@ -1,0 +1,120 @@
+//! Cue phrases of job postings (`data/cues.txt`): the block a heading opens and the inline
+//! markers that change one requirement's importance.
+
+use std::sync::LazyLock;
+
+use crate::{parse_lists, tokenize};
+
+/// The part of a posting a heading opens, or the importance an inline marker gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cue {
+    Required,
+    Preferred,
+    /// What the job does: it names requirements only when the posting lists no other.
+    Duties,
+    /// About the company, benefits, pay, how to apply: nothing a recruiter screens on.
+    Boilerplate,
+}
+
+struct Cues {
+    /// (folded words of the phrase, cue), in file order.
+    headings: Vec<(Vec<String>, Cue)>,
+    inline: Vec<(Vec<String>, Cue)>,
+}
+
+static CUES: LazyLock<Cues> = LazyLock::new(|| {
+    let mut headings = Vec::new();
+    let mut inline = Vec::new();
+    for (list, entries) in parse_lists(include_str!("../data/cues.txt")) {
+        let (dest, cue) = match list {
+            "required" => (&mut headings, Cue::Required),
+            "preferred" => (&mut headings, Cue::Preferred),
+            "duties" => (&mut headings, Cue::Duties),
+            "boilerplate" => (&mut headings, Cue::Boilerplate),
+            "inline.preferred" => (&mut inline, Cue::Preferred),
+            "inline.required" => (&mut inline, Cue::Required),
+            _ => continue,
+        };
+        for phrase in entries.into_iter().flatten() {
+            dest.push((phrase.split(' ').map(str::to_string).collect(), cue));
+        }
+    }
+    Cues { headings, inline }
+});
+
+/// Where `words` contains `phrase` as a run of whole words: the index of its first word.
+fn find_run(words: &[String], phrase: &[String]) -> Option<usize> {
+    if phrase.is_empty() || phrase.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - phrase.len()).find(|&i| words[i..i + phrase.len()] == *phrase)
+}
+
+fn folded_words(text: &str) -> Vec<String> {
+    tokenize(&text.replace('-', " ")).into_iter().map(|t| t.folded).collect()
+}
+
+/// The longest cue of `list` in `words` (ties: the first listed), with its length in words.
+fn best(list: &[(Vec<String>, Cue)], words: &[String]) -> Option<(Cue, usize, usize)> {
+    let mut found: Option<(Cue, usize, usize)> = None;
+    for (phrase, cue) in list {
+        let phrase: Vec<String> = phrase.iter().flat_map(|p| folded_words(p)).collect();
+        if let Some(at) = find_run(words, &phrase) {
+            let len: usize = phrase.iter().map(String::len).sum::<usize>() + phrase.len();
+            if found.is_none_or(|(_, l, _)| len > l) {
+                found = Some((*cue, len, at));
+            }
+        }
+    }
+    found
+}
+
+/// The block a heading opens ("Preferred qualifications:" -> preferred), or None when the text
+/// names no block. "About <Name>" headings are the company's introduction.
+pub fn heading_cue(heading: &str) -> Option<Cue> {
+    let words = folded_words(heading);
+    if words.first().is_some_and(|w| w == "about")
+        && words.get(1).is_some_and(|w| !matches!(w.as_str(), "you" | "the" | "your"))
+    {
+        return Some(Cue::Boilerplate);
+    }
+    best(&CUES.headings, &words).map(|(cue, _, _)| cue)
+}
+
+/// The importance an inline marker gives one requirement ("Python is a plus", "SQL (required)"),
+/// with the byte offset where the marker starts in `text`.
+pub fn inline_cue(text: &str) -> Option<(Cue, usize)> {
+    let tokens = tokenize(&text.replace('-', " "));
+    let words: Vec<String> = tokens.iter().map(|t| t.folded.clone()).collect();
+    best(&CUES.inline, &words).map(|(cue, _, at)| (cue, tokens[at].start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_cue_decides() {
+        assert_eq!(heading_cue("Preferred qualifications:"), Some(Cue::Preferred));
+        assert_eq!(heading_cue("Minimum qualifications:"), Some(Cue::Required));
+        assert_eq!(heading_cue("Good to have (Additional Skills):"), Some(Cue::Preferred));
+        assert_eq!(heading_cue("Duties and Requirements"), Some(Cue::Required));
+        assert_eq!(heading_cue("Roles and Responsibilities"), Some(Cue::Duties));
+        assert_eq!(heading_cue("Perks and benefits"), Some(Cue::Boilerplate));
+        assert_eq!(heading_cue("About Brightlayer Analytics"), Some(Cue::Boilerplate));
+        assert_eq!(heading_cue("About you"), Some(Cue::Required));
+        assert_eq!(heading_cue("Desired Candidate Profile"), Some(Cue::Required));
+        assert_eq!(heading_cue("Remuneration: Skills, abilities"), Some(Cue::Boilerplate));
+        assert_eq!(heading_cue("Our office in Berlin"), None);
+    }
+
+    #[test]
+    fn inline_markers() {
+        assert_eq!(inline_cue("Kafka is a plus").map(|c| c.0), Some(Cue::Preferred));
+        assert_eq!(inline_cue("Django: 1 year (Preferred)").map(|c| c.0), Some(Cue::Preferred));
+        assert_eq!(inline_cue("CSS (Required)").map(|c| c.0), Some(Cue::Required));
+        assert_eq!(inline_cue("Python and Go"), None);
+        let (_, at) = inline_cue("SQL, nice to have").unwrap();
+        assert_eq!(&"SQL, nice to have"[at..], "nice to have");
+    }
+}

@@ -1,146 +1,14 @@
 //! Job-description analysis: sanitizing, title/company/location/employment type, and the skills
 //! named under "required" and "nice to have" cues.
 
-use resumax_core::job_description::ParsedJobDescription;
+mod requirements;
 
-use crate::text::{sanitize, strip_bullet};
+use resumax_core::job_description::{ParsedJobDescription, Requirement};
+use resumax_core::score::Importance;
+
+use crate::text::sanitize;
 
 const SHORT_CHARS: usize = 500;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Other,
-    Required,
-    Preferred,
-}
-
-/// Classifies a cue line ("Requirements", "Nice to have:"), or None for ordinary lines.
-fn cue(line: &str) -> Option<Part> {
-    let t = line.trim().trim_end_matches(':').trim().to_lowercase();
-    if t.is_empty() || t.split_whitespace().count() > 7 || strip_bullet(line).is_some() {
-        return None;
-    }
-    let preferred = [
-        "nice to have",
-        "nice-to-have",
-        "preferred",
-        "bonus",
-        "plus",
-        "desirable",
-        "good to have",
-        "extra credit",
-        "would be great",
-        "ideally",
-    ];
-    let required = [
-        "requirement",
-        "qualification",
-        "what you'll need",
-        "what you will need",
-        "what you need",
-        "must have",
-        "must-have",
-        "what we're looking for",
-        "what we are looking for",
-        "you have",
-        "you bring",
-        "who you are",
-        "skills",
-        "about you",
-        "you should have",
-        "we need",
-        "essential",
-        "minimum",
-    ];
-    if preferred.iter().any(|p| t.contains(p)) {
-        return Some(Part::Preferred);
-    }
-    if required.iter().any(|p| t.contains(p)) {
-        return Some(Part::Required);
-    }
-    // Any other short heading-like line ends the current part.
-    let heading_like = line.trim().ends_with(':')
-        || (t.split_whitespace().count() <= 5 && !t.ends_with('.') && !t.contains(','));
-    heading_like.then_some(Part::Other)
-}
-
-const LEAD_INS: &[&str] = &[
-    "strong working knowledge of",
-    "working knowledge of",
-    "hands-on experience with",
-    "hands-on experience in",
-    "experience with",
-    "experience in",
-    "experience using",
-    "experience of",
-    "knowledge of",
-    "familiarity with",
-    "proficiency in",
-    "proficiency with",
-    "proficient in",
-    "proficient with",
-    "expertise in",
-    "ability to",
-    "understanding of",
-    "solid grounding in",
-    "solid understanding of",
-    "background in",
-    "exposure to",
-    "comfort with",
-    "comfortable with",
-    "skills in",
-    "fluency in",
-    "fluent in",
-    "certification in",
-    "strong",
-    "solid",
-    "excellent",
-    "good",
-    "deep",
-    "proven",
-    "demonstrated",
-];
-
-/// Short skill phrases from one requirement line.
-fn skill_phrases(line: &str) -> Vec<String> {
-    let mut t = strip_bullet(line).unwrap_or(line).trim().trim_end_matches('.').to_string();
-    // "3+ years of ..." and similar lead-ins carry no skill name.
-    if let Some(idx) = t.find(" of ")
-        && t[..idx].chars().any(|c| c.is_ascii_digit())
-        && t[..idx].to_lowercase().contains("year")
-    {
-        t = t[idx + 4..].to_string();
-    }
-    let mut out = Vec::new();
-    for piece in t.split([',', ';', '/']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" or ")) {
-        let mut p = piece.trim().to_string();
-        let mut changed = true;
-        while changed {
-            changed = false;
-            let lower = p.to_lowercase();
-            for lead in LEAD_INS {
-                if lower.starts_with(lead) && lower.len() > lead.len() {
-                    p = p[lead.len()..].trim().to_string();
-                    changed = true;
-                    break;
-                }
-            }
-            for lead in ["including ", "such as ", "e.g. ", "like ", "with "] {
-                if let Some(idx) = p.to_lowercase().find(lead) {
-                    p = p[idx + lead.len()..].trim().to_string();
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        let p = p.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '.' | ':')).to_string();
-        let words = p.split_whitespace().count();
-        if (1..=5).contains(&words) && p.chars().any(char::is_alphabetic) && !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out
-}
 
 fn field(line: &str, keys: &[&str]) -> Option<String> {
     let (k, v) = line.split_once(':')?;
@@ -220,7 +88,7 @@ pub(crate) fn analyze(
         && !first.contains(':')
         && first.split_whitespace().count() <= 8
         && !first.ends_with('.')
-        && cue(first) != Some(Part::Required)
+        && resumax_lexicon::heading_cue(first).is_none()
     {
         d_title = Some(first.to_string());
         if let Some(second) = nonempty.get(1) {
@@ -295,50 +163,9 @@ pub(crate) fn analyze(
         }
     }
 
-    let mut required = Vec::new();
-    let mut preferred = Vec::new();
-    let mut part = Part::Other;
-    for l in &lines {
-        if l.is_empty() {
-            continue;
-        }
-        // "Nice to have: MATLAB, Python" puts the list on the cue line itself.
-        if let Some((head, tail)) = l.split_once(':')
-            && let Some(p) = cue(&format!("{head}:"))
-            && !tail.trim().is_empty()
-            && field(l, &["title", "job title", "position", "role", "company", "location"]).is_none()
-        {
-            let dest = match p {
-                Part::Required => &mut required,
-                Part::Preferred => &mut preferred,
-                Part::Other => {
-                    part = Part::Other;
-                    continue;
-                }
-            };
-            for s in skill_phrases(tail) {
-                if !dest.contains(&s) {
-                    dest.push(s);
-                }
-            }
-            part = p;
-            continue;
-        }
-        if let Some(p) = cue(l) {
-            part = p;
-            continue;
-        }
-        let dest = match part {
-            Part::Required => &mut required,
-            Part::Preferred => &mut preferred,
-            Part::Other => continue,
-        };
-        for s in skill_phrases(l) {
-            if !dest.contains(&s) {
-                dest.push(s);
-            }
-        }
-    }
+    let owned: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let reqs = requirements::extract(&owned);
+    let (required, preferred) = skill_lists(&reqs);
 
     let pick = |client: Option<&str>, derived: Option<String>| {
         client.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).or(derived)
@@ -364,6 +191,9 @@ pub(crate) fn analyze(
     if out_location.is_none() {
         warnings.push("missing_location".to_string());
     }
+    if reqs.is_empty() {
+        warnings.push("no_requirements".to_string());
+    }
     ParsedJobDescription {
         title: out_title,
         company: out_company,
@@ -373,5 +203,31 @@ pub(crate) fn analyze(
         preferred_skills: preferred,
         sanitized_text: sanitized,
         warnings,
+        requirements: reqs,
     }
+}
+
+/// The names shown as required and preferred skills: one per requirement (a group by its first
+/// member or category), in the posting's order.
+fn skill_lists(reqs: &[Requirement]) -> (Vec<String>, Vec<String>) {
+    let mut required: Vec<String> = Vec::new();
+    let mut preferred: Vec<String> = Vec::new();
+    for r in reqs {
+        let dest = if r.importance == Importance::Required { &mut required } else { &mut preferred };
+        if !dest.iter().any(|s| s.eq_ignore_ascii_case(&r.term)) {
+            dest.push(r.term.clone());
+        }
+    }
+    (required, preferred)
+}
+
+/// The requirements of a posting: the ones JD analysis stored, or for a record stored before
+/// they existed (or received over the wire, which does not carry them), the same analysis run
+/// again on its text.
+pub fn requirements_of(job: &ParsedJobDescription) -> Vec<Requirement> {
+    if !job.requirements.is_empty() {
+        return job.requirements.clone();
+    }
+    let lines: Vec<String> = crate::text::sanitize(&job.sanitized_text).lines().map(|l| l.trim().to_string()).collect();
+    requirements::extract(&lines)
 }

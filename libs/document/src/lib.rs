@@ -18,6 +18,7 @@ use resumax_core::resume::ParsedResume;
 use resumax_core::{Error, ErrorCode};
 
 pub use dates::{DateRange, normalize_date, parse_date_range};
+pub use jd::requirements_of;
 pub use truth::{ParsedDocument, parse_to_ground_truth_json, rejection_kind, to_ground_truth_json};
 
 /// Uploads larger than this are refused before parsing.
@@ -225,7 +226,8 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
     let lines = logical_lines(&lines_of(bytes, true)?);
-    let text = lines.into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+    // A list item keeps a visible marker, so JD analysis tells items from headings.
+    let text = lines.into_iter().map(|l| if l.bullet && !text::starts_with_bullet(&l.text) { format!("• {}", l.text) } else { l.text }).collect::<Vec<_>>().join("\n");
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);
     }

@@ -680,6 +680,7 @@ mod tests {
             preferred_skills: preferred.iter().map(|s| s.to_string()).collect(),
             sanitized_text: text.to_string(),
             warnings: vec![],
+            requirements: vec![],
         }
     }
 

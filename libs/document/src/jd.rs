@@ -163,8 +163,8 @@ pub(crate) fn analyze(
         }
     }
 
-    let owned: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    let reqs = requirements::extract(&owned);
+    let reading = requirements::reading_lines(&sanitized);
+    let reqs = requirements::extract(&reading);
     let (required, preferred) = skill_lists(&reqs);
 
     let pick = |client: Option<&str>, derived: Option<String>| {
@@ -212,7 +212,22 @@ pub(crate) fn analyze(
 fn skill_lists(reqs: &[Requirement]) -> (Vec<String>, Vec<String>) {
     let mut required: Vec<String> = Vec::new();
     let mut preferred: Vec<String> = Vec::new();
+    // Years are shown once per importance, the largest (the general statement on a tie):
+    // "3+ years PHP" beside "3+ years experience" says nothing new, and preferred years at or
+    // below the required ones add nothing.
+    let shown_years = |imp: Importance| {
+        reqs.iter()
+            .filter(|r| r.importance == imp && r.years.is_some())
+            .max_by_key(|r| (r.years, r.term.ends_with("years experience")))
+    };
+    let req_years = shown_years(Importance::Required).and_then(|r| r.years).unwrap_or(0);
     for r in reqs {
+        if r.years.is_some() {
+            let best = shown_years(r.importance).is_some_and(|b| std::ptr::eq(b, r));
+            if !best || (r.importance == Importance::Preferred && r.years <= Some(req_years)) {
+                continue;
+            }
+        }
         let dest = if r.importance == Importance::Required { &mut required } else { &mut preferred };
         if !dest.iter().any(|s| s.eq_ignore_ascii_case(&r.term)) {
             dest.push(r.term.clone());
@@ -228,6 +243,5 @@ pub fn requirements_of(job: &ParsedJobDescription) -> Vec<Requirement> {
     if !job.requirements.is_empty() {
         return job.requirements.clone();
     }
-    let lines: Vec<String> = crate::text::sanitize(&job.sanitized_text).lines().map(|l| l.trim().to_string()).collect();
-    requirements::extract(&lines)
+    requirements::extract(&requirements::reading_lines(&crate::text::sanitize(&job.sanitized_text)))
 }

@@ -20,12 +20,27 @@ struct Cues {
     /// (folded words of the phrase, cue), in file order.
     headings: Vec<(Vec<String>, Cue)>,
     inline: Vec<(Vec<String>, Cue)>,
+    requirement_leads: Vec<Vec<String>>,
+    duty_verbs: Vec<String>,
 }
 
 static CUES: LazyLock<Cues> = LazyLock::new(|| {
     let mut headings = Vec::new();
     let mut inline = Vec::new();
+    let mut requirement_leads = Vec::new();
+    let mut duty_verbs = Vec::new();
     for (list, entries) in parse_lists(include_str!("../data/cues.txt")) {
+        match list {
+            "requirement.lead" => {
+                requirement_leads.extend(entries.into_iter().flatten().map(|p| folded_words(&p)));
+                continue;
+            }
+            "duty.verbs" => {
+                duty_verbs.extend(entries.into_iter().flatten());
+                continue;
+            }
+            _ => {}
+        }
         let (dest, cue) = match list {
             "required" => (&mut headings, Cue::Required),
             "preferred" => (&mut headings, Cue::Preferred),
@@ -39,7 +54,7 @@ static CUES: LazyLock<Cues> = LazyLock::new(|| {
             dest.push((phrase.split(' ').map(str::to_string).collect(), cue));
         }
     }
-    Cues { headings, inline }
+    Cues { headings, inline, requirement_leads, duty_verbs }
 });
 
 /// Where `words` contains `phrase` as a run of whole words: the index of its first word.
@@ -89,6 +104,50 @@ pub fn inline_cue(text: &str) -> Option<(Cue, usize)> {
     best(&CUES.inline, &words).map(|(cue, _, at)| (cue, tokens[at].start))
 }
 
+/// How many words of a heading no cue phrase explains: "Necessary prerequisites - skills" has
+/// none, "Communication skills" has one (so it reads as an item, not a heading).
+pub fn unexplained_words(heading: &str) -> usize {
+    const GLUE: &[&str] = &["and", "of", "the", "our", "your", "key", "job", "a", "for", "to", "with", "what", "s"];
+    let words = folded_words(heading);
+    let mut covered = vec![false; words.len()];
+    for (phrase, _) in &CUES.headings {
+        let phrase: Vec<String> = phrase.iter().flat_map(|p| folded_words(p)).collect();
+        if phrase.is_empty() || phrase.len() > words.len() {
+            continue;
+        }
+        for i in 0..=words.len() - phrase.len() {
+            if words[i..i + phrase.len()] == *phrase {
+                covered[i..i + phrase.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+    words.iter().zip(&covered).filter(|(w, c)| !**c && !GLUE.contains(&w.as_str())).count()
+}
+
+/// Does the text open (or state) a requirement wherever it stands ("Good understanding of
+/// Oracle PL/SQL", "PHP developers need to have ...")?
+pub fn states_requirement(text: &str) -> bool {
+    let words = folded_words(text);
+    CUES.requirement_leads.iter().any(|lead| find_run(&words, lead).is_some_and(|at| at <= 6))
+}
+
+/// A verb that opens a duty, in any of its forms ("build", "Builds", "maintaining").
+pub fn is_duty_verb(word: &str) -> bool {
+    let w = word.to_lowercase();
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    let candidates = [
+        Some(w.to_string()),
+        w.strip_suffix("ies").map(|b| format!("{b}y")),
+        w.strip_suffix("es").map(str::to_string),
+        w.strip_suffix('s').map(str::to_string),
+        w.strip_suffix("ed").map(str::to_string),
+        w.strip_suffix('d').map(str::to_string),
+        w.strip_suffix("ing").map(str::to_string),
+        w.strip_suffix("ing").map(|b| format!("{b}e")),
+    ];
+    candidates.into_iter().flatten().any(|c| CUES.duty_verbs.iter().any(|v| *v == c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +165,16 @@ mod tests {
         assert_eq!(heading_cue("Desired Candidate Profile"), Some(Cue::Required));
         assert_eq!(heading_cue("Remuneration: Skills, abilities"), Some(Cue::Boilerplate));
         assert_eq!(heading_cue("Our office in Berlin"), None);
+    }
+
+    #[test]
+    fn headings_items_and_duties() {
+        assert_eq!(unexplained_words("Necessary prerequisites - skills"), 0);
+        assert_eq!(unexplained_words("Communication skills"), 1);
+        assert!(states_requirement("Good understanding of Oracle PL/SQL"));
+        assert!(!states_requirement("Create, design and modify websites"));
+        assert!(is_duty_verb("Maintains") && is_duty_verb("building") && is_duty_verb("Accomplishes"));
+        assert!(!is_duty_verb("Python"));
     }
 
     #[test]

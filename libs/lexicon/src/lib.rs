@@ -11,7 +11,7 @@ pub mod taxonomy;
 pub mod text;
 pub mod words;
 
-pub use cues::{Cue, heading_cue, inline_cue};
+pub use cues::{Cue, heading_cue, inline_cue, is_duty_verb, states_requirement, unexplained_words};
 pub use taxonomy::{Concept, Form, TAXONOMY, Taxonomy};
 pub use text::{Token, stem, tokenize};
 

@@ -10,7 +10,7 @@
 
 use resumax_core::job_description::{Requirement, RequirementKind};
 use resumax_core::score::Importance;
-use resumax_lexicon::{Cue, TAXONOMY, heading_cue, inline_cue, tokenize, words};
+use resumax_lexicon::{Cue, TAXONOMY, heading_cue, inline_cue, is_duty_verb, states_requirement, tokenize, unexplained_words, words};
 
 use crate::text::strip_bullet;
 
@@ -97,6 +97,8 @@ enum Block {
 struct Item {
     text: String,
     block: Block,
+    /// A list item (or a label's value), not a paragraph of prose.
+    bullet: bool,
     /// The importance the block gives it, before inline markers.
     importance: Importance,
 }
@@ -124,20 +126,6 @@ fn heading_text(line: &str) -> Option<&str> {
     Some(stripped)
 }
 
-/// How many words of a heading its cue phrases leave unexplained; a line such as
-/// "Communication skills" contains a cue word but is an item, not a heading.
-fn unexplained_words(heading: &str) -> usize {
-    const GLUE: &[&str] =
-        &["and", "of", "the", "&", "-", "our", "your", "key", "job", "/", "a", "for", "to", "with", "what"];
-    words_of(heading)
-        .iter()
-        .filter(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            !w.is_empty() && !GLUE.contains(&w.as_str()) && heading_cue(&w).is_none()
-        })
-        .count()
-}
-
 /// The cue of a line that is a heading, None for an item. `Some(None)` is a heading that names
 /// no known block ("Working days and times:" is known; "Our stack:" is not).
 fn line_heading(line: &str) -> Option<Option<Cue>> {
@@ -161,20 +149,34 @@ fn block_importance(block: Block) -> Importance {
     }
 }
 
-/// Splits a posting into items with the block each stands in.
+/// Splits a posting into items with the block each stands in. A line that ends in a comma or
+/// a joining word ("such as k-NN, Naive Bayes,") continues on the next line.
 fn items(lines: &[String]) -> Vec<Item> {
-    let mut out = Vec::new();
+    let mut out: Vec<Item> = Vec::new();
     let mut block = Block::Intro;
+    let mut open = false;
     for raw in lines {
         let bullet = strip_bullet(raw);
         let line = bullet.unwrap_or(raw).trim();
         if line.is_empty() {
+            open = false;
             continue;
         }
+        if open
+            && bullet.is_none()
+            && let Some(prev) = out.last_mut()
+        {
+            prev.text.push(' ');
+            prev.text.push_str(line);
+            open = continues(line);
+            continue;
+        }
+        open = continues(line);
         if bullet.is_none()
             && let Some(cue) = line_heading(line)
         {
             block = cue.map_or(Block::Unknown, Block::Cue);
+            open = false;
             continue;
         }
         // "Experience: Minimum 1 year", "Nice to have: MATLAB": a label and its value.
@@ -188,7 +190,7 @@ fn items(lines: &[String]) -> Vec<Item> {
                 if bullet.is_none() {
                     block = here;
                 }
-                out.push(Item { text: value.trim().to_string(), block: here, importance: block_importance(here) });
+                out.push(Item { text: value.trim().to_string(), block: here, importance: block_importance(here), bullet: true });
                 continue;
             }
             if bullet.is_none() && block == Block::Intro {
@@ -196,9 +198,15 @@ fn items(lines: &[String]) -> Vec<Item> {
                 continue;
             }
         }
-        out.push(Item { text: line.to_string(), block, importance: block_importance(block) });
+        out.push(Item { text: line.to_string(), block, importance: block_importance(block), bullet: bullet.is_some() });
     }
     out
+}
+
+fn continues(line: &str) -> bool {
+    let l = line.trim_end().to_lowercase();
+    l.ends_with(',')
+        || [" and", " or", " of", " such as", " e.g.", " including", " like", " with", " in"].iter().any(|j| l.ends_with(j))
 }
 
 /// One requirement before deduplication.
@@ -217,7 +225,10 @@ struct Member {
     concept: Option<usize>,
 }
 
-/// Reads the requirements of a posting given as sanitized lines.
+/// A paragraph this long is prose about the job, not a list of requirements.
+const PROSE_WORDS: usize = 25;
+
+/// Reads the requirements of a posting given as reading lines (see [`reading_lines`]).
 pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
     let items = items(lines);
     let mut found: Vec<Found> = Vec::new();
@@ -226,21 +237,120 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
         read_item(&item.text, item.importance, true, &mut found);
     }
     let skills = found.iter().filter(|f| f.years.is_none() && f.kind != Some(RequirementKind::Degree)).count();
-    for item in items.iter().filter(|i| !listed(i.block) && i.block != Block::Cue(Cue::Boilerplate)) {
-        if skills < FEW_SKILLS {
-            read_item(&item.text, item.importance, false, &mut found);
-        } else {
+    let few = skills < FEW_SKILLS;
+    for (n, item) in items.iter().enumerate().filter(|(_, i)| !listed(i.block) && i.block != Block::Cue(Cue::Boilerplate)) {
+        let prose = !item.bullet && words_of(&item.text).len() > PROSE_WORDS;
+        if (few && !prose) || states_requirement(&item.text) {
+            // A posting without qualifications is screened on its duties; a line that states a
+            // requirement ("Good understanding of Oracle PL/SQL") is one wherever it stands.
+            read_item(&item.text, item.importance, few, &mut found);
+            continue;
+        }
+        for sentence in sentences(&item.text) {
+            let (importance, body) = marked_importance(&sentence, item.importance);
             // Years stated anywhere outside boilerplate are a requirement ("We are looking for
             // developers with 2-4 years of experience").
-            for sentence in sentences(&item.text) {
-                let (importance, body) = marked_importance(&sentence, item.importance);
-                if let Some((years, subject, _)) = years_of(&body) {
-                    found.push(years_found(years, subject, importance, &sentence));
+            if let Some((years, subject, _, _)) = years_of(&body) {
+                found.push(years_found(years, subject, importance, &sentence));
+            }
+            // The tools the introduction names are what the job is done with ("Web-based
+            // products using PHP, JavaScript, MySQL"); the title line only up to its first comma
+            // (after it come the team and the place).
+            if item.block == Block::Intro {
+                let text = if n == 0 { body.split(',').next().unwrap_or("") } else { body.as_str() };
+                for (c, s, e) in concept_spans(text, false) {
+                    if !TAXONOMY.concepts[c].soft {
+                        let m = Member { name: display(&text[s..e], c), concept: Some(c) };
+                        found.push(Found { members: vec![m], importance, source: sentence.clone(), years: None, kind: None });
+                    }
                 }
             }
         }
     }
     finish(found)
+}
+
+/// The lines JD analysis reads: text pasted from Word often glues a heading to the paragraph
+/// before it ("...Drupal & WordpressResponsibilities") and prints a heading twice without a
+/// break; both are split again here. The stored text is left as the posting had it.
+pub(crate) fn reading_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let line = undouble(line);
+        for piece in unglue(line) {
+            out.push(piece);
+        }
+    }
+    out
+}
+
+/// "Director of Engineering, Google CloudDirector of Engineering, Google Cloud" -> once.
+fn undouble(line: &str) -> &str {
+    let n = line.len();
+    if n >= 8 && n % 2 == 0 && line.is_char_boundary(n / 2) && line[..n / 2] == line[n / 2..] {
+        return &line[..n / 2];
+    }
+    line
+}
+
+/// Splits a line where a heading or a "Label:" starts glued to the word before it
+/// ("ControllingInvoice" is left alone; "comResponsibilities and Duties" is split).
+fn unglue(line: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut cuts: Vec<usize> = Vec::new();
+    for w in 1..chars.len() {
+        let (i, c) = chars[w];
+        let prev = chars[w - 1].1;
+        if !(c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit() || prev == ')' || prev == '!')) {
+            continue;
+        }
+        let rest = &line[i..];
+        let head: String = rest.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let label = rest.split_once(':').map(|(l, _)| l).filter(|l| words_of(l).len() <= 3 && !l.contains(['.', ',']));
+        let word_start = line[..i].rfind(|ch: char| ch.is_whitespace()).map_or(0, |s| s + 1);
+        let before = &line[word_start..i];
+        let doubled = !before.is_empty() && rest.starts_with(before) && before.chars().count() >= 4;
+        let heading = heading_cue(&head).is_some() && {
+            // The cue must start at the glued word: "Responsibilities and Duties", not a cue
+            // word further on.
+            let first: String = head.split_whitespace().next().unwrap_or("").chars().filter(|c| c.is_alphanumeric()).collect();
+            heading_cue(&first).is_some() || label.is_some()
+        };
+        if doubled || heading || label.is_some_and(|l| l.chars().next().is_some_and(char::is_uppercase) && heading_cue(l).is_some()) {
+            cuts.push(i);
+        }
+    }
+    if cuts.is_empty() {
+        return vec![line.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for c in cuts {
+        out.push(line[start..c].trim().to_string());
+        start = c;
+    }
+    out.push(line[start..].trim().to_string());
+    // A heading glued to its first line of text ("Responsibilities and DutiesTotal Billing"):
+    // the heading's last word runs into the next capitalised word.
+    out.into_iter().filter(|p| !p.is_empty()).flat_map(split_heading_run).collect()
+}
+
+fn split_heading_run(piece: String) -> Vec<String> {
+    let ws = words_of(&piece);
+    for k in 1..=ws.len().min(5) {
+        let w = ws[k - 1];
+        let Some(pos) = w.char_indices().skip(1).find(|&(j, c)| c.is_uppercase() && w[..j].chars().last().is_some_and(char::is_lowercase)).map(|(j, _)| j) else {
+            continue;
+        };
+        let head = format!("{} {}", ws[..k - 1].join(" "), &w[..pos]);
+        let head = head.trim();
+        if heading_cue(head).is_some() && unexplained_words(head) == 0 {
+            let at = piece.find(w).unwrap_or(0) + pos;
+            return vec![head.to_string(), piece[at..].trim().to_string()];
+        }
+    }
+    vec![piece]
 }
 
 /// Splits an item into sentences at ". " and "; ", but not after abbreviations ("e.g. ",
@@ -290,6 +400,13 @@ fn marked_importance(sentence: &str, block: Importance) -> (Importance, String) 
         Cue::Preferred => Importance::Preferred,
         _ => Importance::Required,
     };
+    // A marker that opens the sentence ("Must speak English well", "Additional skill-sets of
+    // ...") governs what follows it.
+    if words_of(&sentence[..at]).is_empty() {
+        let after = &sentence[at..];
+        let skip = after.find(char::is_whitespace).unwrap_or(after.len());
+        return (importance, after[skip..].trim().to_string());
+    }
     // Cut the marker and whatever follows it inside its clause: "(nice to have)", "is a plus".
     let before = sentence[..at].trim_end();
     let mut body = before.to_string();
@@ -310,7 +427,9 @@ fn marked_importance(sentence: &str, block: Importance) -> (Importance, String) 
 
 /// "5+ years of Python", "2-4 years experience", "Django Development: 1 year": the minimum
 /// years, the subject when the years are of one skill, and the text with the years cut out.
-fn years_of(text: &str) -> Option<(u32, Option<String>, String)> {
+/// The flag says the subject stood in the sentence ("5 years of product management
+/// experience"), not as a label ("PHP: 3 years").
+fn years_of(text: &str) -> Option<(u32, Option<String>, String, bool)> {
     let tokens = tokenize(text);
     for (i, t) in tokens.iter().enumerate() {
         let digits = t.folded.trim_end_matches('+');
@@ -346,6 +465,7 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String)> {
         };
         let mut subject = label_subject.filter(|l| !general_label(l) && words_of(l).len() <= 4);
         let mut rest = after.to_string();
+        let mut inline_subject = false;
         if subject.is_none() {
             // "5 years of product management experience leading ...": the words before
             // "experience" are its subject; "of relevant work experience" has none.
@@ -363,8 +483,11 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String)> {
                     });
                 if !general && words_of(head).len() <= 3 && !head.contains(['(', ',']) {
                     subject = Some(head.to_string());
+                    inline_subject = true;
+                    rest = body[at + "experience".len()..].to_string();
+                } else {
+                    rest = format!("{} {}", head, &body[at + "experience".len()..]);
                 }
-                rest = format!("{} {}", head, &body[at + "experience".len()..]);
             } else if words_of(&lower).first().is_some_and(|w| matches!(*w, "as" | "in" | "with")) {
                 rest = body.to_string();
             } else {
@@ -375,7 +498,7 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String)> {
         let prefix = if label_subject_is(prefix) { "" } else { prefix };
         let prefix = strip_lead(prefix);
         let rest = format!("{prefix} {rest}");
-        return Some((n, subject, rest.trim().to_string()));
+        return Some((n, subject, rest.trim().to_string(), inline_subject));
     }
     None
 }
@@ -403,10 +526,10 @@ fn years_found(years: u32, subject: Option<String>, importance: Importance, sour
 fn read_item(text: &str, block: Importance, listed: bool, out: &mut Vec<Found>) {
     for sentence in sentences(text) {
         let (importance, mut body) = marked_importance(&sentence, block);
-        if let Some((years, subject, rest)) = years_of(&body) {
+        if let Some((years, subject, rest, inline_subject)) = years_of(&body) {
             out.push(years_found(years, subject.clone(), importance, &sentence));
             body = rest;
-            if let Some(s) = subject {
+            if let Some(s) = subject.filter(|_| inline_subject) {
                 // The subject is also a requirement in its own right ("5 years of product
                 // management experience" asks for product management).
                 body = format!("{s}, {body}");
@@ -445,18 +568,33 @@ fn strip_lead(s: &str) -> &str {
     s
 }
 
-/// A display name: lead and trail words cut, outer brackets and quotes removed.
+/// A display name: lead and trail words cut, a trailing bracket of examples dropped
+/// ("Teaching experience (online or in a classroom)"), stray brackets removed.
 fn clean_name(s: &str) -> String {
-    let s = strip_lead(s);
-    let mut s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '.' | ',' | ':')).to_string();
+    let mut s = s.trim().to_string();
+    if s.ends_with(')')
+        && let Some(open) = s.rfind('(')
+        && open > 0
+    {
+        s.truncate(open);
+    }
+    let s = strip_lead(&s);
+    let mut s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '.' | ',' | ':' | '(' | ')')).to_string();
     // Unbalanced brackets left by a cut: drop the stray one.
     for (o, c) in [('(', ')'), ('[', ']')] {
-        let opens = s.matches(o).count();
-        let closes = s.matches(c).count();
-        if opens != closes {
+        if s.matches(o).count() != s.matches(c).count() {
             s = s.replace([o, c], " ");
             s = s.split_whitespace().collect::<Vec<_>>().join(" ");
         }
+    }
+    // A lone lead or joining word ("for", "Strong") names nothing.
+    let lower = s.to_lowercase();
+    if words_of(&s).len() == 1 && (LEAD_WORDS.contains(&lower.as_str()) || TRAIL_WORDS.contains(&lower.as_str())) {
+        return String::new();
+    }
+    // "10th", "75%": marks, not requirements.
+    if s.chars().any(|c| c.is_ascii_digit()) && (lower.ends_with('%') || lower.ends_with("th") && words_of(&s).len() == 1) {
+        return String::new();
     }
     s
 }
@@ -494,7 +632,18 @@ fn split_top<'a>(s: &'a str, seps: &[&str]) -> Vec<&'a str> {
 fn concept_spans(text: &str, all_forms: bool) -> Vec<(usize, usize, usize)> {
     let tokens = tokenize(text);
     let hits = if all_forms { TAXONOMY.scan_all(text, &tokens) } else { TAXONOMY.scan(text, &tokens) };
-    hits.into_iter().map(|(c, at, len)| (c, tokens[at].start, tokens[at + len - 1].end)).collect()
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (c, at, len) in hits {
+        let (s, e) = (tokens[at].start, tokens[at + len - 1].end);
+        // "PHP Programming": a generic word right after a skill is that skill's head, not a
+        // second skill.
+        let generic = len == 1 && GENERIC_HEADS.contains(&tokens[at].folded.as_str());
+        if generic && out.last().is_some_and(|&(_, _, pe)| text[pe..s].trim().is_empty()) {
+            continue;
+        }
+        out.push((c, s, e));
+    }
+    out
 }
 
 /// Replaces separators that stand inside a known skill ("Data Structures and Algorithms",
@@ -522,7 +671,7 @@ fn any_of_cue(text: &str) -> bool {
 }
 
 const EXAMPLE_CUES: &[&str] =
-    &[" such as ", " e.g. ", " e.g ", " eg. ", " eg ", "(e.g. ", "(e.g ", " like ", " including ", " for example ", " i.e. ", "(such as "];
+    &[" such as ", " e.g. ", " e.g ", " eg. ", " eg ", "(e.g. ", "(e.g ", " like ", " including ", " for example ", " i.e. ", "(such as ", " especially "];
 
 /// Reads one clause: example lists ("X such as A, B"), either/or lists, and plain lists.
 fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, out: &mut Vec<Found>) {
@@ -569,9 +718,17 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
         if category.is_none() {
             read_clause(head_clean, importance, listed, source, out);
         }
-        if !members.is_empty() {
+        if cue.trim() == "including" || cue.trim() == "especially" {
+            // "including security, session management": the parts, each one asked for.
+            if let Some(c) = category {
+                push_group(vec![c], None, importance, source, out);
+            }
+            for m in members {
+                push_group(vec![m], None, importance, source, out);
+            }
+        } else if !members.is_empty() {
             push_group(members, category, importance, source, out);
-        } else if let Some(c) = category_of(head_clean) {
+        } else if let Some(c) = category {
             push_group(Vec::new(), Some(c), importance, source, out);
         }
         if !after.trim().is_empty() {
@@ -596,6 +753,18 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
         .collect();
     let elements: Vec<String> = distribute_head(elements);
     if either && elements.len() >= 2 {
+        // "Unix/Linux systems with scripting experience in Shell, Perl or Python": the choice is
+        // the list after the last preposition; what comes before it is asked for as well.
+        let mut elements = elements;
+        if let Some(first) = elements.first().cloned()
+            && let Some(at) = [" in ", " with ", " using ", " of "].iter().filter_map(|p| first.rfind(p).map(|i| (i, p.len()))).max()
+        {
+            let (before, after) = (&first[..at.0], &first[at.0 + at.1..]);
+            if words_of(after).len() <= MAX_PHRASE_WORDS {
+                read_clause(before, importance, listed, source, out);
+                elements[0] = after.to_string();
+            }
+        }
         let members: Vec<Member> = elements.iter().flat_map(|e| element_members(e, true, listed)).collect();
         push_group(members, None, importance, source, out);
         return;
@@ -619,12 +788,15 @@ fn slash_choice(e: &str) -> bool {
         || t.split_whitespace().any(|w| w.contains('/') && !w.starts_with('/') && !w.ends_with('/'))
 }
 
-/// "Analytical, Problem Solving & Innovative Skills": a shared last word ("skills") belongs to
-/// every element that has none of its own.
+/// "Analytical, Problem Solving & Innovative Skills", "cross-cultural, multimedia and
+/// data-driven communications": a shared last word belongs to every element that is a lone
+/// modifier the taxonomy does not know.
 fn distribute_head(elements: Vec<String>) -> Vec<String> {
     let Some(last) = elements.last() else { return elements };
-    let last_word = last.split_whitespace().last().unwrap_or("").to_string();
-    let shared = matches!(last_word.to_lowercase().as_str(), "skills" | "abilities");
+    let last_words = words_of(last);
+    let last_word = last_words.last().copied().unwrap_or("").to_string();
+    let lw = last_word.to_lowercase();
+    let shared = last_words.len() >= 2 && (SKILL_HEADS.contains(&lw.as_str()) || matches!(lw.as_str(), "skills" | "abilities" | "communications"));
     if !shared || elements.len() < 2 {
         return elements;
     }
@@ -632,9 +804,10 @@ fn distribute_head(elements: Vec<String>) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let known = TAXONOMY.lookup(strip_lead(e)).is_some();
-            if i + 1 < elements.len() && words_of(e).len() == 1 && !known {
-                format!("{} {last_word}", e.trim())
+            let bare = strip_lead(e);
+            let known = TAXONOMY.lookup(bare).is_some();
+            if i + 1 < elements.len() && words_of(bare).len() == 1 && !known && !bare.chars().skip(1).any(char::is_uppercase) {
+                format!("{bare} {last_word}")
             } else {
                 e.clone()
             }
@@ -655,7 +828,8 @@ fn category_of(head: &str) -> Option<Member> {
         "technology", "methodologies", "processes", "concepts", "functions", "disciplines",
     ]
     .contains(&last.as_str());
-    if !class || words_of(&name).len() > MAX_PHRASE_WORDS + 1 || has_not_a_name(&name) {
+    // "technology like email, Google Slides": a lone class word names no category.
+    if !class || words_of(&name).len() < 2 || words_of(&name).len() > MAX_PHRASE_WORDS + 1 || has_not_a_name(&name) {
         return None;
     }
     Some(Member { concept: TAXONOMY.lookup(&name), name })
@@ -668,13 +842,23 @@ fn has_not_a_name(name: &str) -> bool {
     })
 }
 
-/// The members of an example or either/or list ("R, Weka, NumPy, etc.").
+/// The members of an example or either/or list ("R, Weka, NumPy, etc."): short members are
+/// names whatever their shape, because the list says they are examples.
 fn list_members(tail: &str, any: bool) -> Vec<Member> {
     let protected = protect(tail);
     split_top(&protected, &[", ", "; ", " and/or ", " and ", " & ", " or ", "/"])
         .into_iter()
         .map(unprotect)
-        .flat_map(|e| element_members(&e, any, true))
+        .flat_map(|e| {
+            let name = clean_name(&e);
+            let n = words_of(&name).len();
+            if (1..=3).contains(&n) && lookup(&name).is_none() && !has_not_a_name(&name) && name.chars().any(char::is_alphabetic) {
+                let concept = concept_spans(&name, true).first().map(|s| s.0);
+                vec![Member { name, concept }]
+            } else {
+                element_members(&e, any, true)
+            }
+        })
         .collect()
 }
 
@@ -689,24 +873,48 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
     if let Some(c) = lookup(&name) {
         return vec![Member { name: display(&name, c), concept: Some(c) }];
     }
-    let spans = concept_spans(&name, n <= MAX_PHRASE_WORDS);
+    // A duty ("Writes flawless code", "Maintains staff by recruiting") names only the tools
+    // it uses.
+    let duty = words_of(&name).first().is_some_and(|w| is_duty_verb(w)) && !name.to_lowercase().starts_with("managing");
+    let spans = concept_spans(&name, n <= MAX_PHRASE_WORDS && !duty);
+    let concepts = |spans: Vec<(usize, usize, usize)>| -> Vec<Member> {
+        spans.into_iter().map(|(c, s, e)| Member { name: display(&name[s..e], c), concept: Some(c) }).collect()
+    };
+    if duty || n > MAX_PHRASE_WORDS + 2 {
+        return concepts(if duty { spans } else { concept_spans(&name, false) });
+    }
+    // "thought leadership within networking": the skill, then the field it is applied in.
+    if let Some((before, after)) = [" within ", " in ", " for ", " across ", " at ", " on ", " to "]
+        .iter()
+        .filter_map(|p| name.find(p).map(|i| (&name[..i], &name[i + p.len()..])))
+        .next()
+        && !before.is_empty()
+        && lookup(before).is_none()
+        && is_clean_phrase(before, in_list)
+        && words_of(before).len() >= 2
+    {
+        let mut out = vec![Member { name: before.to_string(), concept: None }];
+        out.extend(concept_spans(after, true).into_iter().map(|(c, s, e)| Member { name: display(&after[s..e], c), concept: Some(c) }));
+        return out;
+    }
+    let last = words_of(&name).last().map(|w| w.to_lowercase()).unwrap_or_default();
+    let headed = SKILL_HEADS.contains(&last.trim_matches(|c: char| !c.is_alphanumeric()));
     if n <= MAX_PHRASE_WORDS && spans.len() >= 2 {
         let covered: usize = spans.iter().map(|(_, s, e)| name[*s..*e].split_whitespace().count()).sum();
-        if covered + 1 >= n {
+        if covered + 1 >= n || !headed {
             // "HTML5/CSS3", "event-driven programming in Python": each skill on its own.
-            return spans
-                .into_iter()
-                .map(|(c, s, e)| Member { name: display(&name[s..e], c), concept: Some(c) })
-                .collect();
+            return concepts(spans);
         }
     }
-    if n <= MAX_PHRASE_WORDS && (listed || !spans.is_empty()) && is_clean_phrase(&name, in_list || !spans.is_empty()) {
+    if spans.len() == 1 && !headed {
+        // "Implementation of eCommerce Projects": the skill inside, not the sentence.
+        return concepts(spans);
+    }
+    if (listed || !spans.is_empty()) && is_clean_phrase(&name, in_list || !spans.is_empty()) {
         let concept = spans.first().map(|s| s.0).filter(|_| spans.len() == 1);
         return vec![Member { name, concept }];
     }
-    // A long element (a sentence): only the skills the taxonomy recognises in it.
-    let spans = if n <= MAX_PHRASE_WORDS + 2 { spans } else { concept_spans(&name, false) };
-    spans.into_iter().map(|(c, s, e)| Member { name: display(&name[s..e], c), concept: Some(c) }).collect()
+    concepts(spans)
 }
 
 /// The taxonomy concept a whole name names, also without a generic last word ("Search Engine
@@ -719,11 +927,18 @@ fn lookup(name: &str) -> Option<usize> {
     GENERIC_HEADS.contains(&last.to_lowercase().as_str()).then(|| TAXONOMY.lookup(head)).flatten()
 }
 
-/// The posting's wording, in the taxonomy's spelling when it is the canonical name
-/// ("PostGRESQL" -> "PostgreSQL").
+/// The posting's wording, in the taxonomy's spelling when it is only a spelling or inflection of
+/// the canonical name ("PostGRESQL" -> "PostgreSQL", "eCommerce" -> "E-commerce", "strategic
+/// plans" -> "Strategic Planning").
 fn display(wording: &str, concept: usize) -> String {
     let canonical = TAXONOMY.canonical(concept);
-    if folded(canonical) == folded(wording) { canonical.to_string() } else { wording.trim().to_string() }
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let stems = |s: &str| tokenize(s).iter().map(|t| t.stem().to_string()).collect::<Vec<_>>();
+    if squash(canonical) == squash(wording) || stems(canonical) == stems(wording) {
+        canonical.to_string()
+    } else {
+        wording.trim().to_string()
+    }
 }
 
 /// A short phrase that names a requirement: no pronoun or verb of a sentence, and either a
@@ -733,29 +948,33 @@ fn is_clean_phrase(name: &str, in_list: bool) -> bool {
         return false;
     }
     let ws = words_of(name);
-    let first = ws.first().map(|w| w.to_lowercase()).unwrap_or_default();
-    // A verb opening a duty ("Writes flawless code", "Build ...") is not a name.
-    if first.ends_with("es") && first.len() > 5 && !in_list
-        || ["build", "create", "develop", "write", "writes", "work", "maintain", "ensure", "integrate", "manage", "lead", "conduct", "support", "help", "deliver", "drive", "define", "own", "partner", "stay", "be", "get", "make", "take"].contains(&first.as_str())
-    {
+    if ws.is_empty() || ws.first().is_some_and(|w| is_duty_verb(w)) && !ws[0].to_lowercase().starts_with("managing") {
         return false;
     }
     let last = ws.last().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
-    let proper = ws.iter().all(|w| {
+    // A product name is written unlike an ordinary word: "OBIEE", "D3.js", "CodeIgniter".
+    let product = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            || w.chars().skip(1).any(char::is_uppercase)
-            || matches!(w.to_lowercase().as_str(), "to" | "of" | "and" | "for")
-    });
-    let weak = ["written", "verbal", "spoken", "related", "equivalent", "other", "both", "all"].contains(&last.as_str());
-    !weak && (SKILL_HEADS.contains(&last.as_str()) || (proper && in_list) || (proper && ws.len() <= 2))
+        w.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()) || w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    let proper = ws.iter().any(|w| product(w))
+        || in_list && ws.len() <= 2 && ws.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let weak = ["written", "verbal", "spoken", "related", "equivalent", "other", "both", "all", "strong"].contains(&last.as_str());
+    !weak && (SKILL_HEADS.contains(&last.as_str()) || proper)
 }
 
 /// A degree requirement: level, fields, and "or equivalent experience". The fields of a list
 /// become members "<Field> degree"; one field keeps the posting's wording.
 fn degree_requirement(text: &str, importance: Importance, source: &str) -> Option<Found> {
+    let joined = join_initials(text);
+    let text = joined.as_str();
     let tokens = tokenize(text);
     let at = tokens.iter().position(|t| words::degree_level(&t.folded).is_some() || words::is_degree_word(&t.folded))?;
+    // "Advanced business or technical degree": a short clause about a degree is one name.
+    if words::is_degree_word(&tokens[at].folded) && at + 1 == tokens.len() && tokens.len() <= 6 && !text.contains(" in ") {
+        let name = clean_name(text);
+        return Some(Found { members: vec![Member { name, concept: None }], importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) });
+    }
     // "degree" must be what the clause is about, not a word in passing ("to a high degree").
     let lead = &text[..tokens[at].start];
     if words_of(lead).len() > 3 {
@@ -817,6 +1036,27 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
         m.concept = TAXONOMY.lookup(&m.name);
     }
     Some(Found { members, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) })
+}
+
+/// "B. Tech" -> "B.Tech": a degree abbreviation printed with a space after its initial.
+fn join_initials(text: &str) -> String {
+    let ws = words_of(text);
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let w = ws[i];
+        if w.len() == 2 && w.ends_with('.') && w.chars().next().is_some_and(char::is_uppercase)
+            && let Some(next) = ws.get(i + 1)
+            && words::degree_level(&format!("{}{}", &w[..1], next)).is_some()
+        {
+            out.push(format!("{w}{next}"));
+            i += 2;
+            continue;
+        }
+        out.push(w.to_string());
+        i += 1;
+    }
+    out.join(" ")
 }
 
 fn push_group(mut members: Vec<Member>, category: Option<Member>, importance: Importance, source: &str, out: &mut Vec<Found>) {

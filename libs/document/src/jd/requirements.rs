@@ -679,6 +679,48 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
     if body.is_empty() {
         return;
     }
+    // "Build and maintain Python processes for data collection, ... and analytics": a duty
+    // names the tools it uses, nothing more.
+    let opening = strip_lead(body);
+    if words_of(opening).first().is_some_and(|w| is_duty_verb(w)) && !opening.to_lowercase().starts_with("managing") && words_of(opening).len() > 3 {
+        for (c, s, e) in concept_spans(opening, false) {
+            push_group(vec![Member { name: display(&opening[s..e], c), concept: Some(c) }], None, importance, source, out);
+        }
+        return;
+    }
+    // "Python Libraries (NumPy, Pandas, ORM libraries)": a bracketed list names requirements
+    // of its own; "version control tools (GIT/SVN)" offers a choice.
+    if let Some(open) = body.find('(')
+        && let Some(close) = body[open..].find(')').map(|c| open + c)
+    {
+        let inner = &body[open + 1..close];
+        let lower = inner.to_lowercase();
+        let example = EXAMPLE_CUES.iter().any(|c| lower.starts_with(c.trim().trim_start_matches('(')));
+        if !example && (inner.contains(',') || inner.contains('/')) && !inner.contains(" or ") {
+            let outer = format!("{} {}", &body[..open], &body[close + 1..]);
+            if inner.contains(',') {
+                read_clause(outer.trim(), importance, listed, source, out);
+                for m in list_members(inner, false) {
+                    push_group(vec![m], None, importance, source, out);
+                }
+            } else {
+                let head = clean_name(&body[..open]);
+                let last = split_top(&body[..open], &[", ", " and ", " & "]).last().map(|l| clean_name(l)).unwrap_or_default();
+                if words_of(&body[..open]).len() > MAX_PHRASE_WORDS + 2 {
+                    read_clause(&body[..open], importance, listed, source, out);
+                }
+                let mut members: Vec<Member> = Vec::new();
+                let name = if words_of(&head).len() <= MAX_PHRASE_WORDS { head } else { last };
+                if !name.is_empty() {
+                    members.push(Member { concept: lookup(&name), name });
+                }
+                members.extend(list_members(inner, true));
+                push_group(members, None, importance, source, out);
+                read_clause(&body[close + 1..], importance, listed, source, out);
+            }
+            return;
+        }
+    }
     // "Experience in one or more of the following: C, C++, Java": the list after the colon is
     // one group.
     if let Some((head, tail)) = body.split_once(':')
@@ -870,8 +912,24 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
         return Vec::new();
     }
     let n = words_of(&name).len();
+    // "Analytical Skills" is a known skill although "skills" is a word trimmed from names.
+    let untrimmed = element.trim().trim_end_matches(['.', ',', ';']).trim();
+    let led: &str = {
+        let mut t = untrimmed;
+        while let Some((first, rest)) = t.split_once(' ') {
+            if LEAD_WORDS.contains(&first.to_lowercase().as_str()) { t = rest.trim_start(); } else { break; }
+        }
+        t
+    };
+    if let Some(c) = TAXONOMY.lookup(led).filter(|_| led.len() > name.len()) {
+        return vec![Member { name: display(led, c), concept: Some(c) }];
+    }
     if let Some(c) = lookup(&name) {
         return vec![Member { name: display(&name, c), concept: Some(c) }];
+    }
+    // A lone class word ("toolkits", "technologies") names nothing.
+    if n == 1 && (GENERIC_HEADS.contains(&name.to_lowercase().as_str()) || SKILL_HEADS.contains(&name.to_lowercase().as_str()) && name.ends_with('s')) {
+        return Vec::new();
     }
     // A duty ("Writes flawless code", "Maintains staff by recruiting") names only the tools
     // it uses.
@@ -969,7 +1027,14 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
     let joined = join_initials(text);
     let text = joined.as_str();
     let tokens = tokenize(text);
-    let at = tokens.iter().position(|t| words::degree_level(&t.folded).is_some() || words::is_degree_word(&t.folded))?;
+    // Short degree names are ordinary words in lowercase ("be", "ma", "ms"): only "BE", "B.E."
+    // and the like name a degree.
+    let is_degree = |t: &resumax_lexicon::Token| {
+        let raw = &text[t.start..t.end];
+        (words::degree_level(&t.folded).is_some() && (t.folded.len() > 3 || raw.chars().any(|c| c.is_uppercase() || c == '.')))
+            || words::is_degree_word(&t.folded)
+    };
+    let at = tokens.iter().position(is_degree)?;
     // "Advanced business or technical degree": a short clause about a degree is one name.
     if words::is_degree_word(&tokens[at].folded) && at + 1 == tokens.len() && tokens.len() <= 6 && !text.contains(" in ") {
         let name = clean_name(text);

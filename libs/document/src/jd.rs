@@ -10,11 +10,13 @@ use crate::text::sanitize;
 
 const SHORT_CHARS: usize = 500;
 
+/// "Location: Berlin", "Location - Berlin", and a key cut short by a typo ("Locatio - Gurgaon").
 fn field(line: &str, keys: &[&str]) -> Option<String> {
-    let (k, v) = line.split_once(':')?;
+    let (k, v) = line.split_once(':').or_else(|| line.split_once(" - "))?;
     let k = k.trim().to_lowercase();
     let v = v.trim();
-    (keys.contains(&k.as_str()) && !v.is_empty() && v.len() < 120).then(|| v.to_string())
+    let known = keys.contains(&k.as_str()) || (k.len() >= 6 && !k.contains(' ') && keys.iter().any(|key| key.starts_with(&k)));
+    (known && !v.is_empty() && v.len() < 120).then(|| v.to_string())
 }
 
 const TYPE_WORDS: &[&str] = &[
@@ -53,7 +55,8 @@ pub(crate) fn analyze(
     location: Option<&str>,
 ) -> ParsedJobDescription {
     let sanitized = sanitize(text);
-    let lines: Vec<&str> = sanitized.lines().map(str::trim).collect();
+    let reading = requirements::reading_lines(&sanitized);
+    let lines: Vec<&str> = reading.iter().map(|l| l.trim()).collect();
 
     let mut d_title = None;
     let mut d_company = None;
@@ -62,7 +65,10 @@ pub(crate) fn analyze(
     for l in &lines {
         d_title = d_title.or_else(|| field(l, &["title", "job title", "position", "role", "job"]));
         d_company = d_company.or_else(|| {
-            field(l, &["company", "employer", "organization", "organisation", "hiring company", "client"])
+            field(
+                l,
+                &["company", "employer", "organization", "organisation", "hiring company", "client", "company profile", "company name"],
+            )
         });
         d_location =
             d_location.or_else(|| field(l, &["location", "based in", "office", "where", "work location"]));
@@ -163,10 +169,19 @@ pub(crate) fn analyze(
         }
     }
 
-    let reading = requirements::reading_lines(&sanitized);
     let reqs = requirements::extract(&reading);
     let (required, preferred) = skill_lists(&reqs);
 
+    header_fields(&nonempty, &mut d_title, &mut d_company, &mut d_location);
+    // "Location: comfort of your own home!": a home or remote place is remote work.
+    d_location = d_location.map(|l| {
+        let lower = l.to_lowercase();
+        if !looks_like_location(&l) && (lower.contains("home") || lower.contains("remote") || lower.contains("anywhere")) {
+            "Remote".to_string()
+        } else {
+            l
+        }
+    });
     let pick = |client: Option<&str>, derived: Option<String>| {
         client.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).or(derived)
     };
@@ -244,4 +259,157 @@ pub fn requirements_of(job: &ParsedJobDescription) -> Vec<Requirement> {
         return job.requirements.clone();
     }
     requirements::extract(&requirements::reading_lines(&crate::text::sanitize(&job.sanitized_text)))
+}
+
+/// A short line of capitalised words: a name, not a sentence.
+fn is_name_line(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && !line.ends_with(['.', ':', '!', '?'])
+        && !line.chars().any(|c| matches!(c, ':' | '₹' | '$' | '€' | '£' | '%'))
+        && !words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit() || c == ','))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(*w, "&" | "and" | "of" | "-" | "de" | "the")
+        })
+}
+
+/// The capitalised words that end right before `at` in `text` ("Slidesigma India LLC" before
+/// " is a"): a proper name, or None.
+fn name_before(text: &str, at: usize) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    for w in text[..at].split_whitespace().rev() {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"'));
+        if w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) && words.len() < 4 && !w.ends_with('.') {
+            words.push(w);
+        } else {
+            break;
+        }
+    }
+    words.reverse();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The capitalised words that start at `at` ("Google" in "at Google, you lead").
+fn name_after(text: &str, at: usize) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in text[at..].split_whitespace() {
+        let (core, stop) = match w.find([',', '.', ';', ':', '(', ')', '!', '?']) {
+            Some(i) => (&w[..i], true),
+            None => (w, false),
+        };
+        let core = core.strip_suffix("'s").or_else(|| core.strip_suffix("\u{2019}s")).unwrap_or(core);
+        if core.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) && words.len() < 4 {
+            words.push(core.to_string());
+        } else {
+            break;
+        }
+        if stop || core.len() < w.len() {
+            break;
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The one capitalised name the prose uses in the possessive, inside a sentence; None when
+/// there are several or none. Acronyms are left out ("API's" is a plural).
+fn possessive_name(lines: &[&str]) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    for l in lines.iter().skip(1) {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate().skip(1) {
+            let Some(core) = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")) else { continue };
+            let prev_ends = words[i - 1].ends_with(['.', ':', '!', '?']);
+            let acronym = core.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+            if !prev_ends && !acronym && core.chars().next().is_some_and(char::is_uppercase) && core.chars().all(char::is_alphanumeric) && !NOT_COMPANIES.contains(&core.to_lowercase().as_str()) && !found.iter().any(|f| f == core) {
+                found.push(core.to_string());
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+const NOT_COMPANIES: &[&str] = &[
+    "we", "you", "our", "the", "this", "a", "an", "in", "as", "it", "they", "candidates", "india", "us", "job", "role",
+];
+
+/// Company and location from the header lines, "About <Company>" and the prose ("As a Product
+/// Manager at Google", "Slidesigma India LLC is a web design company based in South Delhi").
+fn header_fields(lines: &[&str], title: &mut Option<String>, company: &mut Option<String>, location: &mut Option<String>) {
+    use resumax_lexicon::{Cue, heading_cue, words};
+    // The header: the lines after the title up to the first heading or paragraph.
+    let start = usize::from(title.as_deref().is_some_and(|t| lines.first() == Some(&t)));
+    for l in lines.iter().skip(start).take(5) {
+        if l.split_whitespace().count() > 8 || heading_cue(l).is_some() && l.ends_with(':') {
+            break;
+        }
+        if location.is_none() && looks_like_location(l) && !l.contains('₹') {
+            *location = Some(l.to_string());
+        } else if company.is_none() && location.is_none() && is_name_line(l) && heading_cue(l).is_none() {
+            *company = Some(l.to_string());
+        }
+    }
+    let mut votes: Vec<(String, usize, bool)> = Vec::new();
+    let mut vote = |name: String, strong: bool| {
+        let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+        if NOT_COMPANIES.contains(&first.as_str()) || heading_cue(&name).is_some() || title.as_deref() == Some(name.as_str()) {
+            return;
+        }
+        match votes.iter_mut().find(|v| v.0 == name) {
+            Some(v) => {
+                v.1 += 1;
+                v.2 |= strong;
+            }
+            None => votes.push((name, 1, strong)),
+        }
+    };
+    for (i, l) in lines.iter().enumerate() {
+        // "About Stones2Milestones" as a heading names the company.
+        if let Some(rest) = l.strip_prefix("About ")
+            && heading_cue(l) == Some(Cue::Boilerplate)
+            && is_name_line(rest)
+            && !matches!(rest.split_whitespace().next(), Some("Us" | "The" | "Our" | "You"))
+        {
+            vote(rest.to_string(), true);
+        }
+        if i == 0 {
+            continue;
+        }
+        for (at, _) in l.match_indices(" at ").chain(l.match_indices(" join ")).chain(l.match_indices(" across ")) {
+            let from = at + l[at + 1..].find(' ').map_or(0, |s| s + 2);
+            if let Some(name) = name_after(l, from) {
+                vote(name, false);
+            }
+        }
+        for pat in [" is a ", " is an ", " is on ", " is developing ", " is hiring", " is looking ", " provides ", " aims "] {
+            for (at, _) in l.match_indices(pat) {
+                if let Some(name) = name_before(l, at) {
+                    let suffix = name.split_whitespace().last().is_some_and(words::is_org_suffix);
+                    vote(name, suffix || l[at..].to_lowercase().contains("company"));
+                }
+            }
+        }
+        if location.is_none()
+            && let Some(at) = l.find("based in ")
+            && let Some(place) = name_after(l, at + "based in ".len())
+        {
+            *location = Some(place);
+        }
+    }
+    if company.is_none() {
+        // The name the posting uses most; one mention is enough for a name that says it is a
+        // company ("... LLC is a web design company").
+        let count = |n: &str| lines.iter().map(|l| l.matches(n).count()).sum::<usize>();
+        let best = votes
+            .iter()
+            .filter(|v| v.1 >= 2 || v.2 || count(&v.0) >= 3)
+            .max_by_key(|v| (v.2, v.1, count(&v.0), std::cmp::Reverse(v.0.len())));
+        if let Some(b) = best {
+            *company = Some(b.0.clone());
+        } else if let Some(name) = possessive_name(lines) {
+            // Last resort: a name used as an owner in the prose ("educate users on Google's
+            // revenue data sets").
+            *company = Some(name);
+        }
+    }
 }

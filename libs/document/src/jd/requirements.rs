@@ -959,7 +959,10 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
     let headed = SKILL_HEADS.contains(&last.trim_matches(|c: char| !c.is_alphanumeric()));
     if n <= MAX_PHRASE_WORDS && spans.len() >= 2 {
         let covered: usize = spans.iter().map(|(_, s, e)| name[*s..*e].split_whitespace().count()).sum();
-        if covered + 1 >= n || !headed {
+        // "E-Commerce Billing" is one compound skill; "HTML5/CSS3" and "event-driven
+        // programming in Python" are several.
+        let separated = spans.windows(2).all(|w| !name[w[0].2..w[1].1].trim().is_empty());
+        if (covered + 1 >= n && separated) || !headed {
             // "HTML5/CSS3", "event-driven programming in Python": each skill on its own.
             return concepts(spans);
         }

@@ -67,6 +67,10 @@ pub struct Requirement {
     /// For a years requirement: the minimum number of years.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<u32>,
+    /// The term names the class its alternatives illustrate ("NoSQL databases, such as MongoDB
+    /// or Cassandra"): the posting asks for one of the examples, or the class itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub category: bool,
 }
 
 impl Requirement {

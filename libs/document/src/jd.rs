@@ -94,7 +94,7 @@ pub(crate) fn analyze(
         && !first.contains(':')
         && first.split_whitespace().count() <= 8
         && !first.ends_with('.')
-        && resumax_lexicon::heading_cue(first).is_none()
+        && (resumax_lexicon::heading_cue(first).is_none() || resumax_lexicon::unexplained_words(first) > 0)
     {
         d_title = Some(first.to_string());
         if let Some(second) = nonempty.get(1) {
@@ -227,28 +227,33 @@ pub(crate) fn analyze(
 fn skill_lists(reqs: &[Requirement]) -> (Vec<String>, Vec<String>) {
     let mut required: Vec<String> = Vec::new();
     let mut preferred: Vec<String> = Vec::new();
-    // Years are shown once per importance, the largest (the general statement on a tie):
-    // "3+ years PHP" beside "3+ years experience" says nothing new, and preferred years at or
-    // below the required ones add nothing.
-    let shown_years = |imp: Importance| {
-        reqs.iter()
-            .filter(|r| r.importance == imp && r.years.is_some())
-            .max_by_key(|r| (r.years, r.term.ends_with("years experience")))
-    };
-    let req_years = shown_years(Importance::Required).and_then(|r| r.years).unwrap_or(0);
-    for r in reqs {
-        if r.years.is_some() {
-            let best = shown_years(r.importance).is_some_and(|b| std::ptr::eq(b, r));
-            if !best || (r.importance == Importance::Preferred && r.years <= Some(req_years)) {
-                continue;
-            }
-        }
+    for r in shown_requirements(reqs) {
         let dest = if r.importance == Importance::Required { &mut required } else { &mut preferred };
         if !dest.iter().any(|s| s.eq_ignore_ascii_case(&r.term)) {
             dest.push(r.term.clone());
         }
     }
     (required, preferred)
+}
+
+/// The requirements a person reads (the API's lists and the scorer's report): all of them,
+/// except that years are shown once per importance, the largest (the general statement on a
+/// tie): "3+ years PHP" beside "3+ years experience" says nothing new, and preferred years at or
+/// below the required ones add nothing.
+pub fn shown_requirements(reqs: &[Requirement]) -> Vec<&Requirement> {
+    let shown_years = |imp: Importance| {
+        reqs.iter()
+            .filter(|r| r.importance == imp && r.years.is_some())
+            .max_by_key(|r| (r.years, r.term.ends_with("years experience")))
+    };
+    let req_years = shown_years(Importance::Required).and_then(|r| r.years).unwrap_or(0);
+    reqs.iter()
+        .filter(|r| {
+            r.years.is_none()
+                || (shown_years(r.importance).is_some_and(|b| std::ptr::eq(b, *r))
+                    && !(r.importance == Importance::Preferred && r.years <= Some(req_years)))
+        })
+        .collect()
 }
 
 /// The requirements of a posting: the ones JD analysis stored, or for a record stored before

@@ -18,7 +18,7 @@ use resumax_core::resume::ParsedResume;
 use resumax_core::{Error, ErrorCode};
 
 pub use dates::{DateRange, normalize_date, parse_date_range};
-pub use jd::requirements_of;
+pub use jd::{requirements_of, shown_requirements};
 pub use truth::{ParsedDocument, parse_to_ground_truth_json, rejection_kind, to_ground_truth_json};
 
 /// Uploads larger than this are refused before parsing.

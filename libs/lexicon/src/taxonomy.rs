@@ -144,6 +144,22 @@ impl Taxonomy {
         self.by_folded.get(&folded.join(" ")).or_else(|| self.by_folded.get(&stems.join(" "))).copied()
     }
 
+    /// Like [`Taxonomy::lookup`], also without a generic last word: "GraphQL APIs", "SEO
+    /// process" and "Git tools" name GraphQL, SEO and Git.
+    pub fn lookup_loose(&self, phrase: &str) -> Option<usize> {
+        const GENERIC: &[&str] = &[
+            "process", "processes", "tools", "tool", "systems", "system", "technologies", "technology",
+            "framework", "frameworks", "practices", "techniques", "methods", "platform", "platforms",
+            "libraries", "library", "skills", "concepts", "principles", "development", "programming",
+            "stack", "solutions", "services", "applications", "software", "expertise", "experience",
+            "knowledge", "apis", "api", "certification", "certified", "certificate",
+        ];
+        self.lookup(phrase).or_else(|| {
+            let (head, last) = phrase.trim().rsplit_once(' ')?;
+            GENERIC.contains(&last.to_lowercase().as_str()).then(|| self.lookup(head)).flatten()
+        })
+    }
+
     /// Every discoverable concept mention in a text: (concept, first token, token count),
     /// longest match first at each position, non-overlapping, in reading order.
     pub fn scan(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize, usize)> {

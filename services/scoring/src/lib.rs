@@ -15,7 +15,7 @@ mod text;
 
 use async_trait::async_trait;
 use resumax_core::api::ScoringApi;
-use resumax_core::job_description::ParsedJobDescription;
+use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::resume::ParsedResume;
 use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, RankedJob, ScoreComponent};
 
@@ -115,13 +115,16 @@ impl<'t> SkillGroup<'t> {
 pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> MatchReport {
     let relevant = terms::without_boilerplate(&job.sanitized_text);
     let jd_tokens = tokenize(&relevant);
-    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms::extract_with(job, &relevant, &jd_tokens)
+    let reqs = resumax_document::requirements_of(job);
+    let shown = resumax_document::shown_requirements(&reqs);
+    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms::extract_with(job, &reqs, &relevant, &jd_tokens)
         .into_iter()
         .map(|t| {
             let e = index.find(&t);
             (t, e)
         })
         .collect();
+    let evaluated = collapse_groups(evaluated);
     let mut recs: Vec<(f64, String)> = Vec::new();
 
     let hard = SkillGroup::new(&evaluated, false);
@@ -141,6 +144,18 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
         let points = group.points(t, weight);
         impacts.push(points);
         match e {
+            None if t.alternatives.len() > 1 => {
+                let names: Vec<String> = t.alternatives.iter().map(|a| format!("\"{a}\"")).collect();
+                let (last, rest) = names.split_last().expect("a group has members");
+                let what = match t.importance {
+                    Importance::Required => "the posting asks for any one of them",
+                    _ => "the posting would welcome any one of them",
+                };
+                recs.push((
+                    points,
+                    format!("Add {} or {last} if you have one of them: {what} and the resume shows none (up to +{points:.1} points).", rest.join(", ")),
+                ));
+            }
             None => {
                 let text = match t.importance {
                     Importance::Required => format!(
@@ -206,7 +221,22 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
 
     // Experience.
     let resume_years = index.years_of_experience();
-    let (experience_score, experience_detail) = match required_years_in(&jd_tokens) {
+    // Years and degree come from the same requirement model; a posting read only from client
+    // lists (no model) falls back to its text.
+    let years_req = [Importance::Required, Importance::Preferred]
+        .into_iter()
+        .find_map(|imp| shown.iter().find(|r| r.years.is_some() && r.importance == imp).copied());
+    let degree_reqs: Vec<&Requirement> = {
+        let required: Vec<&Requirement> =
+            shown.iter().filter(|r| r.kind == RequirementKind::Degree && r.importance == Importance::Required).copied().collect();
+        if required.is_empty() {
+            shown.iter().filter(|r| r.kind == RequirementKind::Degree).copied().collect()
+        } else {
+            required
+        }
+    };
+    let need_years = if reqs.is_empty() { required_years_in(&jd_tokens) } else { years_req.and_then(|r| r.years).map(f64::from) };
+    let (experience_score, experience_detail) = match need_years {
         Some(need) => {
             let s = (100.0 * resume_years / need).min(100.0);
             if s < 100.0 {
@@ -229,7 +259,12 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
 
     // Education.
     let resume_level = index.degree_level();
-    let (education_score, education_detail) = match required_degree_level(job, &jd_tokens) {
+    let need_degree = if reqs.is_empty() {
+        required_degree_level(job, &jd_tokens)
+    } else {
+        degree_reqs.iter().map(|r| requirement_degree_level(r)).reduce(f64::min)
+    };
+    let (education_score, education_detail) = match need_degree {
         Some(need) => {
             let s = if resume_level >= need {
                 100.0
@@ -304,6 +339,38 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
             )),
         }
     }
+    // The years and degree the posting asks for are part of the report too, so it lists every
+    // requirement the API shows; they are scored by their own components, not as keywords.
+    let or_equivalent = |r: &Requirement| r.members().any(|m| m.to_lowercase().contains("equivalent") && m.to_lowercase().contains("experience"));
+    let mut extra: Vec<(&Requirement, bool)> = Vec::new();
+    if let Some(r) = years_req {
+        extra.push((r, resume_years >= f64::from(r.years.unwrap_or(0))));
+    }
+    for r in &degree_reqs {
+        let level_ok = resume_level >= requirement_degree_level(r);
+        let equivalent_ok = or_equivalent(r) && resume_years >= need_years.unwrap_or(4.0).max(2.0);
+        extra.push((r, level_ok || equivalent_ok));
+    }
+    for (r, ok) in extra {
+        let weight = if r.importance == Importance::Required { 3.0 } else { 1.5 };
+        if matched_keywords.iter().any(|k: &KeywordMatch| k.term.eq_ignore_ascii_case(&r.term))
+            || missing.iter().any(|m| m.2.term.eq_ignore_ascii_case(&r.term))
+        {
+            continue;
+        }
+        if ok {
+            matched_keywords.push(KeywordMatch {
+                term: r.term.clone(),
+                importance: r.importance,
+                weight,
+                resume_term: r.term.clone(),
+                literal: false,
+                sections: vec![if r.kind == RequirementKind::Degree { "education" } else { "experience" }.to_string()],
+            });
+        } else {
+            missing.push((0.0, usize::MAX, KeywordGap { term: r.term.clone(), importance: r.importance, weight }));
+        }
+    }
     // Biggest gain first; ties keep the JD's order.
     missing.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let missing_keywords = missing.into_iter().map(|(_, _, g)| g).collect();
@@ -315,6 +382,28 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     let recommendations = recs.into_iter().take(MAX_RECOMMENDATIONS).map(|(_, r)| r).collect();
 
     MatchReport { alignment_score, breakdown, matched_keywords, missing_keywords, recommendations }
+}
+
+/// One term per either/or group: the member the resume evidences best (the first member when
+/// it evidences none) stands for the group, so "Go, Rust or Java" is satisfied by Rust and never
+/// reported as three missing must-haves.
+fn collapse_groups(evaluated: Vec<(JdTerm, Option<Evidence>)>) -> Vec<(JdTerm, Option<Evidence>)> {
+    let mut best: std::collections::BTreeMap<usize, (usize, f64)> = std::collections::BTreeMap::new();
+    for (i, (t, e)) in evaluated.iter().enumerate() {
+        if let Some(g) = t.group {
+            let credit = e.as_ref().map_or(-1.0, |e| e.credit());
+            let entry = best.entry(g).or_insert((i, credit));
+            if credit > entry.1 {
+                *entry = (i, credit);
+            }
+        }
+    }
+    evaluated
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (t, _))| t.group.is_none_or(|g| best.get(&g).is_some_and(|b| b.0 == *i)))
+        .map(|(_, x)| x)
+        .collect()
 }
 
 fn component(name: &str, score: f64, weight: f64, detail: String) -> ScoreComponent {
@@ -406,6 +495,22 @@ fn required_degree_level(job: &ParsedJobDescription, tokens: &[Token]) -> Option
         }
     }
     level
+}
+
+/// The level a degree requirement names: the lowest of its members ("B.E/B.Tech/MCA/M.Sc"
+/// accepts a bachelor's), a bachelor's when no member names one ("Computer Science degree").
+fn requirement_degree_level(r: &Requirement) -> f64 {
+    r.members()
+        .filter(|m| !m.to_lowercase().contains("equivalent"))
+        .map(|m| {
+            let lower = m.to_lowercase();
+            if lower.contains("advanced") || lower.contains("graduate degree") && !lower.contains("undergraduate") {
+                return 2.0;
+            }
+            tokenize(m).iter().filter_map(|t| resumax_lexicon::words::degree_level(&t.folded)).reduce(f64::min).unwrap_or(1.0)
+        })
+        .reduce(f64::min)
+        .unwrap_or(1.0)
 }
 
 fn degree_name(level: f64) -> &'static str {

@@ -73,7 +73,6 @@ fn resume(title: &str, bullets: &[&str], skills: &[&str]) -> ParsedResume {
         ],
         text,
         warnings: vec![],
-        requirements: vec![],
     }
 }
 

@@ -35,7 +35,8 @@ const LEAD_WORDS: &[&str] = &[
     "notch", "distinctive", "exemplary", "measurable", "is", "are", "be", "have", "has",
     "should", "must", "will", "would", "can", "could", "know", "how", "from", "about", "such",
     "as", "like", "including", "etc", "also", "other", "additional", "required", "preferred",
-    "necessary", "desired", "is", "plus", "bonus", "equivalent", "learn", "grasp",
+    "necessary", "desired", "is", "plus", "bonus", "equivalent", "learn", "grasp", "grounding",
+    "foundation", "foundations", "comfort", "consuming", "record", "professional",
 ];
 /// Words that end an element without naming it ("Kafka experience", "SQL etc").
 const TRAIL_WORDS: &[&str] = &[
@@ -50,7 +51,8 @@ const GENERIC_HEADS: &[&str] = &[
     "framework", "frameworks", "practices", "techniques", "methods", "methodologies",
     "platforms", "platform", "libraries", "library", "environment", "environments", "skills",
     "concepts", "principles", "development", "programming", "stack", "solutions", "services",
-    "applications", "software", "expertise", "experience", "knowledge", "capabilities",
+    "applications", "software", "expertise", "experience", "knowledge", "capabilities", "apis",
+    "api", "skills",
 ];
 /// Last words that make a short phrase the name of a skill, a field or a body of knowledge
 /// ("session management", "invoice validation", "teaching experience").
@@ -79,7 +81,8 @@ const NOT_A_NAME: &[&str] = &[
     "these", "those", "will", "should", "must", "can", "may", "would", "could", "is", "are",
     "was", "be", "been", "being", "have", "has", "had", "do", "does", "not", "no", "very",
     "well", "without", "within", "across", "all", "every", "each", "job", "role", "position",
-    "candidate", "candidates", "team", "company", "work", "day", "days", "time", "times",
+    "candidate", "candidates", "team", "company", "work", "day", "days", "time", "times", "dm",
+    "details", "ok", "rockstar", "ninja",
     "how", "what", "when", "where", "why",
 ];
 
@@ -117,7 +120,7 @@ fn heading_text(line: &str) -> Option<&str> {
     let stripped = t.trim_end_matches([':', '-', '–', '—', ' ']).trim();
     let marked = stripped.len() < t.len();
     let n = words_of(stripped).len();
-    if stripped.is_empty() || n > 8 || (!marked && n > 6) {
+    if stripped.is_empty() || n > 8 {
         return None;
     }
     if !marked && (stripped.ends_with(['.', ',', ';', '!', '?']) || stripped.contains(". ")) {
@@ -136,10 +139,17 @@ fn line_heading(line: &str) -> Option<Option<Cue>> {
         return Some(cue);
     }
     let cue = cue?;
-    let allowed = if words_of(text).len() >= 3 { 1 } else { 0 };
+    let n = words_of(text).len();
+    let allowed = match n {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => n / 3,
+    };
     // "About Us", "About Stones2Milestones": the company's name is not a cue word.
     let about = text.to_lowercase().starts_with("about ");
-    (about || unexplained_words(text) <= allowed).then_some(Some(cue))
+    // "Experience with Salesforce" names a skill: an item, not a heading.
+    let names_skill = !concept_spans(text, false).is_empty();
+    (about || (unexplained_words(text) <= allowed && !names_skill)).then_some(Some(cue))
 }
 
 fn block_importance(block: Block) -> Importance {
@@ -155,8 +165,35 @@ fn items(lines: &[String]) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::new();
     let mut block = Block::Intro;
     let mut open = false;
+    let mut pieces: Vec<String> = Vec::new();
     for raw in lines {
-        let bullet = strip_bullet(raw);
+        // "Senior Backend Engineer. Must have: Go, Kafka. Nice to have: Terraform.": each
+        // labelled sentence of a prose line is an item of its own.
+        if strip_bullet(raw).is_none() && raw.contains(':') && raw.contains(". ") {
+            let mut rest: Vec<String> = Vec::new();
+            for sentence in sentences(raw) {
+                let labelled = sentence.split_once(':').is_some_and(|(l, v)| {
+                    !v.trim().is_empty() && words_of(l).len() <= 5 && heading_cue(l).is_some() && unexplained_words(l) <= 1
+                });
+                if labelled {
+                    if !rest.is_empty() {
+                        pieces.push(rest.join(". "));
+                        rest.clear();
+                    }
+                    pieces.push(sentence);
+                } else {
+                    rest.push(sentence);
+                }
+            }
+            if !rest.is_empty() {
+                pieces.push(rest.join(". "));
+            }
+        } else {
+            pieces.push(raw.clone());
+        }
+    }
+    for raw in &pieces {
+        let bullet = strip_bullet(raw).or_else(|| strip_number(raw));
         let line = bullet.unwrap_or(raw).trim();
         if line.is_empty() {
             open = false;
@@ -203,6 +240,19 @@ fn items(lines: &[String]) -> Vec<Item> {
     out
 }
 
+/// "1. Knowledge of A/B testing", "2) SQL", "(a) Python": the item without its number.
+fn strip_number(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let t2 = t.strip_prefix('(').unwrap_or(t);
+    let n = t2.chars().take_while(|c| c.is_ascii_digit()).count();
+    let n = if n == 0 && t2.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && t2[1..].starts_with(')') { 1 } else { n };
+    if !(1..=2).contains(&n) {
+        return None;
+    }
+    let rest = t2[n..].strip_prefix(['.', ')'])?;
+    rest.starts_with(' ').then(|| rest.trim_start()).filter(|r| !r.is_empty())
+}
+
 fn continues(line: &str) -> bool {
     let l = line.trim_end().to_lowercase();
     l.ends_with(',')
@@ -213,6 +263,8 @@ fn continues(line: &str) -> bool {
 #[derive(Debug, Clone)]
 struct Found {
     members: Vec<Member>,
+    /// The first member is the class the others illustrate.
+    category: bool,
     importance: Importance,
     source: String,
     years: Option<u32>,
@@ -256,12 +308,17 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
             // The tools the introduction names are what the job is done with ("Web-based
             // products using PHP, JavaScript, MySQL"); the title line only up to its first comma
             // (after it come the team and the place).
-            if item.block == Block::Intro {
+            // Short lines after the title are the header (company, place, pay), not the job.
+            if item.block == Block::Intro && (n == 0 || words_of(&item.text).len() > 8) {
                 let text = if n == 0 { body.split(',').next().unwrap_or("") } else { body.as_str() };
                 for (c, s, e) in concept_spans(text, false) {
-                    if !TAXONOMY.concepts[c].soft {
+                    // A product is written as a name ("using PHP, MySQL", "Drupal & Wordpress");
+                    // lowercase words in the introduction ("accounts payable") are duties.
+                    let named = text[s..e].chars().next().is_some_and(char::is_uppercase);
+                    let concept = &TAXONOMY.concepts[c];
+                    if !concept.soft && concept.domain != "languages" && named {
                         let m = Member { name: display(&text[s..e], c), concept: Some(c) };
-                        found.push(Found { members: vec![m], importance, source: sentence.clone(), years: None, kind: None });
+                        found.push(Found { members: vec![m], category: false, importance, source: sentence.clone(), years: None, kind: None });
                     }
                 }
             }
@@ -485,6 +542,8 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String, bool)> {
                     subject = Some(head.to_string());
                     inline_subject = true;
                     rest = body[at + "experience".len()..].to_string();
+                } else if general {
+                    rest = body[at + "experience".len()..].to_string();
                 } else {
                     rest = format!("{} {}", head, &body[at + "experience".len()..]);
                 }
@@ -514,6 +573,7 @@ fn years_found(years: u32, subject: Option<String>, importance: Importance, sour
     };
     Found {
         members: vec![Member { name, concept: None }],
+        category: false,
         importance,
         source: source.to_string(),
         years: Some(years),
@@ -580,6 +640,7 @@ fn clean_name(s: &str) -> String {
     }
     let s = strip_lead(&s);
     let mut s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '.' | ',' | ':' | '(' | ')')).to_string();
+    s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     // Unbalanced brackets left by a cut: drop the stray one.
     for (o, c) in [('(', ')'), ('[', ']')] {
         if s.matches(o).count() != s.matches(c).count() {
@@ -755,7 +816,8 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
             tail = &tail[..close];
         }
         let head_clean = head.trim_end_matches(['(', ',', ' ']);
-        let members = list_members(tail, false);
+        let parts = cue.trim() == "including" || cue.trim() == "especially";
+        let members = if parts { part_members(tail) } else { list_members(tail, false) };
         let category = category_of(head_clean);
         if category.is_none() {
             read_clause(head_clean, importance, listed, source, out);
@@ -868,8 +930,14 @@ fn category_of(head: &str) -> Option<Member> {
         "applications", "software", "packages", "stacks", "services", "solutions", "engines",
         "products", "environments", "suites", "clouds", "certifications", "degrees", "fields",
         "technology", "methodologies", "processes", "concepts", "functions", "disciplines",
+        "tool", "language", "database", "framework", "platform", "warehouse", "system", "library",
+        "toolkit", "queues", "brokers", "warehouses", "editors", "ides", "crms", "erps",
     ]
     .contains(&last.as_str());
+    // "an ERP such as NetSuite or SAP": a known skill illustrated by its products.
+    if !class && words_of(&name).len() <= 2 && let Some(c) = TAXONOMY.lookup(&name) && !TAXONOMY.concepts[c].soft {
+        return Some(Member { name: display(&name, c), concept: Some(c) });
+    }
     // "technology like email, Google Slides": a lone class word names no category.
     if !class || words_of(&name).len() < 2 || words_of(&name).len() > MAX_PHRASE_WORDS + 1 || has_not_a_name(&name) {
         return None;
@@ -901,6 +969,16 @@ fn list_members(tail: &str, any: bool) -> Vec<Member> {
                 element_members(&e, any, true)
             }
         })
+        .collect()
+}
+
+/// The parts after "including": each must name a requirement on its own.
+fn part_members(tail: &str) -> Vec<Member> {
+    let protected = protect(tail);
+    split_top(&protected, &[", ", "; ", " and/or ", " and ", " & ", " or "])
+        .into_iter()
+        .map(unprotect)
+        .flat_map(|e| element_members(&e, false, true))
         .collect()
 }
 
@@ -1041,7 +1119,7 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
     // "Advanced business or technical degree": a short clause about a degree is one name.
     if words::is_degree_word(&tokens[at].folded) && at + 1 == tokens.len() && tokens.len() <= 6 && !text.contains(" in ") {
         let name = clean_name(text);
-        return Some(Found { members: vec![Member { name, concept: None }], importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) });
+        return Some(Found { members: vec![Member { name, concept: None }], category: false, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) });
     }
     // "degree" must be what the clause is about, not a word in passing ("to a high degree").
     let lead = &text[..tokens[at].start];
@@ -1103,7 +1181,7 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
     for m in &mut members {
         m.concept = TAXONOMY.lookup(&m.name);
     }
-    Some(Found { members, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) })
+    Some(Found { members, category: false, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) })
 }
 
 /// "B. Tech" -> "B.Tech": a degree abbreviation printed with a space after its initial.
@@ -1128,6 +1206,9 @@ fn join_initials(text: &str) -> String {
 }
 
 fn push_group(mut members: Vec<Member>, category: Option<Member>, importance: Importance, source: &str, out: &mut Vec<Found>) {
+    // A known skill heading its examples ("an ERP such as NetSuite or SAP") is asked for in its
+    // own right as well; only a class of things ("NoSQL databases") is a mere category.
+    let has_category = category.as_ref().is_some_and(|c| c.concept.is_none() || words_of(&c.name).len() > 2) && !members.is_empty();
     if let Some(c) = category {
         members.insert(0, c);
     }
@@ -1142,7 +1223,8 @@ fn push_group(mut members: Vec<Member>, category: Option<Member>, importance: Im
     if members.is_empty() {
         return;
     }
-    out.push(Found { members, importance, source: source.to_string(), years: None, kind: None });
+    let category = has_category && members.len() > 1;
+    out.push(Found { members, category, importance, source: source.to_string(), years: None, kind: None });
 }
 
 fn kind_of(member: &Member) -> RequirementKind {
@@ -1211,6 +1293,7 @@ fn finish(found: Vec<Found>) -> Vec<Requirement> {
             source: f.source,
             alternatives: members.map(|m| m.name).collect(),
             years: f.years,
+            category: f.category,
         });
         keys.push(key);
     }

@@ -193,6 +193,15 @@ fn items(lines: &[String]) -> Vec<Item> {
         }
     }
     for raw in &pieces {
+        // "(A) Skills, abilities and attitudes:" under "Remuneration": an enumerated sub-heading
+        // stays in the block it stands in.
+        if let Some(rest) = strip_number(raw)
+            && rest.trim_end().ends_with(':')
+            && heading_text(rest).is_some()
+        {
+            open = false;
+            continue;
+        }
         let bullet = strip_bullet(raw).or_else(|| strip_number(raw));
         let line = bullet.unwrap_or(raw).trim();
         if line.is_empty() {
@@ -245,7 +254,7 @@ fn strip_number(line: &str) -> Option<&str> {
     let t = line.trim_start();
     let t2 = t.strip_prefix('(').unwrap_or(t);
     let n = t2.chars().take_while(|c| c.is_ascii_digit()).count();
-    let n = if n == 0 && t2.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && t2[1..].starts_with(')') { 1 } else { n };
+    let n = if n == 0 && t2.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t2[1..].starts_with(')') { 1 } else { n };
     if !(1..=2).contains(&n) {
         return None;
     }
@@ -1099,7 +1108,9 @@ fn is_clean_phrase(name: &str, in_list: bool) -> bool {
     let proper = ws.iter().any(|w| product(w))
         || in_list && ws.len() <= 2 && ws.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
     let weak = ["written", "verbal", "spoken", "related", "equivalent", "other", "both", "all", "strong"].contains(&last.as_str());
-    !weak && (SKILL_HEADS.contains(&last.as_str()) || proper)
+    // "PHP Programming on Open Source Tools": a longer phrase with a preposition is a clause.
+    let clause = ws.len() >= 4 && ws.iter().any(|w| ["on", "in", "for", "at", "within", "across", "with", "by", "from", "into", "using", "of"].contains(&w.to_lowercase().as_str()));
+    !weak && !clause && (SKILL_HEADS.contains(&last.as_str()) || proper)
 }
 
 /// A degree requirement: level, fields, and "or equivalent experience". The fields of a list

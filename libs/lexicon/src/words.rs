@@ -9,19 +9,36 @@ use crate::parse_lists;
 struct Words {
     /// Folded word -> (list name, index of the entry in its list).
     by_word: HashMap<String, Vec<(&'static str, usize)>>,
+    /// Ambiguous name -> words that, next to it, mean its other sense.
+    senses: HashMap<String, Vec<String>>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
     let mut by_word: HashMap<String, Vec<(&'static str, usize)>> = HashMap::new();
+    let mut senses = HashMap::new();
     for (list, entries) in parse_lists(include_str!("../data/words.txt")) {
+        if list == "ambiguous" {
+            for mut entry in entries {
+                if !entry.is_empty() {
+                    let name = entry.remove(0);
+                    senses.insert(name, entry);
+                }
+            }
+            continue;
+        }
         for (i, entry) in entries.into_iter().enumerate() {
             for w in entry {
                 by_word.entry(w).or_default().push((list, i));
             }
         }
     }
-    Words { by_word }
+    Words { by_word, senses }
 });
+
+/// For a name with two senses ("oracle"), the words that next to it mean the other sense.
+pub fn other_senses(word: &str) -> Option<&'static [String]> {
+    WORDS.senses.get(&crate::fold(word)).map(Vec::as_slice)
+}
 
 fn entry_in(word: &str, list: &str) -> Option<usize> {
     let folded = crate::fold(word);

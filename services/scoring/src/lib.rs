@@ -220,7 +220,7 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     };
 
     // Experience.
-    let resume_years = index.years_of_experience();
+    let resume_years = index.relevant_years(job.title.as_deref());
     // Years and degree come from the same requirement model; a posting read only from client
     // lists (no model) falls back to its text.
     let years_req = [Importance::Required, Importance::Preferred]
@@ -409,19 +409,15 @@ fn collapse_groups(evaluated: Vec<(JdTerm, Option<Evidence>)>) -> Vec<(JdTerm, O
 fn component(name: &str, score: f64, weight: f64, detail: String) -> ScoreComponent {
     ScoreComponent {
         name: name.to_string(),
-        score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0,
+        // `+ 0.0` turns a negative zero into zero: JSON must never say "-0".
+        score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0 + 0.0,
         weight,
         detail,
     }
 }
 
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-/// "3+ years", "3-5 years", "at least 2 years of": the first number that counts years.
-pub(crate) fn required_years(text: &str) -> Option<f64> {
-    required_years_in(&tokenize(text))
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 fn required_years_in(tokens: &[Token]) -> Option<f64> {

@@ -36,6 +36,8 @@ const W_EDUCATION: f64 = 0.05;
 const W_SEARCHABILITY: f64 = 0.05;
 
 const MAX_RECOMMENDATIONS: usize = 10;
+/// A posting shorter than this many words is under the quality floor.
+const MIN_POSTING_WORDS: usize = 12;
 
 /// The taxonomy's canonical name of a skill ("Kubernetes" for "k8s"), if the taxonomy knows it.
 pub fn canonical_skill(name: &str) -> Option<&'static str> {
@@ -129,9 +131,24 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
 
     let hard = SkillGroup::new(&evaluated, false);
     let soft = SkillGroup::new(&evaluated, true);
+    // A posting under the quality floor (a few words, or no requirement found) cannot support a
+    // confident number: what it does not say scores nothing instead of a neutral half, and the
+    // report says why.
+    let words = job.sanitized_text.split_whitespace().count();
+    let low_confidence = words < MIN_POSTING_WORDS || (reqs.is_empty() && job.required_skills.is_empty());
+    if low_confidence {
+        recs.push((
+            f64::MAX,
+            format!(
+                "Low confidence: the posting {}, so this score says little. Paste the full job description, with its requirements, for a score you can act on.",
+                if words < MIN_POSTING_WORDS { "is too short to read its requirements" } else { "names no requirements that could be read" }
+            ),
+        ));
+    }
+    let neutral = if low_confidence { 0.0 } else { 50.0 };
     let (hard_score, hard_detail) = match hard.score() {
         Some(s) => (s, hard.detail("skills")),
-        None => (50.0, "no skills could be read from the job description; neutral score".to_string()),
+        None => (neutral, "no skills could be read from the job description; neutral score".to_string()),
     };
     let (soft_score, soft_detail) = match soft.score() {
         Some(s) => (s, soft.detail("soft skills")),
@@ -201,7 +218,7 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     // Title.
     let (title_score, title_detail) = match job.title.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => {
-            let (s, best) = index.title_alignment(title);
+            let (s, best) = index.title_alignment(role_part(title));
             if s < 60.0 {
                 recs.push((
                     W_TITLE * (100.0 - s),
@@ -220,7 +237,7 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     };
 
     // Experience.
-    let resume_years = index.relevant_years(job.title.as_deref());
+    let resume_years = index.relevant_years(job.title.as_deref().map(role_part));
     // Years and degree come from the same requirement model; a posting read only from client
     // lists (no model) falls back to its text.
     let years_req = [Importance::Required, Importance::Preferred]
@@ -519,6 +536,14 @@ fn degree_name(level: f64) -> &'static str {
     } else {
         "an associate degree"
     }
+}
+
+/// The role of a posting's title: "Lead Technical Program Manager, Site Reliability
+/// Engineering" is a program manager's job; the team and product after the comma do not make
+/// it an engineer's.
+pub(crate) fn role_part(title: &str) -> &str {
+    let role = title.split([',', '(', '|']).next().unwrap_or(title).trim();
+    if role.is_empty() { title } else { role }
 }
 
 /// Words of a title that say what the job is, with common synonyms folded together.

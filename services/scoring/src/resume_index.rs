@@ -252,8 +252,10 @@ impl<'a> ResumeIndex<'a> {
                     continue;
                 }
                 let window = &self.fields[f].tokens[p..p + form.stems.len()];
+                // "HTML5" for "HTML", "CSS3" for "CSS": a version number is the same skill.
+                let unversioned = |t: &Token| t.folded.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
                 let quality = if window.len() == wording.folded.len()
-                    && window.iter().zip(&wording.folded).all(|(t, w)| &t.folded == w)
+                    && window.iter().zip(&wording.folded).all(|(t, w)| &t.folded == w || (unversioned(t) == *w && !w.is_empty()))
                 {
                     LITERAL
                 } else if window.len() == wording.stems.len()
@@ -430,7 +432,11 @@ impl<'a> ResumeIndex<'a> {
                     .chain(&entry.lines);
                 for text in texts {
                     for t in tokenize(text) {
-                        level = level.max(degree_token_level(&t.folded));
+                        // Short names ("ms", "be") only in capitals: "MS", "B.E.".
+                        let raw = &text[t.start..t.end];
+                        if t.folded.len() > 3 || raw.chars().any(|c| c.is_uppercase() || c == '.') {
+                            level = level.max(resumax_lexicon::words::degree_level(&t.folded).unwrap_or(0.0));
+                        }
                     }
                 }
             }
@@ -573,17 +579,6 @@ fn latest_month(resume: &ParsedResume) -> u32 {
     latest
 }
 
-fn degree_token_level(word: &str) -> f64 {
-    match word {
-        "phd" | "ph.d" | "doctorate" | "doctor" | "d.phil" | "edd" | "ed.d" => 3.0,
-        "master" | "masters" | "m.s" | "ms" | "m.a" | "ma" | "m.ed" | "m.acc" | "macc" | "mba" | "m.b.a"
-        | "msn" | "m.s.n" | "m.eng" | "meng" | "m.sc" | "msc" | "mfa" | "m.f.a" => 2.0,
-        "bachelor" | "bachelors" | "b.s" | "bs" | "b.a" | "ba" | "b.f.a" | "bfa" | "b.b.a" | "bba"
-        | "b.eng" | "beng" | "bsn" | "b.s.n" | "b.ed" | "b.sc" | "bsc" | "bsme" => 1.0,
-        "associate" | "associates" | "a.a" | "aa" | "a.a.s" | "aas" | "a.s" | "adn" => 0.5,
-        _ => 0.0,
-    }
-}
 
 /// `YYYY-MM` or `YYYY` as months since year 0; a bare year is January as a start and December
 /// as an end.

@@ -301,7 +301,7 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
     let few = skills < FEW_SKILLS;
     for (n, item) in items.iter().enumerate().filter(|(_, i)| !listed(i.block) && i.block != Block::Cue(Cue::Boilerplate)) {
         let prose = !item.bullet && words_of(&item.text).len() > PROSE_WORDS;
-        if (few && !prose) || states_requirement(&item.text) {
+        if !prose && (few || states_requirement(&item.text)) {
             // A posting without qualifications is screened on its duties; a line that states a
             // requirement ("Good understanding of Oracle PL/SQL") is one wherever it stands.
             read_item(&item.text, item.importance, few, &mut found);

@@ -248,7 +248,7 @@ impl<'a> ResumeIndex<'a> {
                 }) {
                     continue;
                 }
-                if ambiguous_here(&self.fields[f], p, len) {
+                if ambiguous_here(&self.fields[f], p, len) || open_date_here(&self.fields[f], p, len) {
                     continue;
                 }
                 let window = &self.fields[f].tokens[p..p + form.stems.len()];
@@ -524,6 +524,18 @@ fn ambiguous_here(field: &Field<'_>, p: usize, len: usize) -> bool {
     };
     let near = field.tokens.iter().skip(p.saturating_sub(2)).take(len + 4).filter(|t| !std::ptr::eq(*t, &field.tokens[p]));
     near.into_iter().any(|t| context.iter().any(|c| *c == t.folded || *c == t.stem()))
+}
+
+/// "2021 - Present": the open end of a date range, not the word "present".
+fn open_date_here(field: &Field<'_>, p: usize, len: usize) -> bool {
+    if len != 1 || p == 0 || !resumax_lexicon::words::is_open_date(&field.tokens[p].folded) {
+        return false;
+    }
+    let prev = &field.tokens[p - 1];
+    let gap = &field.text[prev.end..field.tokens[p].start];
+    let dated = prev.folded.len() == 4 && prev.folded.chars().all(|c| c.is_ascii_digit())
+        || resumax_lexicon::words::month(&prev.folded).is_some();
+    dated || gap.contains(['-', '–', '—'])
 }
 
 /// Headings an ATS recognises; creative ones ("Where I've been") leave a section unfiled.

@@ -15,7 +15,8 @@ fn field(line: &str, keys: &[&str]) -> Option<String> {
     let (k, v) = line.split_once(':').or_else(|| line.split_once(" - "))?;
     let k = k.trim().to_lowercase();
     let v = v.trim();
-    let known = keys.contains(&k.as_str()) || (k.len() >= 6 && !k.contains(' ') && keys.iter().any(|key| key.starts_with(&k)));
+    let known = keys.contains(&k.as_str())
+        || (k.len() >= 6 && !k.contains(' ') && keys.iter().any(|key| key.starts_with(&k)));
     (known && !v.is_empty() && v.len() < 120).then(|| v.to_string())
 }
 
@@ -67,7 +68,16 @@ pub(crate) fn analyze(
         d_company = d_company.or_else(|| {
             field(
                 l,
-                &["company", "employer", "organization", "organisation", "hiring company", "client", "company profile", "company name"],
+                &[
+                    "company",
+                    "employer",
+                    "organization",
+                    "organisation",
+                    "hiring company",
+                    "client",
+                    "company profile",
+                    "company name",
+                ],
             )
         });
         d_location =
@@ -176,7 +186,9 @@ pub(crate) fn analyze(
     // "Location: comfort of your own home!": a home or remote place is remote work.
     d_location = d_location.map(|l| {
         let lower = l.to_lowercase();
-        if !looks_like_location(&l) && (lower.contains("home") || lower.contains("remote") || lower.contains("anywhere")) {
+        if !looks_like_location(&l)
+            && (lower.contains("home") || lower.contains("remote") || lower.contains("anywhere"))
+        {
             "Remote".to_string()
         } else {
             l
@@ -266,6 +278,23 @@ pub fn requirements_of(job: &ParsedJobDescription) -> Vec<Requirement> {
     requirements::extract(&requirements::reading_lines(&crate::text::sanitize(&job.sanitized_text)))
 }
 
+/// The text of a posting's lines; a list item keeps a visible marker, so JD analysis tells
+/// items from headings even where the format marks lists by numbering (Word) instead of a
+/// character.
+pub(crate) fn text_of(lines: Vec<crate::DocLine>) -> String {
+    lines
+        .into_iter()
+        .map(|l| {
+            if l.bullet && !crate::text::starts_with_bullet(&l.text) {
+                format!("• {}", l.text)
+            } else {
+                l.text
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A short line of capitalised words: a name, not a sentence.
 fn is_name_line(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
@@ -285,7 +314,10 @@ fn name_before(text: &str, at: usize) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
     for w in text[..at].split_whitespace().rev() {
         let w = w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"'));
-        if w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) && words.len() < 4 && !w.ends_with('.') {
+        if w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            && words.len() < 4
+            && !w.ends_with('.')
+        {
             words.push(w);
         } else {
             break;
@@ -326,7 +358,13 @@ fn possessive_name(lines: &[&str]) -> Option<String> {
             let Some(core) = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")) else { continue };
             let prev_ends = words[i - 1].ends_with(['.', ':', '!', '?']);
             let acronym = core.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
-            if !prev_ends && !acronym && core.chars().next().is_some_and(char::is_uppercase) && core.chars().all(char::is_alphanumeric) && !NOT_COMPANIES.contains(&core.to_lowercase().as_str()) && !found.iter().any(|f| f == core) {
+            if !prev_ends
+                && !acronym
+                && core.chars().next().is_some_and(char::is_uppercase)
+                && core.chars().all(char::is_alphanumeric)
+                && !NOT_COMPANIES.contains(&core.to_lowercase().as_str())
+                && !found.iter().any(|f| f == core)
+            {
                 found.push(core.to_string());
             }
         }
@@ -335,12 +373,32 @@ fn possessive_name(lines: &[&str]) -> Option<String> {
 }
 
 const NOT_COMPANIES: &[&str] = &[
-    "we", "you", "our", "the", "this", "a", "an", "in", "as", "it", "they", "candidates", "india", "us", "job", "role",
+    "we",
+    "you",
+    "our",
+    "the",
+    "this",
+    "a",
+    "an",
+    "in",
+    "as",
+    "it",
+    "they",
+    "candidates",
+    "india",
+    "us",
+    "job",
+    "role",
 ];
 
 /// Company and location from the header lines, "About <Company>" and the prose ("As a Product
 /// Manager at Google", "Slidesigma India LLC is a web design company based in South Delhi").
-fn header_fields(lines: &[&str], title: &mut Option<String>, company: &mut Option<String>, location: &mut Option<String>) {
+fn header_fields(
+    lines: &[&str],
+    title: &mut Option<String>,
+    company: &mut Option<String>,
+    location: &mut Option<String>,
+) {
     use resumax_lexicon::{Cue, heading_cue, words};
     // The header: the lines after the title up to the first heading or paragraph.
     let start = usize::from(title.as_deref().is_some_and(|t| lines.first() == Some(&t)));
@@ -357,7 +415,10 @@ fn header_fields(lines: &[&str], title: &mut Option<String>, company: &mut Optio
     let mut votes: Vec<(String, usize, bool)> = Vec::new();
     let mut vote = |name: String, strong: bool| {
         let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
-        if NOT_COMPANIES.contains(&first.as_str()) || heading_cue(&name).is_some() || title.as_deref() == Some(name.as_str()) {
+        if NOT_COMPANIES.contains(&first.as_str())
+            || heading_cue(&name).is_some()
+            || title.as_deref() == Some(name.as_str())
+        {
             return;
         }
         match votes.iter_mut().find(|v| v.0 == name) {
@@ -380,13 +441,24 @@ fn header_fields(lines: &[&str], title: &mut Option<String>, company: &mut Optio
         if i == 0 {
             continue;
         }
-        for (at, _) in l.match_indices(" at ").chain(l.match_indices(" join ")).chain(l.match_indices(" across ")) {
+        for (at, _) in
+            l.match_indices(" at ").chain(l.match_indices(" join ")).chain(l.match_indices(" across "))
+        {
             let from = at + l[at + 1..].find(' ').map_or(0, |s| s + 2);
             if let Some(name) = name_after(l, from) {
                 vote(name, false);
             }
         }
-        for pat in [" is a ", " is an ", " is on ", " is developing ", " is hiring", " is looking ", " provides ", " aims "] {
+        for pat in [
+            " is a ",
+            " is an ",
+            " is on ",
+            " is developing ",
+            " is hiring",
+            " is looking ",
+            " provides ",
+            " aims ",
+        ] {
             for (at, _) in l.match_indices(pat) {
                 if let Some(name) = name_before(l, at) {
                     let suffix = name.split_whitespace().last().is_some_and(words::is_org_suffix);

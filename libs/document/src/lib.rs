@@ -226,8 +226,7 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
     let lines = logical_lines(&lines_of(bytes, true)?);
-    // A list item keeps a visible marker, so JD analysis tells items from headings.
-    let text = lines.into_iter().map(|l| if l.bullet && !text::starts_with_bullet(&l.text) { format!("• {}", l.text) } else { l.text }).collect::<Vec<_>>().join("\n");
+    let text = jd::text_of(lines);
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);
     }

@@ -12,27 +12,139 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 const FILLER: &[&str] = &[
-    "experience", "experienced", "knowledge", "knowledgeable", "strong", "good", "solid", "sound",
-    "working", "work", "proficiency", "proficient", "understanding", "understand", "skill",
-    "familiarity", "familiar", "expertise", "expert", "excellent", "great", "demonstrated",
-    "demonstrable", "proven", "hand", "on", "ability", "able", "in", "of", "with", "the", "a", "an",
-    "and", "or", "for", "to", "using", "use", "including", "etc", "e", "g", "eg", "such", "as",
-    "like", "any", "various", "relevant", "depth", "modern", "thorough", "extensive", "distinctive",
-    "exemplary", "effective", "exceptional", "outstanding", "top", "notch",
+    "experience",
+    "experienced",
+    "knowledge",
+    "knowledgeable",
+    "strong",
+    "good",
+    "solid",
+    "sound",
+    "working",
+    "work",
+    "proficiency",
+    "proficient",
+    "understanding",
+    "understand",
+    "skill",
+    "familiarity",
+    "familiar",
+    "expertise",
+    "expert",
+    "excellent",
+    "great",
+    "demonstrated",
+    "demonstrable",
+    "proven",
+    "hand",
+    "on",
+    "ability",
+    "able",
+    "in",
+    "of",
+    "with",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "for",
+    "to",
+    "using",
+    "use",
+    "including",
+    "etc",
+    "e",
+    "g",
+    "eg",
+    "such",
+    "as",
+    "like",
+    "any",
+    "various",
+    "relevant",
+    "depth",
+    "modern",
+    "thorough",
+    "extensive",
+    "distinctive",
+    "exemplary",
+    "effective",
+    "exceptional",
+    "outstanding",
+    "top",
+    "notch",
 ];
 const GENERIC: &[&str] = &[
-    "development", "programming", "framework", "frameworks", "methodology", "methodologie", "tool",
-    "tools", "library", "librarie", "language", "platform", "environment", "technology",
-    "technologie", "system", "concept", "principle", "database", "service", "api", "constructs",
-    "construct", "fundamental", "stack", "solution", "application", "engineering", "practice",
-    "process", "software", "based",
+    "development",
+    "programming",
+    "framework",
+    "frameworks",
+    "methodology",
+    "methodologie",
+    "tool",
+    "tools",
+    "library",
+    "librarie",
+    "language",
+    "platform",
+    "environment",
+    "technology",
+    "technologie",
+    "system",
+    "concept",
+    "principle",
+    "database",
+    "service",
+    "api",
+    "constructs",
+    "construct",
+    "fundamental",
+    "stack",
+    "solution",
+    "application",
+    "engineering",
+    "practice",
+    "process",
+    "software",
+    "based",
 ];
 const WEAK_EXTRA: &[&str] = &[
-    "equivalent", "related", "field", "practical", "management", "change", "written", "verbal",
-    "spoken", "both", "one", "more", "other", "all",
+    "equivalent",
+    "related",
+    "field",
+    "practical",
+    "management",
+    "change",
+    "written",
+    "verbal",
+    "spoken",
+    "both",
+    "one",
+    "more",
+    "other",
+    "all",
 ];
-const JOINERS: &[&str] =
-    &["and", "or", "of", "in", "with", "for", "to", "the", "a", "an", "but", "as", "such", "like", "including", "e.g", "eg", "etc"];
+const JOINERS: &[&str] = &[
+    "and",
+    "or",
+    "of",
+    "in",
+    "with",
+    "for",
+    "to",
+    "the",
+    "a",
+    "an",
+    "but",
+    "as",
+    "such",
+    "like",
+    "including",
+    "e.g",
+    "eg",
+    "etc",
+];
 
 fn dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/realworld/jds"))
@@ -52,20 +164,33 @@ fn norm(s: &str) -> Vec<String> {
 }
 
 fn singular(t: &str) -> String {
-    if t.chars().count() > 3 && t.ends_with('s') && !t.ends_with("ss") { t[..t.len() - 1].to_string() } else { t.to_string() }
+    if t.chars().count() > 3 && t.ends_with('s') && !t.ends_with("ss") {
+        t[..t.len() - 1].to_string()
+    } else {
+        t.to_string()
+    }
 }
 
 fn content(s: &str) -> Vec<String> {
-    norm(s).into_iter().filter(|t| !FILLER.contains(&t.as_str()) && !FILLER.contains(&singular(t).as_str())).map(|t| singular(&t)).collect()
+    norm(s)
+        .into_iter()
+        .filter(|t| !FILLER.contains(&t.as_str()) && !FILLER.contains(&singular(t).as_str()))
+        .map(|t| singular(&t))
+        .collect()
 }
 
 /// "5+ years", "2-4 years": the first number of years.
 fn years_of(s: &str) -> Option<u32> {
-    let w: Vec<String> = s.to_lowercase().replace(['+', '-'], " ").split_whitespace().map(str::to_string).collect();
+    let w: Vec<String> =
+        s.to_lowercase().replace(['+', '-'], " ").split_whitespace().map(str::to_string).collect();
     for (i, t) in w.iter().enumerate() {
         if let Ok(n) = t.parse::<u32>() {
             let next = w.get(i + 1).map(String::as_str);
-            let after = if next.is_some_and(|x| x.parse::<u32>().is_ok()) { w.get(i + 2).map(String::as_str) } else { next };
+            let after = if next.is_some_and(|x| x.parse::<u32>().is_ok()) {
+                w.get(i + 2).map(String::as_str)
+            } else {
+                next
+            };
             if after.is_some_and(|a| matches!(a, "year" | "years" | "yr" | "yrs")) {
                 return Some(n);
             }
@@ -79,7 +204,8 @@ fn strip_years(s: &str) -> String {
     w.iter()
         .filter(|x| {
             let l = x.to_lowercase();
-            !(l.trim_end_matches('+').parse::<u32>().is_ok() || matches!(l.as_str(), "year" | "years" | "yr" | "yrs" | "+" | "-"))
+            !(l.trim_end_matches('+').parse::<u32>().is_ok()
+                || matches!(l.as_str(), "year" | "years" | "yr" | "yrs" | "+" | "-"))
         })
         .copied()
         .collect::<Vec<_>>()
@@ -112,7 +238,9 @@ impl Label {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|g| g.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|g| {
+                g.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
+            })
             .collect()
     }
 
@@ -195,7 +323,12 @@ fn is_fragment(raw: &str) -> bool {
     }
     let low = r.to_lowercase();
     let low = low.trim_end_matches('.');
-    if low.ends_with(" etc") || low.ends_with(" e.g") || low.contains("is a plus") || low.contains("is preferred") || r.contains(':') {
+    if low.ends_with(" etc")
+        || low.ends_with(" e.g")
+        || low.contains("is a plus")
+        || low.contains("is preferred")
+        || r.contains(':')
+    {
         return true;
     }
     let words: Vec<&str> = low.split_whitespace().collect();
@@ -220,7 +353,8 @@ fn real_job_postings_are_read_like_a_recruiter() {
         .collect();
     names.sort();
     assert!(names.len() >= 14, "real postings missing");
-    let (mut units, mut found, mut preds, mut ok, mut fragments, mut groups, mut all_required) = (0, 0, 0, 0, 0, 0, 0);
+    let (mut units, mut found, mut preds, mut ok, mut fragments, mut groups, mut all_required) =
+        (0, 0, 0, 0, 0, 0, 0);
     let (mut stated, mut right) = (0, 0);
     for path in &names {
         let label = Label::new(serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap());

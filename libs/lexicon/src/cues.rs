@@ -107,7 +107,8 @@ pub fn inline_cue(text: &str) -> Option<(Cue, usize)> {
 /// How many words of a heading no cue phrase explains: "Necessary prerequisites - skills" has
 /// none, "Communication skills" has one (so it reads as an item, not a heading).
 pub fn unexplained_words(heading: &str) -> usize {
-    const GLUE: &[&str] = &["and", "of", "the", "our", "your", "key", "job", "a", "for", "to", "with", "what", "s"];
+    const GLUE: &[&str] =
+        &["and", "of", "the", "our", "your", "key", "job", "a", "for", "to", "with", "what", "s"];
     let words = folded_words(heading);
     let mut covered = vec![false; words.len()];
     for (phrase, _) in &CUES.headings {
@@ -145,7 +146,7 @@ pub fn is_duty_verb(word: &str) -> bool {
         w.strip_suffix("ing").map(str::to_string),
         w.strip_suffix("ing").map(|b| format!("{b}e")),
     ];
-    candidates.into_iter().flatten().any(|c| CUES.duty_verbs.iter().any(|v| *v == c))
+    candidates.into_iter().flatten().any(|c| CUES.duty_verbs.contains(&c))
 }
 
 #[cfg(test)]

@@ -244,15 +244,22 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
         .into_iter()
         .find_map(|imp| shown.iter().find(|r| r.years.is_some() && r.importance == imp).copied());
     let degree_reqs: Vec<&Requirement> = {
-        let required: Vec<&Requirement> =
-            shown.iter().filter(|r| r.kind == RequirementKind::Degree && r.importance == Importance::Required).copied().collect();
+        let required: Vec<&Requirement> = shown
+            .iter()
+            .filter(|r| r.kind == RequirementKind::Degree && r.importance == Importance::Required)
+            .copied()
+            .collect();
         if required.is_empty() {
             shown.iter().filter(|r| r.kind == RequirementKind::Degree).copied().collect()
         } else {
             required
         }
     };
-    let need_years = if reqs.is_empty() { required_years_in(&jd_tokens) } else { years_req.and_then(|r| r.years).map(f64::from) };
+    let need_years = if reqs.is_empty() {
+        required_years_in(&jd_tokens)
+    } else {
+        years_req.and_then(|r| r.years).map(f64::from)
+    };
     let (experience_score, experience_detail) = match need_years {
         Some(need) => {
             let s = (100.0 * resume_years / need).min(100.0);
@@ -358,7 +365,10 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     }
     // The years and degree the posting asks for are part of the report too, so it lists every
     // requirement the API shows; they are scored by their own components, not as keywords.
-    let or_equivalent = |r: &Requirement| r.members().any(|m| m.to_lowercase().contains("equivalent") && m.to_lowercase().contains("experience"));
+    let or_equivalent = |r: &Requirement| {
+        r.members()
+            .any(|m| m.to_lowercase().contains("equivalent") && m.to_lowercase().contains("experience"))
+    };
     let mut extra: Vec<(&Requirement, bool)> = Vec::new();
     if let Some(r) = years_req {
         extra.push((r, resume_years >= f64::from(r.years.unwrap_or(0))));
@@ -382,10 +392,16 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
                 weight,
                 resume_term: r.term.clone(),
                 literal: false,
-                sections: vec![if r.kind == RequirementKind::Degree { "education" } else { "experience" }.to_string()],
+                sections: vec![
+                    if r.kind == RequirementKind::Degree { "education" } else { "experience" }.to_string(),
+                ],
             });
         } else {
-            missing.push((0.0, usize::MAX, KeywordGap { term: r.term.clone(), importance: r.importance, weight }));
+            missing.push((
+                0.0,
+                usize::MAX,
+                KeywordGap { term: r.term.clone(), importance: r.importance, weight },
+            ));
         }
     }
     // Biggest gain first; ties keep the JD's order.
@@ -517,10 +533,16 @@ fn requirement_degree_level(r: &Requirement) -> f64 {
         .filter(|m| !m.to_lowercase().contains("equivalent"))
         .map(|m| {
             let lower = m.to_lowercase();
-            if lower.contains("advanced") || lower.contains("graduate degree") && !lower.contains("undergraduate") {
+            if lower.contains("advanced")
+                || lower.contains("graduate degree") && !lower.contains("undergraduate")
+            {
                 return 2.0;
             }
-            tokenize(m).iter().filter_map(|t| resumax_lexicon::words::degree_level(&t.folded)).reduce(f64::min).unwrap_or(1.0)
+            tokenize(m)
+                .iter()
+                .filter_map(|t| resumax_lexicon::words::degree_level(&t.folded))
+                .reduce(f64::min)
+                .unwrap_or(1.0)
         })
         .reduce(f64::min)
         .unwrap_or(1.0)

@@ -2,10 +2,10 @@
 
 use resumax_core::resume::{ParsedResume, SectionKind};
 
-use resumax_lexicon::Form;
 use crate::terms::JdTerm;
 use crate::text::{Token, tokenize};
 use crate::title_words;
+use resumax_lexicon::Form;
 
 /// Where in the resume a term appears, and how much that placement proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +217,11 @@ impl<'a> ResumeIndex<'a> {
         let concepts = fields
             .iter()
             .map(|f| {
-                resumax_lexicon::TAXONOMY.scan_all(f.text, &f.tokens).into_iter().filter(|&(_, _, len)| len > 1).collect()
+                resumax_lexicon::TAXONOMY
+                    .scan_all(f.text, &f.tokens)
+                    .into_iter()
+                    .filter(|&(_, _, len)| len > 1)
+                    .collect()
             })
             .collect();
         ResumeIndex { resume, fields, by_stem, latest, today, concepts }
@@ -243,9 +247,10 @@ impl<'a> ResumeIndex<'a> {
                 let len = form.stems.len();
                 // Inside a longer name of another concept: "Networks" in "Convolutional Neural
                 // Networks" is not networking.
-                if self.concepts[f].iter().any(|&(c, at, l)| {
-                    Some(c) != term.concept && l > len && at <= p && p + len <= at + l
-                }) {
+                if self.concepts[f]
+                    .iter()
+                    .any(|&(c, at, l)| Some(c) != term.concept && l > len && at <= p && p + len <= at + l)
+                {
                     continue;
                 }
                 if ambiguous_here(&self.fields[f], p, len) || open_date_here(&self.fields[f], p, len) {
@@ -253,9 +258,13 @@ impl<'a> ResumeIndex<'a> {
                 }
                 let window = &self.fields[f].tokens[p..p + form.stems.len()];
                 // "HTML5" for "HTML", "CSS3" for "CSS": a version number is the same skill.
-                let unversioned = |t: &Token| t.folded.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+                let unversioned =
+                    |t: &Token| t.folded.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
                 let quality = if window.len() == wording.folded.len()
-                    && window.iter().zip(&wording.folded).all(|(t, w)| &t.folded == w || (unversioned(t) == *w && !w.is_empty()))
+                    && window
+                        .iter()
+                        .zip(&wording.folded)
+                        .all(|(t, w)| &t.folded == w || (unversioned(t) == *w && !w.is_empty()))
                 {
                     LITERAL
                 } else if window.len() == wording.stems.len()
@@ -329,19 +338,14 @@ impl<'a> ResumeIndex<'a> {
             candidates.push((t, 1.0));
         }
         let mut roles = 0;
-        for section in &self.resume.sections {
-            match section.kind {
-                SectionKind::Experience => {
-                    for entry in &section.entries {
-                        let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str));
-                        if let Some(t) = title {
-                            // The latest roles say what the person does now.
-                            candidates.push((t, if roles < 2 { 1.0 } else { 0.85 }));
-                            roles += 1;
-                        }
-                    }
+        for section in self.resume.sections.iter().filter(|s| s.kind == SectionKind::Experience) {
+            for entry in &section.entries {
+                let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str));
+                if let Some(t) = title {
+                    // The latest roles say what the person does now.
+                    candidates.push((t, if roles < 2 { 1.0 } else { 0.85 }));
+                    roles += 1;
                 }
-                _ => {}
             }
         }
         let mut best: (f64, Option<String>) = (0.0, None);
@@ -373,7 +377,8 @@ impl<'a> ResumeIndex<'a> {
             return all;
         };
         let relevant = self.years_in(|entry| {
-            let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str)).unwrap_or("");
+            let title =
+                entry.title.as_deref().or(entry.header_lines.first().map(String::as_str)).unwrap_or("");
             let have = title_words(title);
             wanted.iter().any(|w| have.contains(w))
         });
@@ -522,7 +527,12 @@ fn ambiguous_here(field: &Field<'_>, p: usize, len: usize) -> bool {
     let Some(context) = resumax_lexicon::words::other_senses(&field.tokens[p].folded) else {
         return false;
     };
-    let near = field.tokens.iter().skip(p.saturating_sub(2)).take(len + 4).filter(|t| !std::ptr::eq(*t, &field.tokens[p]));
+    let near = field
+        .tokens
+        .iter()
+        .skip(p.saturating_sub(2))
+        .take(len + 4)
+        .filter(|t| !std::ptr::eq(*t, &field.tokens[p]));
     near.into_iter().any(|t| context.iter().any(|c| *c == t.folded || *c == t.stem()))
 }
 
@@ -590,7 +600,6 @@ fn latest_month(resume: &ParsedResume) -> u32 {
     }
     latest
 }
-
 
 /// `YYYY-MM` or `YYYY` as months since year 0; a bare year is January as a start and December
 /// as an end.

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::score::Importance;
 
-use resumax_lexicon::{Form, TAXONOMY};
 use crate::text::{Token, tokenize};
+use resumax_lexicon::{Form, TAXONOMY};
 
 const BASE_REQUIRED: f64 = 3.0;
 const BASE_PREFERRED: f64 = 1.5;
@@ -216,7 +216,9 @@ pub(crate) fn extract_with(
             groups
         });
         for (k, m) in members.iter().enumerate() {
-            if r.kind == RequirementKind::Degree && b.terms.iter().any(|t| t.group.is_some() && t.group == group) {
+            if r.kind == RequirementKind::Degree
+                && b.terms.iter().any(|t| t.group.is_some() && t.group == group)
+            {
                 break;
             }
             let before = b.terms.len();
@@ -259,7 +261,9 @@ pub(crate) fn extract_with(
         }
     }
     if reqs.is_empty() {
-        for (phrases, importance) in [(&job.required_skills, Importance::Required), (&job.preferred_skills, Importance::Preferred)] {
+        for (phrases, importance) in
+            [(&job.required_skills, Importance::Required), (&job.preferred_skills, Importance::Preferred)]
+        {
             for phrase in phrases {
                 let (phrase, _) = strip_marker(phrase.trim());
                 if let Some(concept) = TAXONOMY.lookup(phrase) {
@@ -366,7 +370,8 @@ fn degree_field_of(member: &str) -> Option<String> {
     };
     let vague = field.split_whitespace().any(|w| VAGUE_FIELDS.contains(&w.to_lowercase().as_str()));
     let level = tokenize(field).iter().any(|t| resumax_lexicon::words::degree_level(&t.folded).is_some());
-    (!field.is_empty() && !vague && !level && field.split_whitespace().count() <= 4).then(|| field.to_string())
+    (!field.is_empty() && !vague && !level && field.split_whitespace().count() <= 4)
+        .then(|| field.to_string())
 }
 
 /// "Computer Science degree" (the model's name for one field of a degree list).

@@ -16,7 +16,14 @@ fn section(kind: SectionKind, heading: &str, entries: Vec<Entry>, skills: &[&str
 }
 
 /// A resume with one role (title, dates, bullets), a skills list and a summary.
-fn resume(title: &str, start: &str, end: Option<&str>, bullets: &[&str], skills: &[&str], summary: &str) -> ParsedResume {
+fn resume(
+    title: &str,
+    start: &str,
+    end: Option<&str>,
+    bullets: &[&str],
+    skills: &[&str],
+    summary: &str,
+) -> ParsedResume {
     let role = Entry {
         organization: Some("Initech".into()),
         title: Some(title.into()),
@@ -81,17 +88,33 @@ fn missing(report: &MatchReport, term: &str) -> bool {
 #[test]
 fn an_either_or_group_is_satisfied_by_any_member() {
     let job = posting("Backend Engineer", BACKEND);
-    let rust_dev = resume("Backend Engineer", "2019-01", Some("2024-01"), &["Built Rust services on PostgreSQL"], &[], "");
+    let rust_dev = resume(
+        "Backend Engineer",
+        "2019-01",
+        Some("2024-01"),
+        &["Built Rust services on PostgreSQL"],
+        &[],
+        "",
+    );
     let report = score(&rust_dev, &job);
     assert!(matched(&report, "Rust"), "{:?}", report.matched_keywords);
     for other in ["Go", "Java"] {
         assert!(!missing(&report, other), "{other} reported missing: {:?}", report.missing_keywords);
     }
-    assert!(!report.recommendations.iter().any(|r| r.contains("\"Java\" if you have this")), "{:#?}", report.recommendations);
+    assert!(
+        !report.recommendations.iter().any(|r| r.contains("\"Java\" if you have this")),
+        "{:#?}",
+        report.recommendations
+    );
     // Without any member, the advice names the group once.
-    let none = resume("Backend Engineer", "2019-01", Some("2024-01"), &["Built services on PostgreSQL"], &[], "");
+    let none =
+        resume("Backend Engineer", "2019-01", Some("2024-01"), &["Built services on PostgreSQL"], &[], "");
     let report = score(&none, &job);
-    assert!(report.recommendations.iter().any(|r| r.contains("\"Go\", \"Rust\" or \"Java\"")), "{:#?}", report.recommendations);
+    assert!(
+        report.recommendations.iter().any(|r| r.contains("\"Go\", \"Rust\" or \"Java\"")),
+        "{:#?}",
+        report.recommendations
+    );
 }
 
 #[test]
@@ -104,14 +127,32 @@ fn an_ongoing_role_counts_up_to_today() {
     // "2019 - Present" is a date, not the skill of presenting.
     let job = posting("Backend Engineer", "Requirements\n• Go\n• Present findings to stakeholders\n");
     let report = score(&r, &job);
-    assert!(!report.matched_keywords.iter().any(|k| k.resume_term.eq_ignore_ascii_case("present")), "{:?}", report.matched_keywords);
+    assert!(
+        !report.matched_keywords.iter().any(|k| k.resume_term.eq_ignore_ascii_case("present")),
+        "{:?}",
+        report.matched_keywords
+    );
 }
 
 #[test]
 fn a_version_number_is_the_same_skill() {
     let job = posting("Frontend Developer", "Requirements\n• HTML and CSS\n• JavaScript\n");
-    let versioned = resume("Frontend Developer", "2019-01", Some("2024-01"), &["Built pages in HTML5 and CSS3 with JavaScript"], &[], "");
-    let plain = resume("Frontend Developer", "2019-01", Some("2024-01"), &["Built pages in HTML and CSS with JavaScript"], &[], "");
+    let versioned = resume(
+        "Frontend Developer",
+        "2019-01",
+        Some("2024-01"),
+        &["Built pages in HTML5 and CSS3 with JavaScript"],
+        &[],
+        "",
+    );
+    let plain = resume(
+        "Frontend Developer",
+        "2019-01",
+        Some("2024-01"),
+        &["Built pages in HTML and CSS with JavaScript"],
+        &[],
+        "",
+    );
     let (v, p) = (score(&versioned, &job), score(&plain, &job));
     assert_eq!(component(&v, "hard_skills"), component(&p, "hard_skills"));
     assert!(v.matched_keywords.iter().all(|k| k.literal), "{:?}", v.matched_keywords);
@@ -120,7 +161,14 @@ fn a_version_number_is_the_same_skill() {
 #[test]
 fn a_word_inside_a_longer_concept_is_not_that_skill() {
     let job = posting("Network Engineer", "Requirements\n• Networking\n• Linux\n");
-    let ml = resume("ML Engineer", "2019-01", Some("2024-01"), &["Trained Convolutional Neural Networks on Linux"], &[], "");
+    let ml = resume(
+        "ML Engineer",
+        "2019-01",
+        Some("2024-01"),
+        &["Trained Convolutional Neural Networks on Linux"],
+        &[],
+        "",
+    );
     let report = score(&ml, &job);
     assert!(missing(&report, "Networking"), "{:?}", report.matched_keywords);
     assert!(matched(&report, "Linux"));
@@ -129,16 +177,37 @@ fn a_word_inside_a_longer_concept_is_not_that_skill() {
 #[test]
 fn an_ambiguous_name_counts_only_in_its_own_sense() {
     let job = posting("Database Administrator", "Requirements\n• Oracle\n• SQL\n");
-    let java = resume("Java Developer", "2019-01", Some("2024-01"), &["Wrote SQL reports"], &["Oracle Certified Professional, Java SE 8 Programmer"], "");
+    let java = resume(
+        "Java Developer",
+        "2019-01",
+        Some("2024-01"),
+        &["Wrote SQL reports"],
+        &["Oracle Certified Professional, Java SE 8 Programmer"],
+        "",
+    );
     let report = score(&java, &job);
     assert!(missing(&report, "Oracle"), "{:?}", report.matched_keywords);
-    let dba = resume("Database Administrator", "2019-01", Some("2024-01"), &["Tuned Oracle and SQL queries"], &[], "");
+    let dba = resume(
+        "Database Administrator",
+        "2019-01",
+        Some("2024-01"),
+        &["Tuned Oracle and SQL queries"],
+        &[],
+        "",
+    );
     assert!(matched(&score(&dba, &job), "Oracle"));
 }
 
 #[test]
 fn a_posting_under_the_quality_floor_gets_a_low_confidence_score() {
-    let r = resume("Backend Engineer", "2019-01", Some("2024-01"), &["Built Go services on PostgreSQL"], &["Go"], "");
+    let r = resume(
+        "Backend Engineer",
+        "2019-01",
+        Some("2024-01"),
+        &["Built Go services on PostgreSQL"],
+        &["Go"],
+        "",
+    );
     let report = score(&r, &posting("", "hello"));
     assert!(report.alignment_score <= 15, "{}", report.alignment_score);
     assert!(report.recommendations[0].starts_with("Low confidence"), "{:#?}", report.recommendations);
@@ -160,7 +229,14 @@ fn no_negative_zero_in_the_report() {
 #[test]
 fn prepending_the_title_and_missing_keywords_to_the_summary_gains_nothing() {
     let job = posting("Senior Backend Engineer", BACKEND);
-    let honest = resume("Support Specialist", "2019-01", Some("2024-01"), &["Answered customer tickets"], &["Zendesk"], "Support specialist.");
+    let honest = resume(
+        "Support Specialist",
+        "2019-01",
+        Some("2024-01"),
+        &["Answered customer tickets"],
+        &["Zendesk"],
+        "Support specialist.",
+    );
     let before = score(&honest, &job);
     let missing: Vec<String> = before
         .missing_keywords

@@ -10,7 +10,10 @@
 
 use resumax_core::job_description::{Requirement, RequirementKind};
 use resumax_core::score::Importance;
-use resumax_lexicon::{Cue, TAXONOMY, heading_cue, inline_cue, is_duty_verb, states_requirement, tokenize, unexplained_words, words};
+use resumax_lexicon::{
+    Cue, TAXONOMY, heading_cue, inline_cue, is_duty_verb, states_requirement, tokenize, unexplained_words,
+    words,
+};
 
 use crate::text::strip_bullet;
 
@@ -23,67 +26,381 @@ const MAX_PHRASE_WORDS: usize = 4;
 /// Words that open a requirement without naming it ("Strong working knowledge of", "Ability
 /// to"); stripped from the front of every list element.
 const LEAD_WORDS: &[&str] = &[
-    "strong", "good", "solid", "sound", "excellent", "great", "exceptional", "outstanding",
-    "effective", "proven", "demonstrated", "demonstrable", "working", "hands", "on", "hands-on",
-    "knowledge", "understanding", "experience", "experienced", "expertise", "proficiency",
-    "proficient", "familiarity", "familiar", "ability", "able", "to", "of", "in", "with", "using",
-    "use", "the", "a", "an", "and", "or", "any", "various", "common", "modern", "relevant",
-    "deep", "thorough", "in-depth", "depth", "extensive", "basic", "fundamental", "fundamentals",
-    "exposure", "background", "skills", "skill", "fairly", "very", "highly", "adequate",
-    "comfortable", "comfort", "ease", "track", "record", "passion", "for", "at", "least",
-    "minimum", "constructs", "concepts", "concept", "command", "over", "top-notch", "top",
-    "notch", "distinctive", "exemplary", "measurable", "is", "are", "be", "have", "has",
-    "should", "must", "will", "would", "can", "could", "know", "how", "from", "about", "such",
-    "as", "like", "including", "etc", "also", "other", "additional", "required", "preferred",
-    "necessary", "desired", "is", "plus", "bonus", "equivalent", "learn", "grasp", "grounding",
-    "foundation", "foundations", "comfort", "consuming", "record", "professional",
+    "strong",
+    "good",
+    "solid",
+    "sound",
+    "excellent",
+    "great",
+    "exceptional",
+    "outstanding",
+    "effective",
+    "proven",
+    "demonstrated",
+    "demonstrable",
+    "working",
+    "hands",
+    "on",
+    "hands-on",
+    "knowledge",
+    "understanding",
+    "experience",
+    "experienced",
+    "expertise",
+    "proficiency",
+    "proficient",
+    "familiarity",
+    "familiar",
+    "ability",
+    "able",
+    "to",
+    "of",
+    "in",
+    "with",
+    "using",
+    "use",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "any",
+    "various",
+    "common",
+    "modern",
+    "relevant",
+    "deep",
+    "thorough",
+    "in-depth",
+    "depth",
+    "extensive",
+    "basic",
+    "fundamental",
+    "fundamentals",
+    "exposure",
+    "background",
+    "skills",
+    "skill",
+    "fairly",
+    "very",
+    "highly",
+    "adequate",
+    "comfortable",
+    "comfort",
+    "ease",
+    "track",
+    "record",
+    "passion",
+    "for",
+    "at",
+    "least",
+    "minimum",
+    "constructs",
+    "concepts",
+    "concept",
+    "command",
+    "over",
+    "top-notch",
+    "top",
+    "notch",
+    "distinctive",
+    "exemplary",
+    "measurable",
+    "is",
+    "are",
+    "be",
+    "have",
+    "has",
+    "should",
+    "must",
+    "will",
+    "would",
+    "can",
+    "could",
+    "know",
+    "how",
+    "from",
+    "about",
+    "such",
+    "as",
+    "like",
+    "including",
+    "etc",
+    "also",
+    "other",
+    "additional",
+    "required",
+    "preferred",
+    "necessary",
+    "desired",
+    "is",
+    "plus",
+    "bonus",
+    "equivalent",
+    "learn",
+    "grasp",
+    "grounding",
+    "foundation",
+    "foundations",
+    "comfort",
+    "consuming",
+    "record",
+    "professional",
 ];
 /// Words that end an element without naming it ("Kafka experience", "SQL etc").
 const TRAIL_WORDS: &[&str] = &[
-    "etc", "experience", "knowledge", "expertise", "background", "skills", "skill", "proficiency",
-    "and", "or", "of", "in", "with", "the", "a", "an", "is", "are", "a plus", "plus", "preferred",
-    "required", "environment", "concepts", "concept", "constructs", "fundamentals", "etc.",
+    "etc",
+    "experience",
+    "knowledge",
+    "expertise",
+    "background",
+    "skills",
+    "skill",
+    "proficiency",
+    "and",
+    "or",
+    "of",
+    "in",
+    "with",
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "a plus",
+    "plus",
+    "preferred",
+    "required",
+    "environment",
+    "concepts",
+    "concept",
+    "constructs",
+    "fundamentals",
+    "etc.",
 ];
 /// Generic last words that may follow a known skill without changing it ("SEO process",
 /// "Git tools"): the skill is looked up again without them.
 const GENERIC_HEADS: &[&str] = &[
-    "process", "processes", "tools", "tool", "systems", "system", "technologies", "technology",
-    "framework", "frameworks", "practices", "techniques", "methods", "methodologies",
-    "platforms", "platform", "libraries", "library", "environment", "environments", "skills",
-    "concepts", "principles", "development", "programming", "stack", "solutions", "services",
-    "applications", "software", "expertise", "experience", "knowledge", "capabilities", "apis",
-    "api", "skills",
+    "process",
+    "processes",
+    "tools",
+    "tool",
+    "systems",
+    "system",
+    "technologies",
+    "technology",
+    "framework",
+    "frameworks",
+    "practices",
+    "techniques",
+    "methods",
+    "methodologies",
+    "platforms",
+    "platform",
+    "libraries",
+    "library",
+    "environment",
+    "environments",
+    "skills",
+    "concepts",
+    "principles",
+    "development",
+    "programming",
+    "stack",
+    "solutions",
+    "services",
+    "applications",
+    "software",
+    "expertise",
+    "experience",
+    "knowledge",
+    "capabilities",
+    "apis",
+    "api",
+    "skills",
 ];
 /// Last words that make a short phrase the name of a skill, a field or a body of knowledge
 /// ("session management", "invoice validation", "teaching experience").
 const SKILL_HEADS: &[&str] = &[
-    "management", "development", "design", "programming", "testing", "security", "analysis",
-    "analytics", "reconciliation", "validation", "billing", "documentation", "planning",
-    "optimization", "optimisation", "engineering", "architecture", "leadership", "marketing",
-    "sales", "experience", "strategy", "strategies", "budgeting", "recovery", "integration",
-    "modeling", "modelling", "mining", "statistics", "accounting", "finance", "processes",
-    "teams", "languages", "databases", "systems", "frameworks", "tools", "toolkits",
-    "libraries", "patterns", "algorithms", "structures", "communication", "writing",
-    "operations", "support", "service", "administration", "research", "reporting",
-    "visualization", "visualisation", "manufacturing", "electronics", "products", "software",
-    "science", "learning", "governance", "compliance", "auditing", "procurement", "logistics",
-    "scheduling", "coordination", "negotiation", "recruiting", "coaching", "training",
-    "teaching", "instruction", "solutions", "networking", "infrastructure", "applications",
-    "automation", "monitoring", "deployment", "maintenance", "troubleshooting", "scripting",
-    "vision", "sensibility", "thinking", "abilities", "skills", "storytelling", "phonics",
-    "manufacturers", "oems", "degree", "certification", "license", "licence", "mapping",
-    "handling", "editing", "lifecycle", "direction", "adoption", "methodologies", "principles",
-    "technologies", "platforms", "services", "concepts", "stack", "apis", "api",
+    "management",
+    "development",
+    "design",
+    "programming",
+    "testing",
+    "security",
+    "analysis",
+    "analytics",
+    "reconciliation",
+    "validation",
+    "billing",
+    "documentation",
+    "planning",
+    "optimization",
+    "optimisation",
+    "engineering",
+    "architecture",
+    "leadership",
+    "marketing",
+    "sales",
+    "experience",
+    "strategy",
+    "strategies",
+    "budgeting",
+    "recovery",
+    "integration",
+    "modeling",
+    "modelling",
+    "mining",
+    "statistics",
+    "accounting",
+    "finance",
+    "processes",
+    "teams",
+    "languages",
+    "databases",
+    "systems",
+    "frameworks",
+    "tools",
+    "toolkits",
+    "libraries",
+    "patterns",
+    "algorithms",
+    "structures",
+    "communication",
+    "writing",
+    "operations",
+    "support",
+    "service",
+    "administration",
+    "research",
+    "reporting",
+    "visualization",
+    "visualisation",
+    "manufacturing",
+    "electronics",
+    "products",
+    "software",
+    "science",
+    "learning",
+    "governance",
+    "compliance",
+    "auditing",
+    "procurement",
+    "logistics",
+    "scheduling",
+    "coordination",
+    "negotiation",
+    "recruiting",
+    "coaching",
+    "training",
+    "teaching",
+    "instruction",
+    "solutions",
+    "networking",
+    "infrastructure",
+    "applications",
+    "automation",
+    "monitoring",
+    "deployment",
+    "maintenance",
+    "troubleshooting",
+    "scripting",
+    "vision",
+    "sensibility",
+    "thinking",
+    "abilities",
+    "skills",
+    "storytelling",
+    "phonics",
+    "manufacturers",
+    "oems",
+    "degree",
+    "certification",
+    "license",
+    "licence",
+    "mapping",
+    "handling",
+    "editing",
+    "lifecycle",
+    "direction",
+    "adoption",
+    "methodologies",
+    "principles",
+    "technologies",
+    "platforms",
+    "services",
+    "concepts",
+    "stack",
+    "apis",
+    "api",
 ];
 /// Words that say a phrase is a sentence about the job, not the name of a requirement.
 const NOT_A_NAME: &[&str] = &[
-    "we", "you", "our", "your", "they", "their", "us", "i", "my", "who", "which", "that", "this",
-    "these", "those", "will", "should", "must", "can", "may", "would", "could", "is", "are",
-    "was", "be", "been", "being", "have", "has", "had", "do", "does", "not", "no", "very",
-    "well", "without", "within", "across", "all", "every", "each", "job", "role", "position",
-    "candidate", "candidates", "team", "company", "work", "day", "days", "time", "times", "dm",
-    "details", "ok", "rockstar", "ninja",
-    "how", "what", "when", "where", "why",
+    "we",
+    "you",
+    "our",
+    "your",
+    "they",
+    "their",
+    "us",
+    "i",
+    "my",
+    "who",
+    "which",
+    "that",
+    "this",
+    "these",
+    "those",
+    "will",
+    "should",
+    "must",
+    "can",
+    "may",
+    "would",
+    "could",
+    "is",
+    "are",
+    "was",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "not",
+    "no",
+    "very",
+    "well",
+    "without",
+    "within",
+    "across",
+    "all",
+    "every",
+    "each",
+    "job",
+    "role",
+    "position",
+    "candidate",
+    "candidates",
+    "team",
+    "company",
+    "work",
+    "day",
+    "days",
+    "time",
+    "times",
+    "dm",
+    "details",
+    "ok",
+    "rockstar",
+    "ninja",
+    "how",
+    "what",
+    "when",
+    "where",
+    "why",
 ];
 
 /// Where one line of the posting stands.
@@ -173,7 +490,10 @@ fn items(lines: &[String]) -> Vec<Item> {
             let mut rest: Vec<String> = Vec::new();
             for sentence in sentences(raw) {
                 let labelled = sentence.split_once(':').is_some_and(|(l, v)| {
-                    !v.trim().is_empty() && words_of(l).len() <= 5 && heading_cue(l).is_some() && unexplained_words(l) <= 1
+                    !v.trim().is_empty()
+                        && words_of(l).len() <= 5
+                        && heading_cue(l).is_some()
+                        && unexplained_words(l) <= 1
                 });
                 if labelled {
                     if !rest.is_empty() {
@@ -236,7 +556,12 @@ fn items(lines: &[String]) -> Vec<Item> {
                 if bullet.is_none() {
                     block = here;
                 }
-                out.push(Item { text: value.trim().to_string(), block: here, importance: block_importance(here), bullet: true });
+                out.push(Item {
+                    text: value.trim().to_string(),
+                    block: here,
+                    importance: block_importance(here),
+                    bullet: true,
+                });
                 continue;
             }
             if bullet.is_none() && block == Block::Intro {
@@ -244,7 +569,12 @@ fn items(lines: &[String]) -> Vec<Item> {
                 continue;
             }
         }
-        out.push(Item { text: line.to_string(), block, importance: block_importance(block), bullet: bullet.is_some() });
+        out.push(Item {
+            text: line.to_string(),
+            block,
+            importance: block_importance(block),
+            bullet: bullet.is_some(),
+        });
     }
     out
 }
@@ -254,7 +584,12 @@ fn strip_number(line: &str) -> Option<&str> {
     let t = line.trim_start();
     let t2 = t.strip_prefix('(').unwrap_or(t);
     let n = t2.chars().take_while(|c| c.is_ascii_digit()).count();
-    let n = if n == 0 && t2.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t2[1..].starts_with(')') { 1 } else { n };
+    let n =
+        if n == 0 && t2.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t2[1..].starts_with(')') {
+            1
+        } else {
+            n
+        };
     if !(1..=2).contains(&n) {
         return None;
     }
@@ -265,7 +600,9 @@ fn strip_number(line: &str) -> Option<&str> {
 fn continues(line: &str) -> bool {
     let l = line.trim_end().to_lowercase();
     l.ends_with(',')
-        || [" and", " or", " of", " such as", " e.g.", " including", " like", " with", " in"].iter().any(|j| l.ends_with(j))
+        || [" and", " or", " of", " such as", " e.g.", " including", " like", " with", " in"]
+            .iter()
+            .any(|j| l.ends_with(j))
 }
 
 /// One requirement before deduplication.
@@ -297,9 +634,12 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
     for item in items.iter().filter(|i| listed(i.block)) {
         read_item(&item.text, item.importance, true, &mut found);
     }
-    let skills = found.iter().filter(|f| f.years.is_none() && f.kind != Some(RequirementKind::Degree)).count();
+    let skills =
+        found.iter().filter(|f| f.years.is_none() && f.kind != Some(RequirementKind::Degree)).count();
     let few = skills < FEW_SKILLS;
-    for (n, item) in items.iter().enumerate().filter(|(_, i)| !listed(i.block) && i.block != Block::Cue(Cue::Boilerplate)) {
+    for (n, item) in
+        items.iter().enumerate().filter(|(_, i)| !listed(i.block) && i.block != Block::Cue(Cue::Boilerplate))
+    {
         let prose = !item.bullet && words_of(&item.text).len() > PROSE_WORDS;
         if !prose && (few || states_requirement(&item.text)) {
             // A posting without qualifications is screened on its duties; a line that states a
@@ -327,7 +667,14 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
                     let concept = &TAXONOMY.concepts[c];
                     if !concept.soft && concept.domain != "languages" && named {
                         let m = Member { name: display(&text[s..e], c), concept: Some(c) };
-                        found.push(Found { members: vec![m], category: false, importance, source: sentence.clone(), years: None, kind: None });
+                        found.push(Found {
+                            members: vec![m],
+                            category: false,
+                            importance,
+                            source: sentence.clone(),
+                            years: None,
+                            kind: None,
+                        });
                     }
                 }
             }
@@ -354,7 +701,7 @@ pub(crate) fn reading_lines(text: &str) -> Vec<String> {
 /// "Director of Engineering, Google CloudDirector of Engineering, Google Cloud" -> once.
 fn undouble(line: &str) -> &str {
     let n = line.len();
-    if n >= 8 && n % 2 == 0 && line.is_char_boundary(n / 2) && line[..n / 2] == line[n / 2..] {
+    if n >= 8 && n.is_multiple_of(2) && line.is_char_boundary(n / 2) && line[..n / 2] == line[n / 2..] {
         return &line[..n / 2];
     }
     line
@@ -368,22 +715,36 @@ fn unglue(line: &str) -> Vec<String> {
     for w in 1..chars.len() {
         let (i, c) = chars[w];
         let prev = chars[w - 1].1;
-        if !(c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit() || prev == ')' || prev == '!')) {
+        if !(c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit() || prev == ')' || prev == '!'))
+        {
             continue;
         }
         let rest = &line[i..];
         let head: String = rest.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
-        let label = rest.split_once(':').map(|(l, _)| l).filter(|l| words_of(l).len() <= 3 && !l.contains(['.', ',']));
+        let label = rest
+            .split_once(':')
+            .map(|(l, _)| l)
+            .filter(|l| words_of(l).len() <= 3 && !l.contains(['.', ',']));
         let word_start = line[..i].rfind(|ch: char| ch.is_whitespace()).map_or(0, |s| s + 1);
         let before = &line[word_start..i];
         let doubled = !before.is_empty() && rest.starts_with(before) && before.chars().count() >= 4;
         let heading = heading_cue(&head).is_some() && {
             // The cue must start at the glued word: "Responsibilities and Duties", not a cue
             // word further on.
-            let first: String = head.split_whitespace().next().unwrap_or("").chars().filter(|c| c.is_alphanumeric()).collect();
+            let first: String = head
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
             heading_cue(&first).is_some() || label.is_some()
         };
-        if doubled || heading || label.is_some_and(|l| l.chars().next().is_some_and(char::is_uppercase) && heading_cue(l).is_some()) {
+        if doubled
+            || heading
+            || label
+                .is_some_and(|l| l.chars().next().is_some_and(char::is_uppercase) && heading_cue(l).is_some())
+        {
             cuts.push(i);
         }
     }
@@ -406,7 +767,12 @@ fn split_heading_run(piece: String) -> Vec<String> {
     let ws = words_of(&piece);
     for k in 1..=ws.len().min(5) {
         let w = ws[k - 1];
-        let Some(pos) = w.char_indices().skip(1).find(|&(j, c)| c.is_uppercase() && w[..j].chars().last().is_some_and(char::is_lowercase)).map(|(j, _)| j) else {
+        let Some(pos) = w
+            .char_indices()
+            .skip(1)
+            .find(|&(j, c)| c.is_uppercase() && w[..j].chars().last().is_some_and(char::is_lowercase))
+            .map(|(j, _)| j)
+        else {
             continue;
         };
         let head = format!("{} {}", ws[..k - 1].join(" "), &w[..pos]);
@@ -433,13 +799,16 @@ fn sentences(text: &str) -> Vec<String> {
             _ => {}
         }
         let next_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-        if depth <= 0 && (c == ';' || (c == '.' && next_space) || c == '!' || c == '?') && next_space {
+        if depth <= 0 && matches!(c, ';' | '.' | '!' | '?') && next_space {
             let last_word: String =
                 cur.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '.').collect::<String>();
             let last_word: String = last_word.chars().rev().collect();
             let abbrev = c == '.'
                 && (last_word.chars().count() <= 1
-                    || matches!(last_word.to_lowercase().as_str(), "e.g" | "i.e" | "etc" | "eg" | "ie" | "vs" | "incl" | "approx" | "sr" | "jr" | "no"));
+                    || matches!(
+                        last_word.to_lowercase().as_str(),
+                        "e.g" | "i.e" | "etc" | "eg" | "ie" | "vs" | "incl" | "approx" | "sr" | "jr" | "no"
+                    ));
             if !abbrev {
                 if !cur.trim().is_empty() {
                     out.push(cur.trim().to_string());
@@ -526,8 +895,17 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String, bool)> {
         let label_subject = text[..t.start].trim_end().strip_suffix(':').map(|l| l.trim().to_string());
         let general_label = |l: &str| {
             let l = l.to_lowercase();
-            ["work", "total work", "experience", "total experience", "overall", "total", "years of experience", "industry"]
-                .contains(&l.as_str())
+            [
+                "work",
+                "total work",
+                "experience",
+                "total experience",
+                "overall",
+                "total",
+                "years of experience",
+                "industry",
+            ]
+            .contains(&l.as_str())
         };
         let mut subject = label_subject.filter(|l| !general_label(l) && words_of(l).len() <= 4);
         let mut rest = after.to_string();
@@ -543,8 +921,19 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String, bool)> {
                     || words_of(head).iter().all(|w| {
                         matches!(
                             w.to_lowercase().as_str(),
-                            "work" | "relevant" | "industry" | "professional" | "total" | "hands-on" | "overall"
-                                | "practical" | "proven" | "related" | "post-qualification" | "of" | "full-time"
+                            "work"
+                                | "relevant"
+                                | "industry"
+                                | "professional"
+                                | "total"
+                                | "hands-on"
+                                | "overall"
+                                | "practical"
+                                | "proven"
+                                | "related"
+                                | "post-qualification"
+                                | "of"
+                                | "full-time"
                         )
                     });
                 if !general && words_of(head).len() <= 3 && !head.contains(['(', ',']) {
@@ -556,8 +945,6 @@ fn years_of(text: &str) -> Option<(u32, Option<String>, String, bool)> {
                 } else {
                     rest = format!("{} {}", head, &body[at + "experience".len()..]);
                 }
-            } else if words_of(&lower).first().is_some_and(|w| matches!(*w, "as" | "in" | "with")) {
-                rest = body.to_string();
             } else {
                 rest = body.to_string();
             }
@@ -626,13 +1013,13 @@ fn strip_lead(s: &str) -> &str {
     let mut s = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '-'));
     loop {
         let lower = s.to_lowercase();
-        let Some(w) = TRAIL_WORDS
-            .iter()
-            .find(|w| lower.ends_with(&format!(" {w}")) && s.split_whitespace().count() > w.split(' ').count())
-        else {
+        let Some(w) = TRAIL_WORDS.iter().find(|w| {
+            lower.ends_with(&format!(" {w}")) && s.split_whitespace().count() > w.split(' ').count()
+        }) else {
             break;
         };
-        s = s[..s.len() - w.len()].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '-'));
+        s = s[..s.len() - w.len()]
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '-'));
     }
     s
 }
@@ -648,7 +1035,9 @@ fn clean_name(s: &str) -> String {
         s.truncate(open);
     }
     let s = strip_lead(&s);
-    let mut s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '.' | ',' | ':' | '(' | ')')).to_string();
+    let mut s = s
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '.' | ',' | ':' | '(' | ')'))
+        .to_string();
     s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     // Unbalanced brackets left by a cut: drop the stray one.
     for (o, c) in [('(', ')'), ('[', ']')] {
@@ -659,11 +1048,15 @@ fn clean_name(s: &str) -> String {
     }
     // A lone lead or joining word ("for", "Strong") names nothing.
     let lower = s.to_lowercase();
-    if words_of(&s).len() == 1 && (LEAD_WORDS.contains(&lower.as_str()) || TRAIL_WORDS.contains(&lower.as_str())) {
+    if words_of(&s).len() == 1
+        && (LEAD_WORDS.contains(&lower.as_str()) || TRAIL_WORDS.contains(&lower.as_str()))
+    {
         return String::new();
     }
     // "10th", "75%": marks, not requirements.
-    if s.chars().any(|c| c.is_ascii_digit()) && (lower.ends_with('%') || lower.ends_with("th") && words_of(&s).len() == 1) {
+    if s.chars().any(|c| c.is_ascii_digit())
+        && (lower.ends_with('%') || lower.ends_with("th") && words_of(&s).len() == 1)
+    {
         return String::new();
     }
     s
@@ -723,7 +1116,8 @@ fn protect(text: &str) -> String {
     for (_, s, e) in concept_spans(text, true).into_iter().rev() {
         let inner = &text[s..e];
         if inner.contains(" and ") || inner.contains('/') || inner.contains(" & ") || inner.contains(',') {
-            let guarded = inner.replace(" and ", " \u{1}and ").replace('/', "\u{2}").replace(" & ", " \u{3} ");
+            let guarded =
+                inner.replace(" and ", " \u{1}and ").replace('/', "\u{2}").replace(" & ", " \u{3} ");
             out.replace_range(s..e, &guarded);
         }
     }
@@ -737,11 +1131,26 @@ fn unprotect(s: &str) -> String {
 /// Does the text say "any one of these" ("one or more of the following", "either")?
 fn any_of_cue(text: &str) -> bool {
     let l = text.to_lowercase();
-    ["one or more of", "one of the following", "one of", "any of", "either", "at least one"].iter().any(|c| l.contains(c))
+    ["one or more of", "one of the following", "one of", "any of", "either", "at least one"]
+        .iter()
+        .any(|c| l.contains(c))
 }
 
-const EXAMPLE_CUES: &[&str] =
-    &[" such as ", " e.g. ", " e.g ", " eg. ", " eg ", "(e.g. ", "(e.g ", " like ", " including ", " for example ", " i.e. ", "(such as ", " especially "];
+const EXAMPLE_CUES: &[&str] = &[
+    " such as ",
+    " e.g. ",
+    " e.g ",
+    " eg. ",
+    " eg ",
+    "(e.g. ",
+    "(e.g ",
+    " like ",
+    " including ",
+    " for example ",
+    " i.e. ",
+    "(such as ",
+    " especially ",
+];
 
 /// Reads one clause: example lists ("X such as A, B"), either/or lists, and plain lists.
 fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, out: &mut Vec<Found>) {
@@ -752,9 +1161,18 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
     // "Build and maintain Python processes for data collection, ... and analytics": a duty
     // names the tools it uses, nothing more.
     let opening = strip_lead(body);
-    if words_of(opening).first().is_some_and(|w| is_duty_verb(w)) && !opening.to_lowercase().starts_with("managing") && words_of(opening).len() > 3 {
+    if words_of(opening).first().is_some_and(|w| is_duty_verb(w))
+        && !opening.to_lowercase().starts_with("managing")
+        && words_of(opening).len() > 3
+    {
         for (c, s, e) in concept_spans(opening, false) {
-            push_group(vec![Member { name: display(&opening[s..e], c), concept: Some(c) }], None, importance, source, out);
+            push_group(
+                vec![Member { name: display(&opening[s..e], c), concept: Some(c) }],
+                None,
+                importance,
+                source,
+                out,
+            );
         }
         return;
     }
@@ -775,7 +1193,10 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
                 }
             } else {
                 let head = clean_name(&body[..open]);
-                let last = split_top(&body[..open], &[", ", " and ", " & "]).last().map(|l| clean_name(l)).unwrap_or_default();
+                let last = split_top(&body[..open], &[", ", " and ", " & "])
+                    .last()
+                    .map(|l| clean_name(l))
+                    .unwrap_or_default();
                 if words_of(&body[..open]).len() > MAX_PHRASE_WORDS + 2 {
                     read_clause(&body[..open], importance, listed, source, out);
                 }
@@ -807,7 +1228,9 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
     }
     // "X such as A, B, C": A, B, C illustrate X; any one satisfies the requirement.
     let lower = format!(" {} ", body.to_lowercase());
-    if let Some((cue_at, cue)) = EXAMPLE_CUES.iter().filter_map(|c| lower.find(c).map(|i| (i, *c))).min_by_key(|x| x.0) {
+    if let Some((cue_at, cue)) =
+        EXAMPLE_CUES.iter().filter_map(|c| lower.find(c).map(|i| (i, *c))).min_by_key(|x| x.0)
+    {
         let at = cue_at.saturating_sub(1).min(body.len());
         let head = &body[..at];
         let mut tail = &body[(at + cue.trim_end().len()).min(body.len())..];
@@ -860,17 +1283,23 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
         || lower.contains(" or equivalent")
         || (lower.contains(" or ") && !lower.contains(" and ") && !lower.contains(" and/or "))
         || lower.contains(" and/or ");
-    let elements: Vec<String> = split_top(&protected, &[", ", "; ", " and/or ", " and ", " & ", " or ", " as well as ", " along with ", " plus "])
-        .into_iter()
-        .map(unprotect)
-        .collect();
+    let elements: Vec<String> = split_top(
+        &protected,
+        &[", ", "; ", " and/or ", " and ", " & ", " or ", " as well as ", " along with ", " plus "],
+    )
+    .into_iter()
+    .map(unprotect)
+    .collect();
     let elements: Vec<String> = distribute_head(elements);
     if either && elements.len() >= 2 {
         // "Unix/Linux systems with scripting experience in Shell, Perl or Python": the choice is
         // the list after the last preposition; what comes before it is asked for as well.
         let mut elements = elements;
         if let Some(first) = elements.first().cloned()
-            && let Some(at) = [" in ", " with ", " using ", " of "].iter().filter_map(|p| first.rfind(p).map(|i| (i, p.len()))).max()
+            && let Some(at) = [" in ", " with ", " using ", " of "]
+                .iter()
+                .filter_map(|p| first.rfind(p).map(|i| (i, p.len())))
+                .max()
         {
             let (before, after) = (&first[..at.0], &first[at.0 + at.1..]);
             if words_of(after).len() <= MAX_PHRASE_WORDS {
@@ -909,7 +1338,9 @@ fn distribute_head(elements: Vec<String>) -> Vec<String> {
     let last_words = words_of(last);
     let last_word = last_words.last().copied().unwrap_or("").to_string();
     let lw = last_word.to_lowercase();
-    let shared = last_words.len() >= 2 && (SKILL_HEADS.contains(&lw.as_str()) || matches!(lw.as_str(), "skills" | "abilities" | "communications"));
+    let shared = last_words.len() >= 2
+        && (SKILL_HEADS.contains(&lw.as_str())
+            || matches!(lw.as_str(), "skills" | "abilities" | "communications"));
     if !shared || elements.len() < 2 {
         return elements;
     }
@@ -919,7 +1350,11 @@ fn distribute_head(elements: Vec<String>) -> Vec<String> {
         .map(|(i, e)| {
             let bare = strip_lead(e);
             let known = TAXONOMY.lookup(bare).is_some();
-            if i + 1 < elements.len() && words_of(bare).len() == 1 && !known && !bare.chars().skip(1).any(char::is_uppercase) {
+            if i + 1 < elements.len()
+                && words_of(bare).len() == 1
+                && !known
+                && !bare.chars().skip(1).any(char::is_uppercase)
+            {
                 format!("{bare} {last_word}")
             } else {
                 e.clone()
@@ -934,21 +1369,72 @@ fn category_of(head: &str) -> Option<Member> {
     let name = clean_name(head);
     let last = name.split_whitespace().last()?.to_lowercase();
     let class = [
-        "toolkits", "tools", "languages", "databases", "frameworks", "libraries", "techniques",
-        "algorithms", "platforms", "systems", "technologies", "methods", "skills", "areas",
-        "applications", "software", "packages", "stacks", "services", "solutions", "engines",
-        "products", "environments", "suites", "clouds", "certifications", "degrees", "fields",
-        "technology", "methodologies", "processes", "concepts", "functions", "disciplines",
-        "tool", "language", "database", "framework", "platform", "warehouse", "system", "library",
-        "toolkit", "queues", "brokers", "warehouses", "editors", "ides", "crms", "erps",
+        "toolkits",
+        "tools",
+        "languages",
+        "databases",
+        "frameworks",
+        "libraries",
+        "techniques",
+        "algorithms",
+        "platforms",
+        "systems",
+        "technologies",
+        "methods",
+        "skills",
+        "areas",
+        "applications",
+        "software",
+        "packages",
+        "stacks",
+        "services",
+        "solutions",
+        "engines",
+        "products",
+        "environments",
+        "suites",
+        "clouds",
+        "certifications",
+        "degrees",
+        "fields",
+        "technology",
+        "methodologies",
+        "processes",
+        "concepts",
+        "functions",
+        "disciplines",
+        "tool",
+        "language",
+        "database",
+        "framework",
+        "platform",
+        "warehouse",
+        "system",
+        "library",
+        "toolkit",
+        "queues",
+        "brokers",
+        "warehouses",
+        "editors",
+        "ides",
+        "crms",
+        "erps",
     ]
     .contains(&last.as_str());
     // "an ERP such as NetSuite or SAP": a known skill illustrated by its products.
-    if !class && words_of(&name).len() <= 2 && let Some(c) = TAXONOMY.lookup(&name) && !TAXONOMY.concepts[c].soft {
+    if !class
+        && words_of(&name).len() <= 2
+        && let Some(c) = TAXONOMY.lookup(&name)
+        && !TAXONOMY.concepts[c].soft
+    {
         return Some(Member { name: display(&name, c), concept: Some(c) });
     }
     // "technology like email, Google Slides": a lone class word names no category.
-    if !class || words_of(&name).len() < 2 || words_of(&name).len() > MAX_PHRASE_WORDS + 1 || has_not_a_name(&name) {
+    if !class
+        || words_of(&name).len() < 2
+        || words_of(&name).len() > MAX_PHRASE_WORDS + 1
+        || has_not_a_name(&name)
+    {
         return None;
     }
     Some(Member { concept: TAXONOMY.lookup(&name), name })
@@ -971,7 +1457,11 @@ fn list_members(tail: &str, any: bool) -> Vec<Member> {
         .flat_map(|e| {
             let name = clean_name(&e);
             let n = words_of(&name).len();
-            if (1..=3).contains(&n) && lookup(&name).is_none() && !has_not_a_name(&name) && name.chars().any(char::is_alphabetic) {
+            if (1..=3).contains(&n)
+                && lookup(&name).is_none()
+                && !has_not_a_name(&name)
+                && name.chars().any(char::is_alphabetic)
+            {
                 let concept = concept_spans(&name, true).first().map(|s| s.0);
                 vec![Member { name, concept }]
             } else {
@@ -1004,7 +1494,11 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
     let led: &str = {
         let mut t = untrimmed;
         while let Some((first, rest)) = t.split_once(' ') {
-            if LEAD_WORDS.contains(&first.to_lowercase().as_str()) { t = rest.trim_start(); } else { break; }
+            if LEAD_WORDS.contains(&first.to_lowercase().as_str()) {
+                t = rest.trim_start();
+            } else {
+                break;
+            }
         }
         t
     };
@@ -1015,15 +1509,22 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
         return vec![Member { name: display(&name, c), concept: Some(c) }];
     }
     // A lone class word ("toolkits", "technologies") names nothing.
-    if n == 1 && (GENERIC_HEADS.contains(&name.to_lowercase().as_str()) || SKILL_HEADS.contains(&name.to_lowercase().as_str()) && name.ends_with('s')) {
+    if n == 1
+        && (GENERIC_HEADS.contains(&name.to_lowercase().as_str())
+            || SKILL_HEADS.contains(&name.to_lowercase().as_str()) && name.ends_with('s'))
+    {
         return Vec::new();
     }
     // A duty ("Writes flawless code", "Maintains staff by recruiting") names only the tools
     // it uses.
-    let duty = words_of(&name).first().is_some_and(|w| is_duty_verb(w)) && !name.to_lowercase().starts_with("managing");
+    let duty = words_of(&name).first().is_some_and(|w| is_duty_verb(w))
+        && !name.to_lowercase().starts_with("managing");
     let spans = concept_spans(&name, n <= MAX_PHRASE_WORDS && !duty);
     let concepts = |spans: Vec<(usize, usize, usize)>| -> Vec<Member> {
-        spans.into_iter().map(|(c, s, e)| Member { name: display(&name[s..e], c), concept: Some(c) }).collect()
+        spans
+            .into_iter()
+            .map(|(c, s, e)| Member { name: display(&name[s..e], c), concept: Some(c) })
+            .collect()
     };
     if duty || n > MAX_PHRASE_WORDS + 2 {
         return concepts(if duty { spans } else { concept_spans(&name, false) });
@@ -1039,7 +1540,11 @@ fn element_members(element: &str, in_list: bool, listed: bool) -> Vec<Member> {
         && words_of(before).len() >= 2
     {
         let mut out = vec![Member { name: before.to_string(), concept: None }];
-        out.extend(concept_spans(after, true).into_iter().map(|(c, s, e)| Member { name: display(&after[s..e], c), concept: Some(c) }));
+        out.extend(
+            concept_spans(after, true)
+                .into_iter()
+                .map(|(c, s, e)| Member { name: display(&after[s..e], c), concept: Some(c) }),
+        );
         return out;
     }
     let last = words_of(&name).last().map(|w| w.to_lowercase()).unwrap_or_default();
@@ -1080,7 +1585,8 @@ fn lookup(name: &str) -> Option<usize> {
 /// plans" -> "Strategic Planning").
 fn display(wording: &str, concept: usize) -> String {
     let canonical = TAXONOMY.canonical(concept);
-    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let squash =
+        |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
     let stems = |s: &str| tokenize(s).iter().map(|t| t.stem().to_string()).collect::<Vec<_>>();
     if squash(canonical) == squash(wording) || stems(canonical) == stems(wording) {
         canonical.to_string()
@@ -1096,20 +1602,29 @@ fn is_clean_phrase(name: &str, in_list: bool) -> bool {
         return false;
     }
     let ws = words_of(name);
-    if ws.is_empty() || ws.first().is_some_and(|w| is_duty_verb(w)) && !ws[0].to_lowercase().starts_with("managing") {
+    if ws.is_empty()
+        || ws.first().is_some_and(|w| is_duty_verb(w)) && !ws[0].to_lowercase().starts_with("managing")
+    {
         return false;
     }
-    let last = ws.last().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
+    let last =
+        ws.last().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
     // A product name is written unlike an ordinary word: "OBIEE", "D3.js", "CodeIgniter".
     let product = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()) || w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+        w.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit())
+            || w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
     };
     let proper = ws.iter().any(|w| product(w))
         || in_list && ws.len() <= 2 && ws.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    let weak = ["written", "verbal", "spoken", "related", "equivalent", "other", "both", "all", "strong"].contains(&last.as_str());
+    let weak = ["written", "verbal", "spoken", "related", "equivalent", "other", "both", "all", "strong"]
+        .contains(&last.as_str());
     // "PHP Programming on Open Source Tools": a longer phrase with a preposition is a clause.
-    let clause = ws.len() >= 4 && ws.iter().any(|w| ["on", "in", "for", "at", "within", "across", "with", "by", "from", "into", "using", "of"].contains(&w.to_lowercase().as_str()));
+    let clause = ws.len() >= 4
+        && ws.iter().any(|w| {
+            ["on", "in", "for", "at", "within", "across", "with", "by", "from", "into", "using", "of"]
+                .contains(&w.to_lowercase().as_str())
+        });
     !weak && !clause && (SKILL_HEADS.contains(&last.as_str()) || proper)
 }
 
@@ -1123,14 +1638,26 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
     // and the like name a degree.
     let is_degree = |t: &resumax_lexicon::Token| {
         let raw = &text[t.start..t.end];
-        (words::degree_level(&t.folded).is_some() && (t.folded.len() > 3 || raw.chars().any(|c| c.is_uppercase() || c == '.')))
+        (words::degree_level(&t.folded).is_some()
+            && (t.folded.len() > 3 || raw.chars().any(|c| c.is_uppercase() || c == '.')))
             || words::is_degree_word(&t.folded)
     };
     let at = tokens.iter().position(is_degree)?;
     // "Advanced business or technical degree": a short clause about a degree is one name.
-    if words::is_degree_word(&tokens[at].folded) && at + 1 == tokens.len() && tokens.len() <= 6 && !text.contains(" in ") {
+    if words::is_degree_word(&tokens[at].folded)
+        && at + 1 == tokens.len()
+        && tokens.len() <= 6
+        && !text.contains(" in ")
+    {
         let name = clean_name(text);
-        return Some(Found { members: vec![Member { name, concept: None }], category: false, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) });
+        return Some(Found {
+            members: vec![Member { name, concept: None }],
+            category: false,
+            importance,
+            source: source.to_string(),
+            years: None,
+            kind: Some(RequirementKind::Degree),
+        });
     }
     // "degree" must be what the clause is about, not a word in passing ("to a high degree").
     let lead = &text[..tokens[at].start];
@@ -1138,9 +1665,12 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
         return None;
     }
     let level_word = &text[tokens[at].start..tokens[at].end];
-    let abbreviated = level_word.chars().filter(|c| c.is_uppercase()).count() >= 2 || level_word.contains('.');
+    let abbreviated =
+        level_word.chars().filter(|c| c.is_uppercase()).count() >= 2 || level_word.contains('.');
     let lower = text.to_lowercase();
-    let equivalent = lower.contains("or equivalent") || lower.contains("equivalent practical") || lower.contains("or equivalent experience");
+    let equivalent = lower.contains("or equivalent")
+        || lower.contains("equivalent practical")
+        || lower.contains("or equivalent experience");
     let body = text.split_once(" or equivalent").map(|(a, _)| a).unwrap_or(text);
     let (degree_part, fields) = match body.find(" in ") {
         Some(i) => (&body[..i], Some(&body[i + 4..])),
@@ -1160,8 +1690,6 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
             for f in &list {
                 let name = if abbreviated && members.is_empty() {
                     format!("{level_word} in {f}")
-                } else if f.to_lowercase().ends_with("field") {
-                    format!("{f} degree")
                 } else {
                     format!("{f} degree")
                 };
@@ -1170,12 +1698,24 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
         }
     } else {
         // "B.e/B.tech/MCA/Msc": each degree is one choice.
-        let names: Vec<String> = split_top(&degree_name, &["/", ", ", " or "]).into_iter().map(clean_name).filter(|n| !n.is_empty()).collect();
+        let names: Vec<String> = split_top(&degree_name, &["/", ", ", " or "])
+            .into_iter()
+            .map(clean_name)
+            .filter(|n| !n.is_empty())
+            .collect();
         for n in names {
-            let level = tokenize(&n).iter().any(|t| words::degree_level(&t.folded).is_some() || words::is_degree_word(&t.folded));
-            let name = if !level {
-                format!("{n} degree")
-            } else if n.to_lowercase().ends_with("'s") || n.to_lowercase().ends_with("s") && !n.contains('.') && n.len() > 3 && n.chars().next().is_some_and(char::is_uppercase) && !n.to_lowercase().contains("degree") {
+            let level = tokenize(&n)
+                .iter()
+                .any(|t| words::degree_level(&t.folded).is_some() || words::is_degree_word(&t.folded));
+            // "Computer science" -> "Computer science degree"; "Bachelor's" -> "Bachelor's degree".
+            let name = if !level
+                || n.to_lowercase().ends_with("'s")
+                || n.to_lowercase().ends_with("s")
+                    && !n.contains('.')
+                    && n.len() > 3
+                    && n.chars().next().is_some_and(char::is_uppercase)
+                    && !n.to_lowercase().contains("degree")
+            {
                 format!("{n} degree")
             } else {
                 n
@@ -1192,7 +1732,14 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
     for m in &mut members {
         m.concept = TAXONOMY.lookup(&m.name);
     }
-    Some(Found { members, category: false, importance, source: source.to_string(), years: None, kind: Some(RequirementKind::Degree) })
+    Some(Found {
+        members,
+        category: false,
+        importance,
+        source: source.to_string(),
+        years: None,
+        kind: Some(RequirementKind::Degree),
+    })
 }
 
 /// "B. Tech" -> "B.Tech": a degree abbreviation printed with a space after its initial.
@@ -1202,7 +1749,9 @@ fn join_initials(text: &str) -> String {
     let mut i = 0;
     while i < ws.len() {
         let w = ws[i];
-        if w.len() == 2 && w.ends_with('.') && w.chars().next().is_some_and(char::is_uppercase)
+        if w.len() == 2
+            && w.ends_with('.')
+            && w.chars().next().is_some_and(char::is_uppercase)
             && let Some(next) = ws.get(i + 1)
             && words::degree_level(&format!("{}{}", &w[..1], next)).is_some()
         {
@@ -1216,10 +1765,17 @@ fn join_initials(text: &str) -> String {
     out.join(" ")
 }
 
-fn push_group(mut members: Vec<Member>, category: Option<Member>, importance: Importance, source: &str, out: &mut Vec<Found>) {
+fn push_group(
+    mut members: Vec<Member>,
+    category: Option<Member>,
+    importance: Importance,
+    source: &str,
+    out: &mut Vec<Found>,
+) {
     // A known skill heading its examples ("an ERP such as NetSuite or SAP") is asked for in its
     // own right as well; only a class of things ("NoSQL databases") is a mere category.
-    let has_category = category.as_ref().is_some_and(|c| c.concept.is_none() || words_of(&c.name).len() > 2) && !members.is_empty();
+    let has_category = category.as_ref().is_some_and(|c| c.concept.is_none() || words_of(&c.name).len() > 2)
+        && !members.is_empty();
     if let Some(c) = category {
         members.insert(0, c);
     }
@@ -1271,7 +1827,11 @@ fn finish(found: Vec<Found>) -> Vec<Requirement> {
         let kind = f.kind.unwrap_or_else(|| kind_of(&f.members[0]));
         // Years: one requirement per subject, the largest minimum.
         if let Some(y) = f.years
-            && let Some(i) = out.iter().position(|r| r.years.is_some() && folded(&r.term).split_once(' ').map(|x| x.1.to_string()) == folded(&f.members[0].name).split_once(' ').map(|x| x.1.to_string()))
+            && let Some(i) = out.iter().position(|r| {
+                r.years.is_some()
+                    && folded(&r.term).split_once(' ').map(|x| x.1.to_string())
+                        == folded(&f.members[0].name).split_once(' ').map(|x| x.1.to_string())
+            })
         {
             let r = &mut out[i];
             if f.importance == Importance::Required && r.importance != Importance::Required {
@@ -1284,7 +1844,9 @@ fn finish(found: Vec<Found>) -> Vec<Requirement> {
             }
             continue;
         }
-        if let Some(i) = keys.iter().position(|k| *k == key || (key.len() == 1 && k.len() == 1 && k[0] == key[0])) {
+        if let Some(i) =
+            keys.iter().position(|k| *k == key || (key.len() == 1 && k.len() == 1 && k[0] == key[0]))
+        {
             if f.importance == Importance::Required {
                 out[i].importance = Importance::Required;
             }
@@ -1336,7 +1898,8 @@ mod tests {
 
     #[test]
     fn example_lists_group_under_their_category() {
-        let t = terms("Skills required -\n• Experience with NoSQL databases, such as MongoDB, Cassandra, HBase");
+        let t =
+            terms("Skills required -\n• Experience with NoSQL databases, such as MongoDB, Cassandra, HBase");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].0, "NoSQL databases");
         assert_eq!(t[0].2, ["MongoDB", "Cassandra", "HBase"]);
@@ -1344,7 +1907,9 @@ mod tests {
 
     #[test]
     fn years_are_read_with_their_subject() {
-        let r = reqs("Minimum qualifications:\n5 years of product management experience.\n3+ years experience with Go.");
+        let r = reqs(
+            "Minimum qualifications:\n5 years of product management experience.\n3+ years experience with Go.",
+        );
         assert_eq!(r[0].years, Some(5));
         assert_eq!(r[0].term, "5+ years product management");
         assert!(r.iter().any(|x| x.term == "Product Management" || x.term == "product management"), "{r:?}");
@@ -1373,7 +1938,9 @@ mod tests {
 
     #[test]
     fn degrees_with_fields_and_equivalents() {
-        let r = reqs("Minimum qualifications:\nBachelor's degree in Computer Science, a related technical field or equivalent practical experience.");
+        let r = reqs(
+            "Minimum qualifications:\nBachelor's degree in Computer Science, a related technical field or equivalent practical experience.",
+        );
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(r[0].kind, RequirementKind::Degree);
         assert_eq!(r[0].term, "Computer Science degree");
@@ -1382,7 +1949,9 @@ mod tests {
 
     #[test]
     fn no_fragments_from_brackets_and_eg_lists() {
-        for r in reqs("Requirements\n• Cloud experience (AWS, GCP)\n• Distributed computing frameworks (e.g. Spark, Flink)\n• CIMA qualified (or finalist)") {
+        for r in reqs(
+            "Requirements\n• Cloud experience (AWS, GCP)\n• Distributed computing frameworks (e.g. Spark, Flink)\n• CIMA qualified (or finalist)",
+        ) {
             for m in r.members() {
                 assert_eq!(m.matches('(').count(), m.matches(')').count(), "{m}");
                 assert!(!m.to_lowercase().ends_with("e.g"), "{m}");

@@ -82,6 +82,17 @@ fn swappable_in_prose(m: &Mirror<'_>) -> bool {
     if a != b {
         return false;
     }
+    // Only an inflection apart ("Forecasted" / "forecast", "reconciliation" /
+    // "reconciliations"): the swap would break tense or number and gains no concept.
+    let stems = |s: &str| {
+        resumax_lexicon::tokenize(s)
+            .iter()
+            .map(|t| t.stem().trim_end_matches('s').to_string())
+            .collect::<Vec<_>>()
+    };
+    if stems(m.jd) == stems(m.resume) {
+        return false;
+    }
     if a == 1 {
         return true;
     }
@@ -96,7 +107,16 @@ fn mirror_line(line: &str, mirrors: &[Mirror<'_>]) -> (String, Vec<String>) {
         if !swappable_in_prose(m) || contains_word(&text, m.jd) {
             continue;
         }
-        if let Some(next) = replace_all(&text, m.resume, m.jd) {
+        // The replacement keeps the capital of a word that opens the line ("Postgres ..." ->
+        // "PostgreSQL ..."; "apis" never starts a sentence in lowercase).
+        let jd_term = if text.trim_start().to_lowercase().starts_with(&m.resume.to_lowercase())
+            && text.trim_start().chars().next().is_some_and(char::is_uppercase)
+        {
+            capitalize(m.jd)
+        } else {
+            m.jd.to_string()
+        };
+        if let Some(next) = replace_all(&text, m.resume, &jd_term) {
             text = next;
             notes.push(format!(
                 "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
@@ -292,11 +312,35 @@ fn evidenced_unlisted<'a>(request: &'a RewriteRequest, listed: &[String]) -> Vec
         .filter(|(_, m)| !listed.iter().any(|s| s.eq_ignore_ascii_case(&m.term) || contains_word(s, &m.term)))
         // Only what the resume itself says, never a JD word it does not contain.
         .filter(|(_, m)| r.lines().any(|(_, line)| contains_word(line, &m.term)))
+        // Only names of skills ("accounts" or "package" are words of a posting, not skills).
+        .filter(|(_, m)| is_skill_name(&m.term))
         .map(|(pos, m)| (importance_rank(m.importance), pos, m.term.as_str()))
         .collect();
     out.sort();
     out.dedup_by(|a, b| a.2.eq_ignore_ascii_case(b.2));
-    out.into_iter().map(|(_, _, t)| t).collect()
+    // One name per concept: "incident response" is not added beside "Incident Management".
+    let mut seen: Vec<usize> =
+        listed.iter().filter_map(|s| resumax_lexicon::TAXONOMY.lookup_loose(s)).collect();
+    out.into_iter()
+        .map(|(_, _, t)| t)
+        .filter(|t| match resumax_lexicon::TAXONOMY.lookup_loose(t) {
+            Some(c) if seen.contains(&c) => false,
+            Some(c) => {
+                seen.push(c);
+                true
+            }
+            None => true,
+        })
+        .collect()
+}
+
+/// A skill the taxonomy knows, or a product name written as one ("OBIEE", "CodeIgniter").
+fn is_skill_name(term: &str) -> bool {
+    resumax_lexicon::TAXONOMY.lookup_spelled(term).is_some()
+        || term.split_whitespace().any(|w| {
+            w.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit())
+                || w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
 }
 
 fn join_natural(items: &[&str]) -> String {
@@ -685,10 +729,29 @@ mod tests {
     #[test]
     fn prose_swaps_stay_grammatical() {
         let ok = Mirror { jd: "PostgreSQL", resume: "Postgres" };
-        let plural = Mirror { jd: "REST APIs", resume: "REST API" };
+        let head = Mirror { jd: "REST APIs", resume: "RESTful APIs" };
         let title = Mirror { jd: "RN License", resume: "registered nurse" };
         let longer = Mirror { jd: "RN License", resume: "RN" };
-        assert!(swappable_in_prose(&ok) && swappable_in_prose(&plural));
+        assert!(swappable_in_prose(&ok) && swappable_in_prose(&head));
         assert!(!swappable_in_prose(&title) && !swappable_in_prose(&longer));
+        // Tense and number stay the resume's: an inflection is never swapped in.
+        for (jd, resume) in
+            [("forecast", "Forecasted"), ("reconciliations", "reconciliation"), ("REST APIs", "REST API")]
+        {
+            assert!(!swappable_in_prose(&Mirror { jd, resume }), "{jd} for {resume}");
+        }
+    }
+
+    #[test]
+    fn a_swap_keeps_the_capital_that_opens_the_line() {
+        let m = [Mirror { jd: "kubernetes", resume: "k8s" }];
+        assert_eq!(mirror_line("K8s clusters for 40 teams", &m).0, "Kubernetes clusters for 40 teams");
+        assert_eq!(mirror_line("Ran k8s clusters", &m).0, "Ran kubernetes clusters");
+    }
+
+    #[test]
+    fn only_skill_names_are_added() {
+        assert!(is_skill_name("PostgreSQL") && is_skill_name("OBIEE") && is_skill_name("incident response"));
+        assert!(!is_skill_name("accounts") && !is_skill_name("package"));
     }
 }

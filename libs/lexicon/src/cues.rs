@@ -51,7 +51,8 @@ static CUES: LazyLock<Cues> = LazyLock::new(|| {
             _ => continue,
         };
         for phrase in entries.into_iter().flatten() {
-            dest.push((phrase.split(' ').map(str::to_string).collect(), cue));
+            // Folded once here ("nice-to-have" -> nice, to, have), not on every lookup.
+            dest.push((folded_words(&phrase), cue));
         }
     }
     Cues { headings, inline, requirement_leads, duty_verbs }
@@ -73,8 +74,7 @@ fn folded_words(text: &str) -> Vec<String> {
 fn best(list: &[(Vec<String>, Cue)], words: &[String]) -> Option<(Cue, usize, usize)> {
     let mut found: Option<(Cue, usize, usize)> = None;
     for (phrase, cue) in list {
-        let phrase: Vec<String> = phrase.iter().flat_map(|p| folded_words(p)).collect();
-        if let Some(at) = find_run(words, &phrase) {
+        if let Some(at) = find_run(words, phrase) {
             let len: usize = phrase.iter().map(String::len).sum::<usize>() + phrase.len();
             if found.is_none_or(|(_, l, _)| len > l) {
                 found = Some((*cue, len, at));
@@ -112,7 +112,6 @@ pub fn unexplained_words(heading: &str) -> usize {
     let words = folded_words(heading);
     let mut covered = vec![false; words.len()];
     for (phrase, _) in &CUES.headings {
-        let phrase: Vec<String> = phrase.iter().flat_map(|p| folded_words(p)).collect();
         if phrase.is_empty() || phrase.len() > words.len() {
             continue;
         }

@@ -144,6 +144,14 @@ impl Taxonomy {
         self.by_folded.get(&folded.join(" ")).or_else(|| self.by_folded.get(&stems.join(" "))).copied()
     }
 
+    /// The concept a phrase names in one of its listed spellings (case and punctuation
+    /// folded, no stemming): "accounts" is not "Accounting", "package" is not "Packaging".
+    pub fn lookup_spelled(&self, phrase: &str) -> Option<usize> {
+        let folded: Vec<String> = tokenize(phrase).into_iter().map(|t| t.folded).collect();
+        let c = self.by_folded.get(&folded.join(" ")).copied()?;
+        self.concepts[c].forms.iter().any(|f| f.folded == folded).then_some(c)
+    }
+
     /// Like [`Taxonomy::lookup`], also without a generic last word: "GraphQL APIs", "SEO
     /// process" and "Git tools" name GraphQL, SEO and Git.
     pub fn lookup_loose(&self, phrase: &str) -> Option<usize> {

@@ -665,7 +665,10 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
                     // lowercase words in the introduction ("accounts payable") are duties.
                     let named = text[s..e].chars().next().is_some_and(char::is_uppercase);
                     let concept = &TAXONOMY.concepts[c];
-                    if !concept.soft && concept.domain != "languages" && named {
+                    // In the title only a product or language name ("Python/Django"), not the
+                    // field the role works in ("Content Marketing Lead").
+                    let one_word = !text[s..e].contains(char::is_whitespace);
+                    if !concept.soft && concept.domain != "languages" && named && (n > 0 || one_word) {
                         let m = Member { name: display(&text[s..e], c), concept: Some(c) };
                         found.push(Found {
                             members: vec![m],
@@ -1247,7 +1250,19 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
             after = &tail[close + 1..];
             tail = &tail[..close];
         }
-        let head_clean = head.trim_end_matches(['(', ',', ' ']);
+        let mut head_clean = head.trim_end_matches(['(', ',', ' ']);
+        // "Strong SQL skills and experience with relational databases such as PostgreSQL": the
+        // examples illustrate the last thing named before them; what comes earlier is read on
+        // its own.
+        let parts = split_top(head_clean, &[", ", " and "]);
+        if parts.len() > 1
+            && let Some(last) = parts.last()
+            && category_of(last).is_some()
+        {
+            let cut = head_clean.len() - last.len();
+            read_clause(&head_clean[..cut], importance, listed, source, out);
+            head_clean = last;
+        }
         let parts = cue.trim() == "including" || cue.trim() == "especially";
         let members = if parts { part_members(tail) } else { list_members(tail, false) };
         let category = category_of(head_clean);

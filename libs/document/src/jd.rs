@@ -179,7 +179,8 @@ pub(crate) fn analyze(
         }
     }
 
-    let reqs = requirements::extract(&reading);
+    let unsupported_language = unsupported_language(&sanitized);
+    let reqs = model(&sanitized, &reading);
     let (required, preferred) = skill_lists(&reqs);
 
     header_fields(&nonempty, &mut d_title, &mut d_company, &mut d_location);
@@ -218,7 +219,9 @@ pub(crate) fn analyze(
     if out_location.is_none() {
         warnings.push("missing_location".to_string());
     }
-    if reqs.is_empty() {
+    if unsupported_language {
+        warnings.push("unsupported_language".to_string());
+    } else if reqs.is_empty() {
         warnings.push("no_requirements".to_string());
     }
     ParsedJobDescription {
@@ -268,14 +271,51 @@ pub fn shown_requirements(reqs: &[Requirement]) -> Vec<&Requirement> {
         .collect()
 }
 
+/// A posting the taxonomy cannot read (not in English) says so instead of yielding English
+/// keywords.
+fn unsupported_language(sanitized: &str) -> bool {
+    sanitized.split_whitespace().count() >= 20 && resumax_lexicon::words::is_other_language(sanitized)
+}
+
+/// The requirement model of a sanitized posting; in an unsupported language only the product
+/// names, which read the same in every language.
+fn model(sanitized: &str, reading: &[String]) -> Vec<Requirement> {
+    if unsupported_language(sanitized) {
+        requirements::named_tools(sanitized)
+    } else {
+        requirements::extract(reading)
+    }
+}
+
 /// The requirements of a posting: the ones JD analysis stored, or for a record stored before
 /// they existed (or received over the wire, which does not carry them), the same analysis run
-/// again on its text.
-pub fn requirements_of(job: &ParsedJobDescription) -> Vec<Requirement> {
-    if !job.requirements.is_empty() {
-        return job.requirements.clone();
+/// again on its text. Re-analyses are remembered per thread (a few hundred postings), so ranking
+/// one resume against stored postings reads each posting once.
+pub fn requirements_of(job: &ParsedJobDescription) -> std::borrow::Cow<'_, [Requirement]> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    const MEMO: usize = 256;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Rc<Vec<Requirement>>>> = RefCell::new(HashMap::new());
     }
-    requirements::extract(&requirements::reading_lines(&crate::text::sanitize(&job.sanitized_text)))
+    if !job.requirements.is_empty() {
+        return std::borrow::Cow::Borrowed(&job.requirements);
+    }
+    let reqs = SEEN.with(|seen| {
+        if let Some(r) = seen.borrow().get(&job.sanitized_text) {
+            return Rc::clone(r);
+        }
+        let text = crate::text::sanitize(&job.sanitized_text);
+        let r = Rc::new(model(&text, &requirements::reading_lines(&text)));
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= MEMO {
+            seen.clear();
+        }
+        seen.insert(job.sanitized_text.clone(), Rc::clone(&r));
+        r
+    });
+    std::borrow::Cow::Owned(reqs.as_ref().clone())
 }
 
 /// The text of a posting's lines; a list item keeps a visible marker, so JD analysis tells

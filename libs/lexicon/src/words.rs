@@ -88,6 +88,19 @@ pub fn is_institution_word(word: &str) -> bool {
     is_in(word, "institution")
 }
 
+/// Is the text in a language other than English? True when the commonest words of Spanish,
+/// German, French or Portuguese outnumber the commonest English words (and there are a few).
+pub fn is_other_language(text: &str) -> bool {
+    let (mut english, mut other) = (0usize, 0usize);
+    for t in crate::tokenize(text) {
+        if let Some(lists) = WORDS.by_word.get(&t.folded) {
+            english += usize::from(lists.iter().any(|(l, _)| *l == "english.common"));
+            other += usize::from(lists.iter().any(|(l, _)| *l == "other.common"));
+        }
+    }
+    other >= 3 && other > english
+}
+
 /// A word of a title that says nothing about the job ("Senior", "II", "Remote").
 pub fn is_title_noise(word: &str) -> bool {
     is_in(word, "title.noise")
@@ -120,6 +133,17 @@ mod tests {
         assert_eq!(season_month("autumn"), Some(9));
         assert!(is_open_date("Present"));
         assert_eq!(month("Mayor"), None);
+    }
+
+    #[test]
+    fn english_and_other_languages() {
+        assert!(!is_other_language(
+            "We are looking for a developer with 5 years of experience in Python and SQL."
+        ));
+        assert!(!is_other_language("Invoice validation, POD reconciliation, E-Commerce Billing"));
+        assert!(is_other_language(
+            "Buscamos un desarrollador con experiencia en Python y manejo de bases de datos."
+        ));
     }
 
     #[test]

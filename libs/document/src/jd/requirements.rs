@@ -686,6 +686,34 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
     finish(found)
 }
 
+/// For a posting in a language the taxonomy does not cover: the product names it mentions
+/// ("Python", "SQL", "SAP"), each required, and nothing read from its words.
+pub(crate) fn named_tools(text: &str) -> Vec<Requirement> {
+    let mut found = Vec::new();
+    for (c, s, e) in concept_spans(text, false) {
+        let wording = &text[s..e];
+        let concept = &TAXONOMY.concepts[c];
+        let product = wording.chars().skip(1).any(|ch| ch.is_uppercase() || ch.is_ascii_digit())
+            || wording.len() >= 2
+                && wording
+                    .chars()
+                    .all(|ch| ch.is_uppercase() || ch.is_ascii_digit() || !ch.is_alphanumeric())
+            || wording.chars().next().is_some_and(char::is_uppercase) && !wording.contains(' ');
+        if product && !concept.soft && concept.domain != "languages" {
+            let m = Member { name: display(wording, c), concept: Some(c) };
+            found.push(Found {
+                members: vec![m],
+                category: false,
+                importance: Importance::Required,
+                source: wording.to_string(),
+                years: None,
+                kind: None,
+            });
+        }
+    }
+    finish(found)
+}
+
 /// The lines JD analysis reads: text pasted from Word often glues a heading to the paragraph
 /// before it ("...Drupal & WordpressResponsibilities") and prints a heading twice without a
 /// break; both are split again here. The stored text is left as the posting had it.
@@ -1960,6 +1988,34 @@ mod tests {
         assert_eq!(r[0].kind, RequirementKind::Degree);
         assert_eq!(r[0].term, "Computer Science degree");
         assert_eq!(r[0].alternatives, ["related technical field degree", "Equivalent practical experience"]);
+    }
+
+    #[test]
+    fn a_posting_in_another_language_says_so() {
+        let jd = crate::analyze_job_description(
+            "Desarrollador Backend\nBuscamos un desarrollador con experiencia en Python y manejo de bases de datos SQL. \
+             Ofrecemos un buen ambiente de trabajo, salario competitivo y crecimiento profesional para el equipo.",
+            None,
+            None,
+            None,
+        );
+        assert!(jd.warnings.iter().any(|w| w == "unsupported_language"), "{:?}", jd.warnings);
+        let names: Vec<&str> = jd.requirements.iter().map(|r| r.term.as_str()).collect();
+        assert_eq!(names, ["Python", "SQL"]);
+    }
+
+    #[test]
+    fn years_ranges_slashes_and_one_of_lists() {
+        let r = reqs(
+            "Requirements\n• 2-4 years of experience\n• Unix/Linux\n• Experience in one or more of the following: C, C++, Java",
+        );
+        assert_eq!(r[0].years, Some(2));
+        // One concept written two ways is one requirement.
+        assert!(["Unix", "Linux"].contains(&r[1].term.as_str()) && r[1].alternatives.is_empty(), "{r:?}");
+        assert_eq!(
+            (r[2].term.as_str(), r[2].alternatives.clone()),
+            ("C", vec!["C++".to_string(), "Java".to_string()])
+        );
     }
 
     #[test]

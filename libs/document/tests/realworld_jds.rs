@@ -401,7 +401,7 @@ fn real_job_postings_are_read_like_a_recruiter() {
         "real postings: required recall {recall:.3} precision {precision:.3}, {fragments} fragments of {preds}, \
          either/or groups kept as one {grouped:.3} ({all_required} of {groups} split), title/company/location {right}/{stated}"
     );
-    assert!(recall >= 0.88, "recall {recall:.3}");
+    assert!(recall >= 0.91, "recall {recall:.3}");
     assert!(precision >= 0.90, "precision {precision:.3}");
     assert_eq!(fragments, 0);
     assert!(grouped >= 0.99, "groups {grouped:.3}");

@@ -128,6 +128,11 @@ pub fn unexplained_words(heading: &str) -> usize {
 /// Oracle PL/SQL", "PHP developers need to have ...")?
 pub fn states_requirement(text: &str) -> bool {
     let words = folded_words(text);
+    // "Relevant software architecture and software testing experience": a list of what the
+    // experience must be in.
+    if words.last().is_some_and(|w| w == "experience") && words.len() <= 16 {
+        return true;
+    }
     CUES.requirement_leads.iter().any(|lead| find_run(&words, lead).is_some_and(|at| at <= 6))
 }
 

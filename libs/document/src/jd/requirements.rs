@@ -658,8 +658,9 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
             // products using PHP, JavaScript, MySQL"); the title line only up to its first comma
             // (after it come the team and the place).
             // Short lines after the title are the header (company, place, pay), not the job.
-            if item.block == Block::Intro && (n == 0 || words_of(&item.text).len() > 8) {
-                let text = if n == 0 { body.split(',').next().unwrap_or("") } else { body.as_str() };
+            let title_line = n == 0 && words_of(&item.text).len() <= 12;
+            if item.block == Block::Intro && (title_line || words_of(&item.text).len() > 8) {
+                let text = if title_line { body.split(',').next().unwrap_or("") } else { body.as_str() };
                 for (c, s, e) in concept_spans(text, false) {
                     // A product is written as a name ("using PHP, MySQL", "Drupal & Wordpress");
                     // lowercase words in the introduction ("accounts payable") are duties.
@@ -668,7 +669,7 @@ pub(crate) fn extract(lines: &[String]) -> Vec<Requirement> {
                     // In the title only a product or language name ("Python/Django"), not the
                     // field the role works in ("Content Marketing Lead").
                     let one_word = !text[s..e].contains(char::is_whitespace);
-                    if !concept.soft && concept.domain != "languages" && named && (n > 0 || one_word) {
+                    if !concept.soft && concept.domain != "languages" && named && (!title_line || one_word) {
                         let m = Member { name: display(&text[s..e], c), concept: Some(c) };
                         found.push(Found {
                             members: vec![m],
@@ -1719,6 +1720,12 @@ fn degree_requirement(text: &str, importance: Importance, source: &str) -> Optio
         Some(i) => (&body[..i], Some(&body[i + 4..])),
         None => (body, None),
     };
+    // "B.Tech with minimum 60%": the qualifier after the degree is not its name.
+    let degree_part = [" with ", " from ", " having ", " (", ", "]
+        .iter()
+        .filter_map(|c| degree_part.find(c))
+        .min()
+        .map_or(degree_part, |i| &degree_part[..i]);
     let degree_name = clean_name(degree_part);
     let mut members: Vec<Member> = Vec::new();
     if let Some(fields) = fields {

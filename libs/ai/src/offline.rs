@@ -453,27 +453,11 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
         if section.kind != SectionKind::Skills || section.skills.is_empty() {
             continue;
         }
+        // A listed skill is never renamed: swapping "Public Speaking" for the JD's "presentation
+        // skills" removes the resume's own wording (and the scorer already credits the alias).
         let mut items: Vec<String> = section.skills.clone();
         let mut reasons = Vec::new();
         let mut change_type = ChangeType::Reordered;
-        for item in items.iter_mut() {
-            for m in &mirrors {
-                let whole = item.trim().eq_ignore_ascii_case(m.resume);
-                let swapped = if whole {
-                    Some(m.jd.to_string())
-                } else if swappable_in_prose(m) && !contains_word(item, m.jd) {
-                    replace_all(item, m.resume, m.jd)
-                } else {
-                    None
-                };
-                if let Some(next) = swapped {
-                    reasons.push(format!("lists \"{}\" as the JD writes it (was \"{}\")", m.jd, m.resume));
-                    *item = next;
-                    change_type = ChangeType::KeywordAligned;
-                    break;
-                }
-            }
-        }
         if knobs.order_skills {
             let before = items.clone();
             // Stable: items the JD does not name keep their order behind the ones it does.
@@ -485,14 +469,9 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
         if knobs.add_evidenced_skills {
             // The JD's wording of a concept the resume shows in other words (and no line now
             // carries), then skills the bullets use word for word but the list omits.
+            // Only skills the bullets use word for word but the list omits; the JD's wording of a
+            // concept the list already names would be a near-duplicate.
             let mut added: Vec<&str> = Vec::new();
-            for m in &mirrors {
-                let present = items.iter().any(|i| contains_word(i, m.jd))
-                    || placed.iter().any(|p| p.eq_ignore_ascii_case(m.jd));
-                if !present && !added.iter().any(|a| a.eq_ignore_ascii_case(m.jd)) {
-                    added.push(m.jd);
-                }
-            }
             added.sort_by_key(|t| relevance(t, request));
             for t in &unlisted {
                 if !items.iter().any(|i| i.eq_ignore_ascii_case(t))

@@ -380,8 +380,10 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     }
     for (r, ok) in extra {
         let weight = if r.importance == Importance::Required { 3.0 } else { 1.5 };
-        if matched_keywords.iter().any(|k: &KeywordMatch| k.term.eq_ignore_ascii_case(&r.term))
-            || missing.iter().any(|m| m.2.term.eq_ignore_ascii_case(&r.term))
+        // A degree group already in the report through one of its fields is listed once.
+        let listed = |term: &str| r.members().any(|m| m.eq_ignore_ascii_case(term));
+        if matched_keywords.iter().any(|k: &KeywordMatch| listed(&k.term))
+            || missing.iter().any(|m| listed(&m.2.term))
         {
             continue;
         }

@@ -11,7 +11,7 @@ use crate::prompt::{OfflineKnobs, PromptLibrary};
 use crate::provider::{Call, Completion, Failure, Provider, ProviderError, RewriteRequest, Usage};
 use crate::schema::to_response;
 use crate::skills_text;
-use crate::words::{contains_word, find_all, replace_all, words};
+use crate::words::{contains_word, find_all, words};
 
 /// Summary sentences surface at most this many skills, to stay readable.
 const MAX_SURFACED: usize = 4;
@@ -93,6 +93,23 @@ fn swappable_in_prose(m: &Mirror<'_>) -> bool {
     if stems(m.jd) == stems(m.resume) {
         return false;
     }
+    // Same root in another form ("Analyzed" / "analysis", "Presented" / "presentations"): the
+    // verb would become a noun, or the tense or number would change. Only for ordinary words:
+    // product spellings ("Postgres" / "PostgreSQL", "k8s") are names, not forms.
+    let last = |s: &str| s.split_whitespace().last().unwrap_or("").to_string();
+    let (jd_word, resume_word) = (last(m.jd), last(m.resume));
+    let ordinary = |w: &str| w.chars().all(char::is_alphabetic) && w.chars().skip(1).all(char::is_lowercase);
+    if ordinary(&jd_word) && ordinary(&resume_word) {
+        let (x, y) = (jd_word.to_lowercase(), resume_word.to_lowercase());
+        let shared = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+        if shared >= 5 && x != y {
+            return false;
+        }
+        let form = |w: &str| (w.ends_with("ed"), w.ends_with("ing"), w.ends_with('s') && !w.ends_with("ss"));
+        if form(&x) != form(&y) {
+            return false;
+        }
+    }
     if a == 1 {
         return true;
     }
@@ -107,22 +124,28 @@ fn mirror_line(line: &str, mirrors: &[Mirror<'_>]) -> (String, Vec<String>) {
         if !swappable_in_prose(m) || contains_word(&text, m.jd) {
             continue;
         }
-        // The replacement keeps the capital of a word that opens the line ("Postgres ..." ->
-        // "PostgreSQL ..."; "apis" never starts a sentence in lowercase).
-        let jd_term = if text.trim_start().to_lowercase().starts_with(&m.resume.to_lowercase())
-            && text.trim_start().chars().next().is_some_and(char::is_uppercase)
-        {
-            capitalize(m.jd)
-        } else {
-            m.jd.to_string()
-        };
-        if let Some(next) = replace_all(&text, m.resume, &jd_term) {
-            text = next;
-            notes.push(format!(
-                "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
-                m.jd, m.resume
-            ));
+        // Each occurrence keeps its capitalisation: a word that opens a sentence stays
+        // capitalised ("Postgres ..." -> "PostgreSQL ...", "k8s" -> "Kubernetes" at the start);
+        // elsewhere the JD's own spelling stands.
+        let hits = find_all(&text, m.resume);
+        if hits.is_empty() {
+            continue;
         }
+        let mut next = String::with_capacity(text.len() + m.jd.len() * hits.len());
+        let mut last = 0;
+        for at in hits {
+            next.push_str(&text[last..at]);
+            let opens = crate::words::starts_sentence(&text, at);
+            let was_upper = text[at..].chars().next().is_some_and(char::is_uppercase);
+            next.push_str(&if opens && was_upper { capitalize(m.jd) } else { m.jd.to_string() });
+            last = at + m.resume.len();
+        }
+        next.push_str(&text[last..]);
+        text = next;
+        notes.push(format!(
+            "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
+            m.jd, m.resume
+        ));
     }
     (text, notes)
 }
@@ -726,6 +749,94 @@ mod tests {
         let m = [Mirror { jd: "kubernetes", resume: "k8s" }];
         assert_eq!(mirror_line("K8s clusters for 40 teams", &m).0, "Kubernetes clusters for 40 teams");
         assert_eq!(mirror_line("Ran k8s clusters", &m).0, "Ran kubernetes clusters");
+    }
+
+    /// Labelled bullet rewrites: (bullet, resume wording, JD wording, expected line). Tense,
+    /// number and capitalisation stay the resume's; an inflection or a different-length phrase is
+    /// never swapped in.
+    const LABELLED: &[(&str, &str, &str, &str)] = &[
+        ("Ran Postgres on bare metal", "Postgres", "PostgreSQL", "Ran PostgreSQL on bare metal"),
+        (
+            "Postgres replicas for 40 services",
+            "Postgres",
+            "PostgreSQL",
+            "PostgreSQL replicas for 40 services",
+        ),
+        ("Tuned postgres queries", "postgres", "PostgreSQL", "Tuned PostgreSQL queries"),
+        ("Moved jobs to k8s", "k8s", "Kubernetes", "Moved jobs to Kubernetes"),
+        ("K8s operators for billing", "K8s", "Kubernetes", "Kubernetes operators for billing"),
+        (
+            "Shipped k8s. K8s upgrades were zero-downtime",
+            "k8s",
+            "Kubernetes",
+            "Shipped Kubernetes. Kubernetes upgrades were zero-downtime",
+        ),
+        ("Built JS widgets", "JS", "JavaScript", "Built JavaScript widgets"),
+        ("JS bundles cut by 40%", "JS", "JavaScript", "JavaScript bundles cut by 40%"),
+        ("Wrote Golang services", "Golang", "Go", "Wrote Go services"),
+        ("Golang tooling for CI", "Golang", "Go", "Go tooling for CI"),
+        ("Deployed on Amazon Web Services", "Amazon Web Services", "AWS", "Deployed on Amazon Web Services"),
+        ("Automated GCP billing exports", "GCP", "Google Cloud", "Automated GCP billing exports"),
+        ("Managed EKS clusters", "EKS", "Kubernetes", "Managed Kubernetes clusters"),
+        ("Built RESTful APIs for partners", "RESTful APIs", "REST APIs", "Built REST APIs for partners"),
+        ("Designed RESTful APIs", "RESTful APIs", "REST APIs", "Designed REST APIs"),
+        ("Forecasted revenue each quarter", "Forecasted", "forecast", "Forecasted revenue each quarter"),
+        ("Forecasted demand for 12 stores", "Forecasted", "forecasting", "Forecasted demand for 12 stores"),
+        (
+            "Owned reconciliation of 8 accounts",
+            "reconciliation",
+            "reconciliations",
+            "Owned reconciliation of 8 accounts",
+        ),
+        ("Ran reconciliations monthly", "reconciliations", "reconciliation", "Ran reconciliations monthly"),
+        ("Managed budgets of $2M", "budgets", "budgeting", "Managed budgets of $2M"),
+        ("Scheduled 30 nurses", "Scheduled", "scheduling", "Scheduled 30 nurses"),
+        ("Led marketing campaigns", "marketing", "Marketing", "Led marketing campaigns"),
+        ("Mentored 4 engineers", "Mentored", "mentoring", "Mentored 4 engineers"),
+        ("Analyzed churn in SQL", "Analyzed", "analysis", "Analyzed churn in SQL"),
+        ("Wrote unit tests", "unit tests", "unit testing", "Wrote unit tests"),
+        (
+            "Handled incident response",
+            "incident response",
+            "Incident Management",
+            "Handled incident response",
+        ),
+        ("Presented to the board", "Presented", "presentations", "Presented to the board"),
+        (
+            "Registered nurse on a cardiac ward",
+            "registered nurse",
+            "RN License",
+            "Registered nurse on a cardiac ward",
+        ),
+        ("Kept the RN caseload balanced", "RN", "RN License", "Kept the RN caseload balanced"),
+        // "React" is already a word of "React.js": nothing to align.
+        ("Shipped features in React.js", "React.js", "React", "Shipped features in React.js"),
+        ("React.js dashboards for ops", "React.js", "React", "React.js dashboards for ops"),
+        ("Maintained NodeJS services", "NodeJS", "Node.js", "Maintained Node.js services"),
+        ("Used sklearn for churn models", "sklearn", "scikit-learn", "Used scikit-learn for churn models"),
+        (
+            "Sklearn pipelines in production",
+            "Sklearn",
+            "scikit-learn",
+            "Scikit-learn pipelines in production",
+        ),
+        ("Built dashboards in PowerBI", "PowerBI", "Power BI", "Built dashboards in PowerBI"),
+        ("Moved ETL to Apache Airflow", "Apache Airflow", "Airflow", "Moved ETL to Apache Airflow"),
+        ("Ran MS Excel models", "MS Excel", "Microsoft Excel", "Ran Microsoft Excel models"),
+        ("Taught ESL classes", "ESL", "English as a Second Language", "Taught ESL classes"),
+        ("Cut p99 latency by 30%", "p99", "latency", "Cut p99 latency by 30%"),
+        ("Owned the AP process", "AP", "Accounts Payable", "Owned the AP process"),
+        ("Supported GAAP close", "GAAP", "US GAAP", "Supported GAAP close"),
+        ("Configured Zendesk macros", "Zendesk", "Zendesk", "Configured Zendesk macros"),
+    ];
+
+    #[test]
+    fn labelled_bullet_rewrites_keep_tense_number_and_capitals() {
+        assert!(LABELLED.len() >= 40);
+        for (line, resume, jd, want) in LABELLED {
+            let got = mirror_line(line, &[Mirror { jd, resume }]).0;
+            assert_eq!(&got, want, "{resume} -> {jd} in {line:?}");
+        }
     }
 
     #[test]

@@ -34,6 +34,11 @@ fn fixable_gap(report: &MatchReport, resume: &resumax_core::resume::ParsedResume
             .map(|t| t.stem().trim_end_matches('s').to_string())
             .collect::<Vec<_>>()
     };
+    // Tense and number must agree for a swap ("scripts" cannot become "program").
+    let form = |w: &str| {
+        let w = w.to_lowercase();
+        (w.ends_with("ed"), w.ends_with("ing"), w.ends_with('s') && !w.ends_with("ss"))
+    };
     report
         .matched_keywords
         .iter()
@@ -45,6 +50,7 @@ fn fixable_gap(report: &MatchReport, resume: &resumax_core::resume::ParsedResume
                 && m.term.split_whitespace().count() == m.resume_term.split_whitespace().count()
                 && stems(&m.term) != stems(&m.resume_term)
                 && m.term.split_whitespace().count() == 1
+                && form(&m.term) == form(&m.resume_term)
         })
         .map(|m| format!("non-literal match {:?} for {:?}", m.resume_term, m.term))
 }

@@ -146,6 +146,13 @@ const LEAD_WORDS: &[&str] = &[
     "consuming",
     "record",
     "professional",
+    "possession",
+    "obtain",
+    "current",
+    "valid",
+    "active",
+    "hold",
+    "holding",
 ];
 /// Words that end an element without naming it ("Kafka experience", "SQL etc").
 const TRAIL_WORDS: &[&str] = &[
@@ -333,6 +340,12 @@ const SKILL_HEADS: &[&str] = &[
     "stack",
     "apis",
     "api",
+    "credential",
+    "credentials",
+    "licenses",
+    "licences",
+    "certifications",
+    "certificate",
 ];
 /// Words that say a phrase is a sentence about the job, not the name of a requirement.
 const NOT_A_NAME: &[&str] = &[
@@ -1216,9 +1229,11 @@ fn read_clause(body: &str, importance: Importance, listed: bool, source: &str, o
         let inner = &body[open + 1..close];
         let lower = inner.to_lowercase();
         let example = EXAMPLE_CUES.iter().any(|c| lower.starts_with(c.trim().trim_start_matches('(')));
-        if !example && (inner.contains(',') || inner.contains('/')) && !inner.contains(" or ") {
+        let choice = inner.contains('/') || inner.contains(" or ");
+        if !example && (inner.contains(',') || choice) {
             let outer = format!("{} {}", &body[..open], &body[close + 1..]);
-            if inner.contains(',') {
+            // "Cloud experience (AWS, GCP or Azure)": the bracket offers a choice.
+            if inner.contains(',') && !choice {
                 read_clause(outer.trim(), importance, listed, source, out);
                 for m in list_members(inner, false) {
                     push_group(vec![m], None, importance, source, out);
@@ -1393,7 +1408,11 @@ fn distribute_head(elements: Vec<String>) -> Vec<String> {
         .enumerate()
         .map(|(i, e)| {
             let bare = strip_lead(e);
-            let known = TAXONOMY.lookup(bare).is_some();
+            let lower = bare.to_lowercase();
+            // A lone lead word ("of", "or ability to obtain") is no modifier of the head.
+            let known = TAXONOMY.lookup(bare).is_some()
+                || LEAD_WORDS.contains(&lower.as_str())
+                || TRAIL_WORDS.contains(&lower.as_str());
             if i + 1 < elements.len()
                 && words_of(bare).len() == 1
                 && !known
@@ -1995,6 +2014,34 @@ mod tests {
         assert_eq!(r[0].kind, RequirementKind::Degree);
         assert_eq!(r[0].term, "Computer Science degree");
         assert_eq!(r[0].alternatives, ["related technical field degree", "Equivalent practical experience"]);
+    }
+
+    #[test]
+    fn the_patterns_the_issue_names() {
+        let t = terms(
+            "All candidates must meet the following:\n\
+             • Current Idaho RN license\n\
+             • BLS certification required; ACLS is desirable\n\
+             • Superior written and oral communication capabilities\n\
+             • Possession of, or ability to obtain, Idaho Teaching Credential\n\
+             • 3+ years experience developing server applications using Go\n\
+             • Cloud experience (AWS, GCP or Azure) strongly preferred\n\
+             Immunizations\n\
+             • Proof of immunity to Measles, Mumps and Rubella",
+        );
+        let names: Vec<(&str, Importance)> = t.iter().map(|x| (x.0.as_str(), x.1)).collect();
+        assert!(names.contains(&("Idaho RN license", Importance::Required)), "{names:?}");
+        assert!(names.contains(&("BLS certification", Importance::Required)), "{names:?}");
+        assert!(names.contains(&("ACLS", Importance::Preferred)), "{names:?}");
+        assert!(names.contains(&("Idaho Teaching Credential", Importance::Required)), "{names:?}");
+        assert!(names.contains(&("Go", Importance::Required)), "{names:?}");
+        assert!(names.iter().any(|n| n.0 == "3+ years experience"), "{names:?}");
+        let cloud = t.iter().find(|x| x.0 == "Cloud").expect("cloud group");
+        assert_eq!(
+            (cloud.1, cloud.2.clone()),
+            (Importance::Preferred, vec!["AWS".to_string(), "GCP".into(), "Azure".into()])
+        );
+        assert!(!names.iter().any(|n| n.0.contains("Measles") || n.0.contains("Mumps")), "{names:?}");
     }
 
     #[test]

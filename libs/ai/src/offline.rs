@@ -11,7 +11,7 @@ use crate::prompt::{OfflineKnobs, PromptLibrary};
 use crate::provider::{Call, Completion, Failure, Provider, ProviderError, RewriteRequest, Usage};
 use crate::schema::to_response;
 use crate::skills_text;
-use crate::words::{contains_word, find_all, replace_all, words};
+use crate::words::{contains_word, find_all, words};
 
 /// Summary sentences surface at most this many skills, to stay readable.
 const MAX_SURFACED: usize = 4;
@@ -82,6 +82,34 @@ fn swappable_in_prose(m: &Mirror<'_>) -> bool {
     if a != b {
         return false;
     }
+    // Only an inflection apart ("Forecasted" / "forecast", "reconciliation" /
+    // "reconciliations"): the swap would break tense or number and gains no concept.
+    let stems = |s: &str| {
+        resumax_lexicon::tokenize(s)
+            .iter()
+            .map(|t| t.stem().trim_end_matches('s').to_string())
+            .collect::<Vec<_>>()
+    };
+    if stems(m.jd) == stems(m.resume) {
+        return false;
+    }
+    // Same root in another form ("Analyzed" / "analysis", "Presented" / "presentations"): the
+    // verb would become a noun, or the tense or number would change. Only for ordinary words:
+    // product spellings ("Postgres" / "PostgreSQL", "k8s") are names, not forms.
+    let last = |s: &str| s.split_whitespace().last().unwrap_or("").to_string();
+    let (jd_word, resume_word) = (last(m.jd), last(m.resume));
+    let ordinary = |w: &str| w.chars().all(char::is_alphabetic) && w.chars().skip(1).all(char::is_lowercase);
+    if ordinary(&jd_word) && ordinary(&resume_word) {
+        let (x, y) = (jd_word.to_lowercase(), resume_word.to_lowercase());
+        let shared = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+        if shared >= 5 && x != y {
+            return false;
+        }
+        let form = |w: &str| (w.ends_with("ed"), w.ends_with("ing"), w.ends_with('s') && !w.ends_with("ss"));
+        if form(&x) != form(&y) {
+            return false;
+        }
+    }
     if a == 1 {
         return true;
     }
@@ -96,13 +124,28 @@ fn mirror_line(line: &str, mirrors: &[Mirror<'_>]) -> (String, Vec<String>) {
         if !swappable_in_prose(m) || contains_word(&text, m.jd) {
             continue;
         }
-        if let Some(next) = replace_all(&text, m.resume, m.jd) {
-            text = next;
-            notes.push(format!(
-                "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
-                m.jd, m.resume
-            ));
+        // Each occurrence keeps its capitalisation: a word that opens a sentence stays
+        // capitalised ("Postgres ..." -> "PostgreSQL ...", "k8s" -> "Kubernetes" at the start);
+        // elsewhere the JD's own spelling stands.
+        let hits = find_all(&text, m.resume);
+        if hits.is_empty() {
+            continue;
         }
+        let mut next = String::with_capacity(text.len() + m.jd.len() * hits.len());
+        let mut last = 0;
+        for at in hits {
+            next.push_str(&text[last..at]);
+            let opens = crate::words::starts_sentence(&text, at);
+            let was_upper = text[at..].chars().next().is_some_and(char::is_uppercase);
+            next.push_str(&if opens && was_upper { capitalize(m.jd) } else { m.jd.to_string() });
+            last = at + m.resume.len();
+        }
+        next.push_str(&text[last..]);
+        text = next;
+        notes.push(format!(
+            "uses the JD's term \"{}\" for \"{}\", so an ATS search for it finds this line",
+            m.jd, m.resume
+        ));
     }
     (text, notes)
 }
@@ -292,11 +335,35 @@ fn evidenced_unlisted<'a>(request: &'a RewriteRequest, listed: &[String]) -> Vec
         .filter(|(_, m)| !listed.iter().any(|s| s.eq_ignore_ascii_case(&m.term) || contains_word(s, &m.term)))
         // Only what the resume itself says, never a JD word it does not contain.
         .filter(|(_, m)| r.lines().any(|(_, line)| contains_word(line, &m.term)))
+        // Only names of skills ("accounts" or "package" are words of a posting, not skills).
+        .filter(|(_, m)| is_skill_name(&m.term))
         .map(|(pos, m)| (importance_rank(m.importance), pos, m.term.as_str()))
         .collect();
     out.sort();
     out.dedup_by(|a, b| a.2.eq_ignore_ascii_case(b.2));
-    out.into_iter().map(|(_, _, t)| t).collect()
+    // One name per concept: "incident response" is not added beside "Incident Management".
+    let mut seen: Vec<usize> =
+        listed.iter().filter_map(|s| resumax_lexicon::TAXONOMY.lookup_loose(s)).collect();
+    out.into_iter()
+        .map(|(_, _, t)| t)
+        .filter(|t| match resumax_lexicon::TAXONOMY.lookup_loose(t) {
+            Some(c) if seen.contains(&c) => false,
+            Some(c) => {
+                seen.push(c);
+                true
+            }
+            None => true,
+        })
+        .collect()
+}
+
+/// A skill the taxonomy knows, or a product name written as one ("OBIEE", "CodeIgniter").
+fn is_skill_name(term: &str) -> bool {
+    resumax_lexicon::TAXONOMY.lookup_spelled(term).is_some()
+        || term.split_whitespace().any(|w| {
+            w.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit())
+                || w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
 }
 
 fn join_natural(items: &[&str]) -> String {
@@ -409,27 +476,11 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
         if section.kind != SectionKind::Skills || section.skills.is_empty() {
             continue;
         }
+        // A listed skill is never renamed: swapping "Public Speaking" for the JD's "presentation
+        // skills" removes the resume's own wording (and the scorer already credits the alias).
         let mut items: Vec<String> = section.skills.clone();
         let mut reasons = Vec::new();
         let mut change_type = ChangeType::Reordered;
-        for item in items.iter_mut() {
-            for m in &mirrors {
-                let whole = item.trim().eq_ignore_ascii_case(m.resume);
-                let swapped = if whole {
-                    Some(m.jd.to_string())
-                } else if swappable_in_prose(m) && !contains_word(item, m.jd) {
-                    replace_all(item, m.resume, m.jd)
-                } else {
-                    None
-                };
-                if let Some(next) = swapped {
-                    reasons.push(format!("lists \"{}\" as the JD writes it (was \"{}\")", m.jd, m.resume));
-                    *item = next;
-                    change_type = ChangeType::KeywordAligned;
-                    break;
-                }
-            }
-        }
         if knobs.order_skills {
             let before = items.clone();
             // Stable: items the JD does not name keep their order behind the ones it does.
@@ -441,14 +492,9 @@ fn rewrite(request: &RewriteRequest, knobs: OfflineKnobs) -> Vec<Suggestion> {
         if knobs.add_evidenced_skills {
             // The JD's wording of a concept the resume shows in other words (and no line now
             // carries), then skills the bullets use word for word but the list omits.
+            // Only skills the bullets use word for word but the list omits; the JD's wording of a
+            // concept the list already names would be a near-duplicate.
             let mut added: Vec<&str> = Vec::new();
-            for m in &mirrors {
-                let present = items.iter().any(|i| contains_word(i, m.jd))
-                    || placed.iter().any(|p| p.eq_ignore_ascii_case(m.jd));
-                if !present && !added.iter().any(|a| a.eq_ignore_ascii_case(m.jd)) {
-                    added.push(m.jd);
-                }
-            }
             added.sort_by_key(|t| relevance(t, request));
             for t in &unlisted {
                 if !items.iter().any(|i| i.eq_ignore_ascii_case(t))
@@ -685,10 +731,117 @@ mod tests {
     #[test]
     fn prose_swaps_stay_grammatical() {
         let ok = Mirror { jd: "PostgreSQL", resume: "Postgres" };
-        let plural = Mirror { jd: "REST APIs", resume: "REST API" };
+        let head = Mirror { jd: "REST APIs", resume: "RESTful APIs" };
         let title = Mirror { jd: "RN License", resume: "registered nurse" };
         let longer = Mirror { jd: "RN License", resume: "RN" };
-        assert!(swappable_in_prose(&ok) && swappable_in_prose(&plural));
+        assert!(swappable_in_prose(&ok) && swappable_in_prose(&head));
         assert!(!swappable_in_prose(&title) && !swappable_in_prose(&longer));
+        // Tense and number stay the resume's: an inflection is never swapped in.
+        for (jd, resume) in
+            [("forecast", "Forecasted"), ("reconciliations", "reconciliation"), ("REST APIs", "REST API")]
+        {
+            assert!(!swappable_in_prose(&Mirror { jd, resume }), "{jd} for {resume}");
+        }
+    }
+
+    #[test]
+    fn a_swap_keeps_the_capital_that_opens_the_line() {
+        let m = [Mirror { jd: "kubernetes", resume: "k8s" }];
+        assert_eq!(mirror_line("K8s clusters for 40 teams", &m).0, "Kubernetes clusters for 40 teams");
+        assert_eq!(mirror_line("Ran k8s clusters", &m).0, "Ran kubernetes clusters");
+    }
+
+    /// Labelled bullet rewrites: (bullet, resume wording, JD wording, expected line). Tense,
+    /// number and capitalisation stay the resume's; an inflection or a different-length phrase is
+    /// never swapped in.
+    const LABELLED: &[(&str, &str, &str, &str)] = &[
+        ("Ran Postgres on bare metal", "Postgres", "PostgreSQL", "Ran PostgreSQL on bare metal"),
+        (
+            "Postgres replicas for 40 services",
+            "Postgres",
+            "PostgreSQL",
+            "PostgreSQL replicas for 40 services",
+        ),
+        ("Tuned postgres queries", "postgres", "PostgreSQL", "Tuned PostgreSQL queries"),
+        ("Moved jobs to k8s", "k8s", "Kubernetes", "Moved jobs to Kubernetes"),
+        ("K8s operators for billing", "K8s", "Kubernetes", "Kubernetes operators for billing"),
+        (
+            "Shipped k8s. K8s upgrades were zero-downtime",
+            "k8s",
+            "Kubernetes",
+            "Shipped Kubernetes. Kubernetes upgrades were zero-downtime",
+        ),
+        ("Built JS widgets", "JS", "JavaScript", "Built JavaScript widgets"),
+        ("JS bundles cut by 40%", "JS", "JavaScript", "JavaScript bundles cut by 40%"),
+        ("Wrote Golang services", "Golang", "Go", "Wrote Go services"),
+        ("Golang tooling for CI", "Golang", "Go", "Go tooling for CI"),
+        ("Deployed on Amazon Web Services", "Amazon Web Services", "AWS", "Deployed on Amazon Web Services"),
+        ("Automated GCP billing exports", "GCP", "Google Cloud", "Automated GCP billing exports"),
+        ("Managed EKS clusters", "EKS", "Kubernetes", "Managed Kubernetes clusters"),
+        ("Built RESTful APIs for partners", "RESTful APIs", "REST APIs", "Built REST APIs for partners"),
+        ("Designed RESTful APIs", "RESTful APIs", "REST APIs", "Designed REST APIs"),
+        ("Forecasted revenue each quarter", "Forecasted", "forecast", "Forecasted revenue each quarter"),
+        ("Forecasted demand for 12 stores", "Forecasted", "forecasting", "Forecasted demand for 12 stores"),
+        (
+            "Owned reconciliation of 8 accounts",
+            "reconciliation",
+            "reconciliations",
+            "Owned reconciliation of 8 accounts",
+        ),
+        ("Ran reconciliations monthly", "reconciliations", "reconciliation", "Ran reconciliations monthly"),
+        ("Managed budgets of $2M", "budgets", "budgeting", "Managed budgets of $2M"),
+        ("Scheduled 30 nurses", "Scheduled", "scheduling", "Scheduled 30 nurses"),
+        ("Led marketing campaigns", "marketing", "Marketing", "Led marketing campaigns"),
+        ("Mentored 4 engineers", "Mentored", "mentoring", "Mentored 4 engineers"),
+        ("Analyzed churn in SQL", "Analyzed", "analysis", "Analyzed churn in SQL"),
+        ("Wrote unit tests", "unit tests", "unit testing", "Wrote unit tests"),
+        (
+            "Handled incident response",
+            "incident response",
+            "Incident Management",
+            "Handled incident response",
+        ),
+        ("Presented to the board", "Presented", "presentations", "Presented to the board"),
+        (
+            "Registered nurse on a cardiac ward",
+            "registered nurse",
+            "RN License",
+            "Registered nurse on a cardiac ward",
+        ),
+        ("Kept the RN caseload balanced", "RN", "RN License", "Kept the RN caseload balanced"),
+        // "React" is already a word of "React.js": nothing to align.
+        ("Shipped features in React.js", "React.js", "React", "Shipped features in React.js"),
+        ("React.js dashboards for ops", "React.js", "React", "React.js dashboards for ops"),
+        ("Maintained NodeJS services", "NodeJS", "Node.js", "Maintained Node.js services"),
+        ("Used sklearn for churn models", "sklearn", "scikit-learn", "Used scikit-learn for churn models"),
+        (
+            "Sklearn pipelines in production",
+            "Sklearn",
+            "scikit-learn",
+            "Scikit-learn pipelines in production",
+        ),
+        ("Built dashboards in PowerBI", "PowerBI", "Power BI", "Built dashboards in PowerBI"),
+        ("Moved ETL to Apache Airflow", "Apache Airflow", "Airflow", "Moved ETL to Apache Airflow"),
+        ("Ran MS Excel models", "MS Excel", "Microsoft Excel", "Ran Microsoft Excel models"),
+        ("Taught ESL classes", "ESL", "English as a Second Language", "Taught ESL classes"),
+        ("Cut p99 latency by 30%", "p99", "latency", "Cut p99 latency by 30%"),
+        ("Owned the AP process", "AP", "Accounts Payable", "Owned the AP process"),
+        ("Supported GAAP close", "GAAP", "US GAAP", "Supported GAAP close"),
+        ("Configured Zendesk macros", "Zendesk", "Zendesk", "Configured Zendesk macros"),
+    ];
+
+    #[test]
+    fn labelled_bullet_rewrites_keep_tense_number_and_capitals() {
+        assert!(LABELLED.len() >= 40);
+        for (line, resume, jd, want) in LABELLED {
+            let got = mirror_line(line, &[Mirror { jd, resume }]).0;
+            assert_eq!(&got, want, "{resume} -> {jd} in {line:?}");
+        }
+    }
+
+    #[test]
+    fn only_skill_names_are_added() {
+        assert!(is_skill_name("PostgreSQL") && is_skill_name("OBIEE") && is_skill_name("incident response"));
+        assert!(!is_skill_name("accounts") && !is_skill_name("package"));
     }
 }

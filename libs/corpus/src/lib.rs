@@ -86,6 +86,7 @@ pub fn jds() -> Vec<CorpusJd> {
                 preferred_skills: strings(&v, "nice_to_have_skills"),
                 sanitized_text: s(&v, "text").unwrap_or_default(),
                 warnings: strings(&v, "quality_flags"),
+                requirements: Vec::new(),
             },
         })
         .collect()

@@ -1,152 +1,23 @@
 //! Job-description analysis: sanitizing, title/company/location/employment type, and the skills
 //! named under "required" and "nice to have" cues.
 
-use resumax_core::job_description::ParsedJobDescription;
+mod requirements;
 
-use crate::text::{sanitize, strip_bullet};
+use resumax_core::job_description::{ParsedJobDescription, Requirement};
+use resumax_core::score::Importance;
+
+use crate::text::sanitize;
 
 const SHORT_CHARS: usize = 500;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Other,
-    Required,
-    Preferred,
-}
-
-/// Classifies a cue line ("Requirements", "Nice to have:"), or None for ordinary lines.
-fn cue(line: &str) -> Option<Part> {
-    let t = line.trim().trim_end_matches(':').trim().to_lowercase();
-    if t.is_empty() || t.split_whitespace().count() > 7 || strip_bullet(line).is_some() {
-        return None;
-    }
-    let preferred = [
-        "nice to have",
-        "nice-to-have",
-        "preferred",
-        "bonus",
-        "plus",
-        "desirable",
-        "good to have",
-        "extra credit",
-        "would be great",
-        "ideally",
-    ];
-    let required = [
-        "requirement",
-        "qualification",
-        "what you'll need",
-        "what you will need",
-        "what you need",
-        "must have",
-        "must-have",
-        "what we're looking for",
-        "what we are looking for",
-        "you have",
-        "you bring",
-        "who you are",
-        "skills",
-        "about you",
-        "you should have",
-        "we need",
-        "essential",
-        "minimum",
-    ];
-    if preferred.iter().any(|p| t.contains(p)) {
-        return Some(Part::Preferred);
-    }
-    if required.iter().any(|p| t.contains(p)) {
-        return Some(Part::Required);
-    }
-    // Any other short heading-like line ends the current part.
-    let heading_like = line.trim().ends_with(':')
-        || (t.split_whitespace().count() <= 5 && !t.ends_with('.') && !t.contains(','));
-    heading_like.then_some(Part::Other)
-}
-
-const LEAD_INS: &[&str] = &[
-    "strong working knowledge of",
-    "working knowledge of",
-    "hands-on experience with",
-    "hands-on experience in",
-    "experience with",
-    "experience in",
-    "experience using",
-    "experience of",
-    "knowledge of",
-    "familiarity with",
-    "proficiency in",
-    "proficiency with",
-    "proficient in",
-    "proficient with",
-    "expertise in",
-    "ability to",
-    "understanding of",
-    "solid grounding in",
-    "solid understanding of",
-    "background in",
-    "exposure to",
-    "comfort with",
-    "comfortable with",
-    "skills in",
-    "fluency in",
-    "fluent in",
-    "certification in",
-    "strong",
-    "solid",
-    "excellent",
-    "good",
-    "deep",
-    "proven",
-    "demonstrated",
-];
-
-/// Short skill phrases from one requirement line.
-fn skill_phrases(line: &str) -> Vec<String> {
-    let mut t = strip_bullet(line).unwrap_or(line).trim().trim_end_matches('.').to_string();
-    // "3+ years of ..." and similar lead-ins carry no skill name.
-    if let Some(idx) = t.find(" of ")
-        && t[..idx].chars().any(|c| c.is_ascii_digit())
-        && t[..idx].to_lowercase().contains("year")
-    {
-        t = t[idx + 4..].to_string();
-    }
-    let mut out = Vec::new();
-    for piece in t.split([',', ';', '/']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" or ")) {
-        let mut p = piece.trim().to_string();
-        let mut changed = true;
-        while changed {
-            changed = false;
-            let lower = p.to_lowercase();
-            for lead in LEAD_INS {
-                if lower.starts_with(lead) && lower.len() > lead.len() {
-                    p = p[lead.len()..].trim().to_string();
-                    changed = true;
-                    break;
-                }
-            }
-            for lead in ["including ", "such as ", "e.g. ", "like ", "with "] {
-                if let Some(idx) = p.to_lowercase().find(lead) {
-                    p = p[idx + lead.len()..].trim().to_string();
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        let p = p.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '.' | ':')).to_string();
-        let words = p.split_whitespace().count();
-        if (1..=5).contains(&words) && p.chars().any(char::is_alphabetic) && !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out
-}
-
+/// "Location: Berlin", "Location - Berlin", and a key cut short by a typo ("Locatio - Gurgaon").
 fn field(line: &str, keys: &[&str]) -> Option<String> {
-    let (k, v) = line.split_once(':')?;
+    let (k, v) = line.split_once(':').or_else(|| line.split_once(" - "))?;
     let k = k.trim().to_lowercase();
     let v = v.trim();
-    (keys.contains(&k.as_str()) && !v.is_empty() && v.len() < 120).then(|| v.to_string())
+    let known = keys.contains(&k.as_str())
+        || (k.len() >= 6 && !k.contains(' ') && keys.iter().any(|key| key.starts_with(&k)));
+    (known && !v.is_empty() && v.len() < 120).then(|| v.to_string())
 }
 
 const TYPE_WORDS: &[&str] = &[
@@ -185,7 +56,8 @@ pub(crate) fn analyze(
     location: Option<&str>,
 ) -> ParsedJobDescription {
     let sanitized = sanitize(text);
-    let lines: Vec<&str> = sanitized.lines().map(str::trim).collect();
+    let reading = requirements::reading_lines(&sanitized);
+    let lines: Vec<&str> = reading.iter().map(|l| l.trim()).collect();
 
     let mut d_title = None;
     let mut d_company = None;
@@ -194,7 +66,19 @@ pub(crate) fn analyze(
     for l in &lines {
         d_title = d_title.or_else(|| field(l, &["title", "job title", "position", "role", "job"]));
         d_company = d_company.or_else(|| {
-            field(l, &["company", "employer", "organization", "organisation", "hiring company", "client"])
+            field(
+                l,
+                &[
+                    "company",
+                    "employer",
+                    "organization",
+                    "organisation",
+                    "hiring company",
+                    "client",
+                    "company profile",
+                    "company name",
+                ],
+            )
         });
         d_location =
             d_location.or_else(|| field(l, &["location", "based in", "office", "where", "work location"]));
@@ -220,7 +104,7 @@ pub(crate) fn analyze(
         && !first.contains(':')
         && first.split_whitespace().count() <= 8
         && !first.ends_with('.')
-        && cue(first) != Some(Part::Required)
+        && (resumax_lexicon::heading_cue(first).is_none() || resumax_lexicon::unexplained_words(first) > 0)
     {
         d_title = Some(first.to_string());
         if let Some(second) = nonempty.get(1) {
@@ -295,51 +179,22 @@ pub(crate) fn analyze(
         }
     }
 
-    let mut required = Vec::new();
-    let mut preferred = Vec::new();
-    let mut part = Part::Other;
-    for l in &lines {
-        if l.is_empty() {
-            continue;
-        }
-        // "Nice to have: MATLAB, Python" puts the list on the cue line itself.
-        if let Some((head, tail)) = l.split_once(':')
-            && let Some(p) = cue(&format!("{head}:"))
-            && !tail.trim().is_empty()
-            && field(l, &["title", "job title", "position", "role", "company", "location"]).is_none()
-        {
-            let dest = match p {
-                Part::Required => &mut required,
-                Part::Preferred => &mut preferred,
-                Part::Other => {
-                    part = Part::Other;
-                    continue;
-                }
-            };
-            for s in skill_phrases(tail) {
-                if !dest.contains(&s) {
-                    dest.push(s);
-                }
-            }
-            part = p;
-            continue;
-        }
-        if let Some(p) = cue(l) {
-            part = p;
-            continue;
-        }
-        let dest = match part {
-            Part::Required => &mut required,
-            Part::Preferred => &mut preferred,
-            Part::Other => continue,
-        };
-        for s in skill_phrases(l) {
-            if !dest.contains(&s) {
-                dest.push(s);
-            }
-        }
-    }
+    let unsupported_language = unsupported_language(&sanitized);
+    let reqs = model(&sanitized, &reading);
+    let (required, preferred) = skill_lists(&reqs);
 
+    header_fields(&nonempty, &mut d_title, &mut d_company, &mut d_location);
+    // "Location: comfort of your own home!": a home or remote place is remote work.
+    d_location = d_location.map(|l| {
+        let lower = l.to_lowercase();
+        if !looks_like_location(&l)
+            && (lower.contains("home") || lower.contains("remote") || lower.contains("anywhere"))
+        {
+            "Remote".to_string()
+        } else {
+            l
+        }
+    });
     let pick = |client: Option<&str>, derived: Option<String>| {
         client.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).or(derived)
     };
@@ -364,6 +219,11 @@ pub(crate) fn analyze(
     if out_location.is_none() {
         warnings.push("missing_location".to_string());
     }
+    if unsupported_language {
+        warnings.push("unsupported_language".to_string());
+    } else if reqs.is_empty() {
+        warnings.push("no_requirements".to_string());
+    }
     ParsedJobDescription {
         title: out_title,
         company: out_company,
@@ -373,5 +233,298 @@ pub(crate) fn analyze(
         preferred_skills: preferred,
         sanitized_text: sanitized,
         warnings,
+        requirements: reqs,
+    }
+}
+
+/// The names shown as required and preferred skills: one per requirement (a group by its first
+/// member or category), in the posting's order.
+fn skill_lists(reqs: &[Requirement]) -> (Vec<String>, Vec<String>) {
+    let mut required: Vec<String> = Vec::new();
+    let mut preferred: Vec<String> = Vec::new();
+    for r in shown_requirements(reqs) {
+        let dest = if r.importance == Importance::Required { &mut required } else { &mut preferred };
+        if !dest.iter().any(|s| s.eq_ignore_ascii_case(&r.term)) {
+            dest.push(r.term.clone());
+        }
+    }
+    (required, preferred)
+}
+
+/// The requirements a person reads (the API's lists and the scorer's report): all of them,
+/// except that years are shown once per importance, the largest (the general statement on a
+/// tie): "3+ years PHP" beside "3+ years experience" says nothing new, and preferred years at or
+/// below the required ones add nothing.
+pub fn shown_requirements(reqs: &[Requirement]) -> Vec<&Requirement> {
+    let shown_years = |imp: Importance| {
+        reqs.iter()
+            .filter(|r| r.importance == imp && r.years.is_some())
+            .max_by_key(|r| (r.years, r.term.ends_with("years experience")))
+    };
+    let req_years = shown_years(Importance::Required).and_then(|r| r.years).unwrap_or(0);
+    reqs.iter()
+        .filter(|r| {
+            r.years.is_none()
+                || (shown_years(r.importance).is_some_and(|b| std::ptr::eq(b, *r))
+                    && !(r.importance == Importance::Preferred && r.years <= Some(req_years)))
+        })
+        .collect()
+}
+
+/// A posting the taxonomy cannot read (not in English) says so instead of yielding English
+/// keywords.
+fn unsupported_language(sanitized: &str) -> bool {
+    sanitized.split_whitespace().count() >= 20 && resumax_lexicon::words::is_other_language(sanitized)
+}
+
+/// The requirement model of a sanitized posting; in an unsupported language only the product
+/// names, which read the same in every language.
+fn model(sanitized: &str, reading: &[String]) -> Vec<Requirement> {
+    if unsupported_language(sanitized) {
+        requirements::named_tools(sanitized)
+    } else {
+        requirements::extract(reading)
+    }
+}
+
+/// The requirements of a posting: the ones JD analysis stored, or for a record stored before
+/// they existed (or received over the wire, which does not carry them), the same analysis run
+/// again on its text. Re-analyses are remembered per thread (a few hundred postings), so ranking
+/// one resume against stored postings reads each posting once.
+pub fn requirements_of(job: &ParsedJobDescription) -> std::borrow::Cow<'_, [Requirement]> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    const MEMO: usize = 256;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Rc<Vec<Requirement>>>> = RefCell::new(HashMap::new());
+    }
+    if !job.requirements.is_empty() {
+        return std::borrow::Cow::Borrowed(&job.requirements);
+    }
+    let reqs = SEEN.with(|seen| {
+        if let Some(r) = seen.borrow().get(&job.sanitized_text) {
+            return Rc::clone(r);
+        }
+        let text = crate::text::sanitize(&job.sanitized_text);
+        let r = Rc::new(model(&text, &requirements::reading_lines(&text)));
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= MEMO {
+            seen.clear();
+        }
+        seen.insert(job.sanitized_text.clone(), Rc::clone(&r));
+        r
+    });
+    std::borrow::Cow::Owned(reqs.as_ref().clone())
+}
+
+/// The text of a posting's lines; a list item keeps a visible marker, so JD analysis tells
+/// items from headings even where the format marks lists by numbering (Word) instead of a
+/// character.
+pub(crate) fn text_of(lines: Vec<crate::DocLine>) -> String {
+    lines
+        .into_iter()
+        .map(|l| {
+            // Annotations set flush right beside a line (a date, a place) are part of it.
+            let text = l.full_text();
+            if l.bullet && !crate::text::starts_with_bullet(&text) { format!("• {text}") } else { text }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A short line of capitalised words: a name, not a sentence.
+fn is_name_line(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && !line.ends_with(['.', ':', '!', '?'])
+        && !line.chars().any(|c| matches!(c, ':' | '₹' | '$' | '€' | '£' | '%'))
+        && !words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit() || c == ','))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(*w, "&" | "and" | "of" | "-" | "de" | "the")
+        })
+}
+
+/// The capitalised words that end right before `at` in `text` ("Slidesigma India LLC" before
+/// " is a"): a proper name, or None.
+fn name_before(text: &str, at: usize) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    for w in text[..at].split_whitespace().rev() {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"'));
+        if w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            && words.len() < 4
+            && !w.ends_with('.')
+        {
+            words.push(w);
+        } else {
+            break;
+        }
+    }
+    words.reverse();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The capitalised words that start at `at` ("Google" in "at Google, you lead").
+fn name_after(text: &str, at: usize) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in text[at..].split_whitespace() {
+        let (core, stop) = match w.find([',', '.', ';', ':', '(', ')', '!', '?']) {
+            Some(i) => (&w[..i], true),
+            None => (w, false),
+        };
+        let core = core.strip_suffix("'s").or_else(|| core.strip_suffix("\u{2019}s")).unwrap_or(core);
+        if core.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) && words.len() < 4 {
+            words.push(core.to_string());
+        } else {
+            break;
+        }
+        if stop || core.len() < w.len() {
+            break;
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The one capitalised name the prose uses in the possessive, inside a sentence; None when
+/// there are several or none. Acronyms are left out ("API's" is a plural).
+fn possessive_name(lines: &[&str]) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    for l in lines.iter().skip(1) {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate().skip(1) {
+            let Some(core) = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")) else { continue };
+            let prev_ends = words[i - 1].ends_with(['.', ':', '!', '?']);
+            let acronym = core.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+            if !prev_ends
+                && !acronym
+                && core.chars().next().is_some_and(char::is_uppercase)
+                && core.chars().all(char::is_alphanumeric)
+                && !NOT_COMPANIES.contains(&core.to_lowercase().as_str())
+                && !found.iter().any(|f| f == core)
+            {
+                found.push(core.to_string());
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+const NOT_COMPANIES: &[&str] = &[
+    "we",
+    "you",
+    "our",
+    "the",
+    "this",
+    "a",
+    "an",
+    "in",
+    "as",
+    "it",
+    "they",
+    "candidates",
+    "india",
+    "us",
+    "job",
+    "role",
+];
+
+/// Company and location from the header lines, "About <Company>" and the prose ("As a Product
+/// Manager at Google", "Slidesigma India LLC is a web design company based in South Delhi").
+fn header_fields(
+    lines: &[&str],
+    title: &mut Option<String>,
+    company: &mut Option<String>,
+    location: &mut Option<String>,
+) {
+    use resumax_lexicon::{Cue, heading_cue, words};
+    // The header: the lines after the title up to the first heading or paragraph.
+    let start = usize::from(title.as_deref().is_some_and(|t| lines.first() == Some(&t)));
+    for l in lines.iter().skip(start).take(5) {
+        if l.split_whitespace().count() > 8 || heading_cue(l).is_some() && l.ends_with(':') {
+            break;
+        }
+        if location.is_none() && looks_like_location(l) && !l.contains('₹') {
+            *location = Some(l.to_string());
+        } else if company.is_none() && location.is_none() && is_name_line(l) && heading_cue(l).is_none() {
+            *company = Some(l.to_string());
+        }
+    }
+    let mut votes: Vec<(String, usize, bool)> = Vec::new();
+    let mut vote = |name: String, strong: bool| {
+        let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+        if NOT_COMPANIES.contains(&first.as_str())
+            || heading_cue(&name).is_some()
+            || title.as_deref() == Some(name.as_str())
+        {
+            return;
+        }
+        match votes.iter_mut().find(|v| v.0 == name) {
+            Some(v) => {
+                v.1 += 1;
+                v.2 |= strong;
+            }
+            None => votes.push((name, 1, strong)),
+        }
+    };
+    for (i, l) in lines.iter().enumerate() {
+        // "About Stones2Milestones" as a heading names the company.
+        if let Some(rest) = l.strip_prefix("About ")
+            && heading_cue(l) == Some(Cue::Boilerplate)
+            && is_name_line(rest)
+            && !matches!(rest.split_whitespace().next(), Some("Us" | "The" | "Our" | "You"))
+        {
+            vote(rest.to_string(), true);
+        }
+        if i == 0 {
+            continue;
+        }
+        for (at, _) in
+            l.match_indices(" at ").chain(l.match_indices(" join ")).chain(l.match_indices(" across "))
+        {
+            let from = at + l[at + 1..].find(' ').map_or(0, |s| s + 2);
+            if let Some(name) = name_after(l, from) {
+                vote(name, false);
+            }
+        }
+        for pat in [
+            " is a ",
+            " is an ",
+            " is on ",
+            " is developing ",
+            " is hiring",
+            " is looking ",
+            " provides ",
+            " aims ",
+        ] {
+            for (at, _) in l.match_indices(pat) {
+                if let Some(name) = name_before(l, at) {
+                    let suffix = name.split_whitespace().last().is_some_and(words::is_org_suffix);
+                    vote(name, suffix || l[at..].to_lowercase().contains("company"));
+                }
+            }
+        }
+        if location.is_none()
+            && let Some(at) = l.find("based in ")
+            && let Some(place) = name_after(l, at + "based in ".len())
+        {
+            *location = Some(place);
+        }
+    }
+    if company.is_none() {
+        // The name the posting uses most; one mention is enough for a name that says it is a
+        // company ("... LLC is a web design company").
+        let count = |n: &str| lines.iter().map(|l| l.matches(n).count()).sum::<usize>();
+        let best = votes
+            .iter()
+            .filter(|v| v.1 >= 2 || v.2 || count(&v.0) >= 3)
+            .max_by_key(|v| (v.2, v.1, count(&v.0), std::cmp::Reverse(v.0.len())));
+        if let Some(b) = best {
+            *company = Some(b.0.clone());
+        } else if let Some(name) = possessive_name(lines) {
+            // Last resort: a name used as an owner in the prose ("educate users on Google's
+            // revenue data sets").
+            *company = Some(name);
+        }
     }
 }

@@ -20,6 +20,7 @@ use resumax_core::{Error, ErrorCode};
 
 pub use dates::{DateRange, normalize_date, parse_date_range};
 pub use explain::{ExplainedLine, Explanation, Role, render as render_explanation};
+pub use jd::{requirements_of, shown_requirements};
 pub use truth::{ParsedDocument, parse_to_ground_truth_json, rejection_kind, to_ground_truth_json};
 
 /// Uploads larger than this are refused before parsing.
@@ -291,7 +292,7 @@ pub fn explain_resume(bytes: &[u8]) -> Result<Explanation, DocumentError> {
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
     let lines = logical_lines(&lines_of(bytes, true)?);
-    let text = plain_text(&lines);
+    let text = jd::text_of(lines);
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);
     }

@@ -403,6 +403,9 @@ impl From<pb::ParsedJobDescription> for ParsedJobDescription {
             preferred_skills: value.preferred_skills,
             sanitized_text: value.sanitized_text,
             warnings: value.warnings,
+            // Not carried on the wire: the scorer reads the same requirements again from
+            // `sanitized_text`, with the same analysis, so both paths score alike.
+            requirements: Vec::new(),
         }
     }
 }

@@ -360,6 +360,7 @@ fn versions_exports_and_records_round_trip() {
             preferred_skills: vec!["Kafka".into()],
             sanitized_text: "We need PostgreSQL and Python.".into(),
             warnings: vec!["short".into()],
+            requirements: Vec::new(),
         }),
         error: Some(ParseError { code: ErrorCode::ParseFailed, message: "file is encrypted".into() }),
         created_at: at(0, 0),

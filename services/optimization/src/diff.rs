@@ -12,7 +12,23 @@ use resumax_core::resume::ParsedResume;
 /// is skipped: a rewrite is only ever applied to the exact text it was made from.
 pub fn apply<'a>(resume: &ParsedResume, accepted: impl IntoIterator<Item = &'a Suggestion>) -> ParsedResume {
     let mut optimized = resume.clone();
+    // The whole resume with the changes applied: the text keeps every line the parse did not
+    // place in a section, and only the changed lines change (rebuilding it from the sections
+    // would drop those lines and lower the score of a resume nobody changed).
+    let mut text = resume.text.clone();
+    let mut rebuild = false;
     for suggestion in accepted {
+        if suggestion.original != suggestion.suggested {
+            match text.find(suggestion.original.as_str()) {
+                Some(at) if !suggestion.original.is_empty() => {
+                    text.replace_range(at..at + suggestion.original.len(), &suggestion.suggested)
+                }
+                // A skills list is often printed in other separators or wrapped: the section
+                // carries the new list, and the text keeps the same skills.
+                _ if matches!(suggestion.target, SuggestionTarget::Skills { .. }) => {}
+                _ => rebuild = true,
+            }
+        }
         match &suggestion.target {
             SuggestionTarget::Line { item } => {
                 let line = optimized
@@ -33,7 +49,7 @@ pub fn apply<'a>(resume: &ParsedResume, accepted: impl IntoIterator<Item = &'a S
             }
         }
     }
-    optimized.text = optimized.to_plain_text();
+    optimized.text = if rebuild { optimized.to_plain_text() } else { text };
     optimized
 }
 

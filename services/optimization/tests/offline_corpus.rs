@@ -7,7 +7,7 @@
 use resumax_ai::{AiConfig, ProviderChain, RewriteRequest, redact};
 use resumax_core::optimization::Strategy;
 use resumax_core::resume::SectionKind;
-use resumax_core::score::{Importance, MatchReport};
+use resumax_core::score::MatchReport;
 use resumax_corpus as corpus;
 
 /// The score before rounding: the weighted sum of the breakdown (each component to 0.1).
@@ -15,33 +15,44 @@ fn precise(report: &MatchReport) -> f64 {
     report.breakdown.iter().map(|c| c.score * c.weight).sum()
 }
 
-/// What truthful rewording can fix, read from the report: a JD term the resume says in other
-/// words (not a degree or credential, which no rewording may claim), or a JD skill the resume
-/// only lists bare while it has a summary to surface it in.
+/// What truthful rewording can fix, read from the report: a JD term a bullet says in other words
+/// of the same length (not a degree or credential, which no rewording may claim). Since issue 10
+/// a rewrite keeps the resume's tense and number (an inflection is no gap it may fix), never
+/// renames a listed skill, and a summary earns nothing, so surfacing a listed skill there is no
+/// gain either.
 fn fixable_gap(report: &MatchReport, resume: &resumax_core::resume::ParsedResume) -> Option<String> {
     let has_skills = resume.sections.iter().any(|s| s.kind == SectionKind::Skills && !s.skills.is_empty());
-    let has_summary = resume.sections.iter().any(|s| s.kind == SectionKind::Summary && !s.entries.is_empty());
     let credential = |t: &str| {
         let lower = t.to_lowercase();
         ["degree", "bachelor", "master", "licens", "certif", "bsn", "mba", "phd"]
             .iter()
             .any(|w| lower.contains(w))
     };
-    if let Some(m) = report.matched_keywords.iter().find(|m| !m.literal && has_skills && !credential(&m.term))
-    {
-        return Some(format!("non-literal match {:?} for {:?}", m.resume_term, m.term));
-    }
+    let stems = |s: &str| {
+        resumax_lexicon::tokenize(s)
+            .iter()
+            .map(|t| t.stem().trim_end_matches('s').to_string())
+            .collect::<Vec<_>>()
+    };
+    // Tense and number must agree for a swap ("scripts" cannot become "program").
+    let form = |w: &str| {
+        let w = w.to_lowercase();
+        (w.ends_with("ed"), w.ends_with("ing"), w.ends_with('s') && !w.ends_with("ss"))
+    };
     report
         .matched_keywords
         .iter()
         .find(|m| {
-            has_summary
-                && m.literal
-                && m.importance != Importance::Mentioned
-                && m.sections.iter().all(|s| s == "skills")
-                && !m.term.chars().any(|c| c.is_ascii_digit())
+            !m.literal
+                && has_skills
+                && !credential(&m.term)
+                && m.sections.iter().any(|s| s == "experience" || s == "projects")
+                && m.term.split_whitespace().count() == m.resume_term.split_whitespace().count()
+                && stems(&m.term) != stems(&m.resume_term)
+                && m.term.split_whitespace().count() == 1
+                && form(&m.term) == form(&m.resume_term)
         })
-        .map(|m| format!("{:?} only in the skills list", m.term))
+        .map(|m| format!("non-literal match {:?} for {:?}", m.resume_term, m.term))
 }
 
 #[tokio::test]

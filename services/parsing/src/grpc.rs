@@ -290,6 +290,7 @@ mod tests {
                     preferred_skills: Vec::new(),
                     sanitized_text: text.text.trim().to_string(),
                     warnings: Vec::new(),
+                    requirements: Vec::new(),
                 }),
                 error: None,
                 created_at: Utc::now(),

@@ -45,7 +45,12 @@ fn main() {
         return;
     }
     let resumes = resumes();
-    let jds = jds();
+    // As the product scores them: a parsed posting carries its requirement model (read once at
+    // upload, `resumax_document::analyze_job_description`).
+    let mut jds = jds();
+    for j in &mut jds {
+        j.job.requirements = resumax_document::requirements_of(&j.job).into_owned();
+    }
     let pairs: Vec<(usize, usize)> =
         (0..resumes.len()).flat_map(|r| (0..jds.len()).map(move |j| (r, j))).collect();
 

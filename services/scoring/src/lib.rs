@@ -2,7 +2,7 @@
 //!
 //! The score is a weighted sum of components (keyword match, required coverage, title alignment,
 //! experience, education, searchability), each 0..=100 and each explained in the report. Skills
-//! are matched through a curated taxonomy (`data/skills.txt`) so that "Postgres" is understood as
+//! are matched through a curated taxonomy (the lexicon's `data/skills.txt`) so that "Postgres" is understood as
 //! "PostgreSQL", but only the JD's exact wording earns full credit: that is what a literal ATS
 //! search finds, and the report says which wording to use.
 //!
@@ -10,13 +10,12 @@
 
 pub mod grpc;
 mod resume_index;
-mod taxonomy;
 mod terms;
 mod text;
 
 use async_trait::async_trait;
 use resumax_core::api::ScoringApi;
-use resumax_core::job_description::ParsedJobDescription;
+use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::resume::ParsedResume;
 use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, RankedJob, ScoreComponent};
 
@@ -24,7 +23,8 @@ pub use resume_index::ResumeIndex;
 pub use terms::{JdTerm, extract as extract_terms, required_skills};
 
 use crate::resume_index::Evidence;
-use crate::text::{TITLE_NOISE, Token, tokenize};
+use crate::text::{Token, tokenize};
+use resumax_lexicon::TAXONOMY;
 
 /// Component weights; they sum to 1. Skills carry most of the score because they are what an ATS
 /// filters on; searchability is small because it does not depend on the job at all.
@@ -36,10 +36,12 @@ const W_EDUCATION: f64 = 0.05;
 const W_SEARCHABILITY: f64 = 0.05;
 
 const MAX_RECOMMENDATIONS: usize = 10;
+/// A posting shorter than this many words is under the quality floor.
+const MIN_POSTING_WORDS: usize = 12;
 
 /// The taxonomy's canonical name of a skill ("Kubernetes" for "k8s"), if the taxonomy knows it.
 pub fn canonical_skill(name: &str) -> Option<&'static str> {
-    taxonomy::TAXONOMY.lookup(name).map(|c| taxonomy::TAXONOMY.canonical(c))
+    TAXONOMY.lookup(name).map(|c| TAXONOMY.canonical(c))
 }
 
 /// Deterministic: the same input gives the same report, byte for byte.
@@ -115,20 +117,38 @@ impl<'t> SkillGroup<'t> {
 pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> MatchReport {
     let relevant = terms::without_boilerplate(&job.sanitized_text);
     let jd_tokens = tokenize(&relevant);
-    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms::extract_with(job, &relevant, &jd_tokens)
+    let reqs = resumax_document::requirements_of(job);
+    let shown = resumax_document::shown_requirements(&reqs);
+    let evaluated: Vec<(JdTerm, Option<Evidence>)> = terms::extract_with(job, &reqs, &relevant, &jd_tokens)
         .into_iter()
         .map(|t| {
             let e = index.find(&t);
             (t, e)
         })
         .collect();
+    let evaluated = collapse_groups(evaluated);
     let mut recs: Vec<(f64, String)> = Vec::new();
 
     let hard = SkillGroup::new(&evaluated, false);
     let soft = SkillGroup::new(&evaluated, true);
+    // A posting under the quality floor (a few words, or no requirement found) cannot support a
+    // confident number: what it does not say scores nothing instead of a neutral half, and the
+    // report says why.
+    let words = job.sanitized_text.split_whitespace().count();
+    let low_confidence = words < MIN_POSTING_WORDS || (reqs.is_empty() && job.required_skills.is_empty());
+    if low_confidence {
+        recs.push((
+            f64::MAX,
+            format!(
+                "Low confidence: the posting {}, so this score says little. Paste the full job description, with its requirements, for a score you can act on.",
+                if words < MIN_POSTING_WORDS { "is too short to read its requirements" } else { "names no requirements that could be read" }
+            ),
+        ));
+    }
+    let neutral = if low_confidence { 0.0 } else { 50.0 };
     let (hard_score, hard_detail) = match hard.score() {
         Some(s) => (s, hard.detail("skills")),
-        None => (50.0, "no skills could be read from the job description; neutral score".to_string()),
+        None => (neutral, "no skills could be read from the job description; neutral score".to_string()),
     };
     let (soft_score, soft_detail) = match soft.score() {
         Some(s) => (s, soft.detail("soft skills")),
@@ -141,6 +161,18 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
         let points = group.points(t, weight);
         impacts.push(points);
         match e {
+            None if t.alternatives.len() > 1 => {
+                let names: Vec<String> = t.alternatives.iter().map(|a| format!("\"{a}\"")).collect();
+                let (last, rest) = names.split_last().expect("a group has members");
+                let what = match t.importance {
+                    Importance::Required => "the posting asks for any one of them",
+                    _ => "the posting would welcome any one of them",
+                };
+                recs.push((
+                    points,
+                    format!("Add {} or {last} if you have one of them: {what} and the resume shows none (up to +{points:.1} points).", rest.join(", ")),
+                ));
+            }
             None => {
                 let text = match t.importance {
                     Importance::Required => format!(
@@ -186,7 +218,7 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     // Title.
     let (title_score, title_detail) = match job.title.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => {
-            let (s, best) = index.title_alignment(title);
+            let (s, best) = index.title_alignment(role_part(title));
             if s < 60.0 {
                 recs.push((
                     W_TITLE * (100.0 - s),
@@ -205,8 +237,30 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     };
 
     // Experience.
-    let resume_years = index.years_of_experience();
-    let (experience_score, experience_detail) = match required_years_in(&jd_tokens) {
+    let resume_years = index.relevant_years(job.title.as_deref().map(role_part));
+    // Years and degree come from the same requirement model; a posting read only from client
+    // lists (no model) falls back to its text.
+    let years_req = [Importance::Required, Importance::Preferred]
+        .into_iter()
+        .find_map(|imp| shown.iter().find(|r| r.years.is_some() && r.importance == imp).copied());
+    let degree_reqs: Vec<&Requirement> = {
+        let required: Vec<&Requirement> = shown
+            .iter()
+            .filter(|r| r.kind == RequirementKind::Degree && r.importance == Importance::Required)
+            .copied()
+            .collect();
+        if required.is_empty() {
+            shown.iter().filter(|r| r.kind == RequirementKind::Degree).copied().collect()
+        } else {
+            required
+        }
+    };
+    let need_years = if reqs.is_empty() {
+        required_years_in(&jd_tokens)
+    } else {
+        years_req.and_then(|r| r.years).map(f64::from)
+    };
+    let (experience_score, experience_detail) = match need_years {
         Some(need) => {
             let s = (100.0 * resume_years / need).min(100.0);
             if s < 100.0 {
@@ -229,7 +283,12 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
 
     // Education.
     let resume_level = index.degree_level();
-    let (education_score, education_detail) = match required_degree_level(job, &jd_tokens) {
+    let need_degree = if reqs.is_empty() {
+        required_degree_level(job, &jd_tokens)
+    } else {
+        degree_reqs.iter().map(|r| requirement_degree_level(r)).reduce(f64::min)
+    };
+    let (education_score, education_detail) = match need_degree {
         Some(need) => {
             let s = if resume_level >= need {
                 100.0
@@ -304,6 +363,49 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
             )),
         }
     }
+    // The years and degree the posting asks for are part of the report too, so it lists every
+    // requirement the API shows; they are scored by their own components, not as keywords.
+    let or_equivalent = |r: &Requirement| {
+        r.members()
+            .any(|m| m.to_lowercase().contains("equivalent") && m.to_lowercase().contains("experience"))
+    };
+    let mut extra: Vec<(&Requirement, bool)> = Vec::new();
+    if let Some(r) = years_req {
+        extra.push((r, resume_years >= f64::from(r.years.unwrap_or(0))));
+    }
+    for r in &degree_reqs {
+        let level_ok = resume_level >= requirement_degree_level(r);
+        let equivalent_ok = or_equivalent(r) && resume_years >= need_years.unwrap_or(4.0).max(2.0);
+        extra.push((r, level_ok || equivalent_ok));
+    }
+    for (r, ok) in extra {
+        let weight = if r.importance == Importance::Required { 3.0 } else { 1.5 };
+        // A degree group already in the report through one of its fields is listed once.
+        let listed = |term: &str| r.members().any(|m| m.eq_ignore_ascii_case(term));
+        if matched_keywords.iter().any(|k: &KeywordMatch| listed(&k.term))
+            || missing.iter().any(|m| listed(&m.2.term))
+        {
+            continue;
+        }
+        if ok {
+            matched_keywords.push(KeywordMatch {
+                term: r.term.clone(),
+                importance: r.importance,
+                weight,
+                resume_term: r.term.clone(),
+                literal: false,
+                sections: vec![
+                    if r.kind == RequirementKind::Degree { "education" } else { "experience" }.to_string(),
+                ],
+            });
+        } else {
+            missing.push((
+                0.0,
+                usize::MAX,
+                KeywordGap { term: r.term.clone(), importance: r.importance, weight },
+            ));
+        }
+    }
     // Biggest gain first; ties keep the JD's order.
     missing.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let missing_keywords = missing.into_iter().map(|(_, _, g)| g).collect();
@@ -317,22 +419,40 @@ pub fn score_indexed(index: &ResumeIndex<'_>, job: &ParsedJobDescription) -> Mat
     MatchReport { alignment_score, breakdown, matched_keywords, missing_keywords, recommendations }
 }
 
+/// One term per either/or group: the member the resume evidences best (the first member when
+/// it evidences none) stands for the group, so "Go, Rust or Java" is satisfied by Rust and never
+/// reported as three missing must-haves.
+fn collapse_groups(evaluated: Vec<(JdTerm, Option<Evidence>)>) -> Vec<(JdTerm, Option<Evidence>)> {
+    let mut best: std::collections::BTreeMap<usize, (usize, f64)> = std::collections::BTreeMap::new();
+    for (i, (t, e)) in evaluated.iter().enumerate() {
+        if let Some(g) = t.group {
+            let credit = e.as_ref().map_or(-1.0, |e| e.credit());
+            let entry = best.entry(g).or_insert((i, credit));
+            if credit > entry.1 {
+                *entry = (i, credit);
+            }
+        }
+    }
+    evaluated
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (t, _))| t.group.is_none_or(|g| best.get(&g).is_some_and(|b| b.0 == *i)))
+        .map(|(_, x)| x)
+        .collect()
+}
+
 fn component(name: &str, score: f64, weight: f64, detail: String) -> ScoreComponent {
     ScoreComponent {
         name: name.to_string(),
-        score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0,
+        // `+ 0.0` turns a negative zero into zero: JSON must never say "-0".
+        score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0 + 0.0,
         weight,
         detail,
     }
 }
 
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-/// "3+ years", "3-5 years", "at least 2 years of": the first number that counts years.
-pub(crate) fn required_years(text: &str) -> Option<f64> {
-    required_years_in(&tokenize(text))
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 fn required_years_in(tokens: &[Token]) -> Option<f64> {
@@ -408,6 +528,28 @@ fn required_degree_level(job: &ParsedJobDescription, tokens: &[Token]) -> Option
     level
 }
 
+/// The level a degree requirement names: the lowest of its members ("B.E/B.Tech/MCA/M.Sc"
+/// accepts a bachelor's), a bachelor's when no member names one ("Computer Science degree").
+fn requirement_degree_level(r: &Requirement) -> f64 {
+    r.members()
+        .filter(|m| !m.to_lowercase().contains("equivalent"))
+        .map(|m| {
+            let lower = m.to_lowercase();
+            if lower.contains("advanced")
+                || lower.contains("graduate degree") && !lower.contains("undergraduate")
+            {
+                return 2.0;
+            }
+            tokenize(m)
+                .iter()
+                .filter_map(|t| resumax_lexicon::words::degree_level(&t.folded))
+                .reduce(f64::min)
+                .unwrap_or(1.0)
+        })
+        .reduce(f64::min)
+        .unwrap_or(1.0)
+}
+
 fn degree_name(level: f64) -> &'static str {
     if level >= 3.0 {
         "a doctorate"
@@ -418,6 +560,14 @@ fn degree_name(level: f64) -> &'static str {
     } else {
         "an associate degree"
     }
+}
+
+/// The role of a posting's title: "Lead Technical Program Manager, Site Reliability
+/// Engineering" is a program manager's job; the team and product after the comma do not make
+/// it an engineer's.
+pub(crate) fn role_part(title: &str) -> &str {
+    let role = title.split([',', '(', '|']).next().unwrap_or(title).trim();
+    if role.is_empty() { title } else { role }
 }
 
 /// Words of a title that say what the job is, with common synonyms folded together.
@@ -448,7 +598,7 @@ pub(crate) fn title_words(title: &str) -> Vec<String> {
             }
             ("hr", _) | ("people", _) => "hr",
             ("rep" | "representative" | "agent" | "specialist" | "associate", _) => "specialist",
-            (w, _) if TITLE_NOISE.contains(&w) => {
+            (w, _) if resumax_lexicon::words::is_title_noise(w) => {
                 i += 1;
                 continue;
             }

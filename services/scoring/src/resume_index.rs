@@ -2,10 +2,10 @@
 
 use resumax_core::resume::{ParsedResume, SectionKind};
 
-use crate::taxonomy::Form;
 use crate::terms::JdTerm;
 use crate::text::{Token, tokenize};
-use crate::{required_years, title_words};
+use crate::title_words;
+use resumax_lexicon::Form;
 
 /// Where in the resume a term appears, and how much that placement proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +29,13 @@ impl Place {
         match self {
             Place::Bullet => 1.0,
             Place::Certification => 0.9,
-            Place::Summary | Place::Education | Place::Header => 0.85,
+            Place::Education | Place::Header => 0.85,
             Place::Other => 0.75,
             Place::Skills => 0.7,
             Place::Text => 0.6,
+            // A summary is a claim anyone (or a rewrite) can prepend: it earns nothing. The
+            // evidence is in the titles, bullets and skills lists.
+            Place::Summary => 0.0,
         }
     }
 }
@@ -93,12 +96,41 @@ pub struct ResumeIndex<'a> {
     fields: Vec<Field<'a>>,
     /// (stem key, field, token) of every token, sorted: see [`ResumeIndex::new`].
     by_stem: Vec<(u64, usize, usize)>,
-    /// The latest month the resume prints, as months since year 0: "now" for this resume.
+    /// The latest month the resume prints, as months since year 0.
     latest: u32,
+    /// Today, as months since year 0: where an ongoing role ("2021 - Present") ends.
+    today: u32,
+    /// Taxonomy concepts each field names (concept, first token, token count), so a term is
+    /// never matched inside a longer, different concept ("network" in "Convolutional Neural
+    /// Networks").
+    concepts: Vec<Vec<(usize, usize, usize)>>,
+}
+
+/// This month, as months since year 0 (UTC).
+pub fn current_month() -> u32 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as u32) * 12 + month as u32 - 1
 }
 
 impl<'a> ResumeIndex<'a> {
     pub fn new(resume: &'a ParsedResume) -> Self {
+        Self::at(resume, current_month())
+    }
+
+    /// The index as of `today` (months since year 0): ongoing roles are counted up to it.
+    pub fn at(resume: &'a ParsedResume, today: u32) -> Self {
+        // Recency is measured from the latest date the resume prints (how recent a skill is
+        // among this person's roles); open ranges run to today.
         let latest = latest_month(resume);
         let mut fields = Vec::new();
         let mut add = |text: &'a str, place: Place, section: &'static str, recency: f64| {
@@ -154,7 +186,22 @@ impl<'a> ResumeIndex<'a> {
                 add(skill, place, label, 1.0);
             }
         }
-        add(&resume.text, Place::Text, "other", 1.0);
+        // The raw text, line by line, for what no parsed section holds; the summary's lines are
+        // left out for the same reason the summary earns nothing.
+        let summary: Vec<&str> = resume
+            .tagline
+            .iter()
+            .map(String::as_str)
+            .chain(resume.sections.iter().filter(|s| s.kind == SectionKind::Summary).flat_map(|s| {
+                s.entries.iter().flat_map(|e| e.lines.iter().chain(&e.header_lines)).map(String::as_str)
+            }))
+            .collect();
+        for line in resume.text.lines() {
+            let l = line.trim();
+            if !l.is_empty() && !summary.iter().any(|s| s.contains(l) || l.contains(s.trim())) {
+                add(line, Place::Text, "other", 1.0);
+            }
+        }
         // Every token's address keyed by a hash of its stem, sorted: one allocation and integer
         // sorting, where a map from stem to positions cost a key and a list per distinct word on
         // every `score` call. Equal keys keep reading order (the address breaks ties), and
@@ -167,7 +214,17 @@ impl<'a> ResumeIndex<'a> {
             })
             .collect();
         by_stem.sort_unstable();
-        ResumeIndex { resume, fields, by_stem, latest }
+        let concepts = fields
+            .iter()
+            .map(|f| {
+                resumax_lexicon::TAXONOMY
+                    .scan_all(f.text, &f.tokens)
+                    .into_iter()
+                    .filter(|&(_, _, len)| len > 1)
+                    .collect()
+            })
+            .collect();
+        ResumeIndex { resume, fields, by_stem, latest, today, concepts }
     }
 
     fn occurrences<'s>(&'s self, form: &'s Form) -> impl Iterator<Item = (usize, usize)> + 's {
@@ -187,9 +244,27 @@ impl<'a> ResumeIndex<'a> {
         let mut hits: Vec<(usize, usize, usize, f64, f64, bool)> = Vec::new();
         for form in term.all_forms() {
             for (f, p) in self.occurrences(form) {
+                let len = form.stems.len();
+                // Inside a longer name of another concept: "Networks" in "Convolutional Neural
+                // Networks" is not networking.
+                if self.concepts[f]
+                    .iter()
+                    .any(|&(c, at, l)| Some(c) != term.concept && l > len && at <= p && p + len <= at + l)
+                {
+                    continue;
+                }
+                if ambiguous_here(&self.fields[f], p, len) || open_date_here(&self.fields[f], p, len) {
+                    continue;
+                }
                 let window = &self.fields[f].tokens[p..p + form.stems.len()];
+                // "HTML5" for "HTML", "CSS3" for "CSS": a version number is the same skill.
+                let unversioned =
+                    |t: &Token| t.folded.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
                 let quality = if window.len() == wording.folded.len()
-                    && window.iter().zip(&wording.folded).all(|(t, w)| &t.folded == w)
+                    && window
+                        .iter()
+                        .zip(&wording.folded)
+                        .all(|(t, w)| &t.folded == w || (unversioned(t) == *w && !w.is_empty()))
                 {
                     LITERAL
                 } else if window.len() == wording.stems.len()
@@ -256,29 +331,21 @@ impl<'a> ResumeIndex<'a> {
             return (0.0, None);
         };
         let total = wanted.len() as f64 + 1.0;
+        // Job titles of roles, and the headline under the name, are evidence; a summary line is
+        // a claim a rewrite can prepend.
         let mut candidates: Vec<(&str, f64)> = Vec::new();
         if let Some(t) = &self.resume.tagline {
             candidates.push((t, 1.0));
         }
         let mut roles = 0;
-        for section in &self.resume.sections {
-            match section.kind {
-                SectionKind::Experience => {
-                    for entry in &section.entries {
-                        let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str));
-                        if let Some(t) = title {
-                            // The latest roles say what the person does now.
-                            candidates.push((t, if roles < 2 { 1.0 } else { 0.85 }));
-                            roles += 1;
-                        }
-                    }
+        for section in self.resume.sections.iter().filter(|s| s.kind == SectionKind::Experience) {
+            for entry in &section.entries {
+                let title = entry.title.as_deref().or(entry.header_lines.first().map(String::as_str));
+                if let Some(t) = title {
+                    // The latest roles say what the person does now.
+                    candidates.push((t, if roles < 2 { 1.0 } else { 0.85 }));
+                    roles += 1;
                 }
-                SectionKind::Summary => {
-                    if let Some(first) = section.entries.first().and_then(|e| e.lines.first()) {
-                        candidates.push((first, 0.9));
-                    }
-                }
-                _ => {}
             }
         }
         let mut best: (f64, Option<String>) = (0.0, None);
@@ -294,24 +361,45 @@ impl<'a> ResumeIndex<'a> {
         best
     }
 
-    /// Years covered by dated experience entries (overlaps counted once), or the years the
-    /// summary claims, whichever is larger. An ongoing role ends at the latest date the resume
-    /// prints (at least a year after it started): reading the clock would make the score change
-    /// from one day to the next for the same input.
+    /// Years covered by dated experience entries, overlaps counted once. An ongoing role
+    /// ("2019 - Present") ends today: a person in a role since 2019 has been in it for years, not
+    /// until the last date the resume happens to print.
     pub(crate) fn years_of_experience(&self) -> f64 {
+        self.years_in(|_| true)
+    }
+
+    /// Years a recruiter counts for a posting titled `jd_title`: the roles whose title shares a
+    /// word of what the job is ("Backend Engineer" for "Senior Backend Developer"); when no
+    /// role does, a quarter of the years of all roles (experience elsewhere still counts for something).
+    pub(crate) fn relevant_years(&self, jd_title: Option<&str>) -> f64 {
+        let all = self.years_of_experience();
+        let Some(wanted) = jd_title.map(title_words).filter(|w| !w.is_empty()) else {
+            return all;
+        };
+        let relevant = self.years_in(|entry| {
+            let title =
+                entry.title.as_deref().or(entry.header_lines.first().map(String::as_str)).unwrap_or("");
+            let have = title_words(title);
+            wanted.iter().any(|w| have.contains(w))
+        });
+        relevant.max(all * 0.25)
+    }
+
+    fn years_in(&self, keep: impl Fn(&resumax_core::resume::Entry) -> bool) -> f64 {
         let latest = self.latest;
         let mut spans: Vec<(u32, u32)> = Vec::new();
         for section in &self.resume.sections {
             if section.kind != SectionKind::Experience {
                 continue;
             }
-            for entry in &section.entries {
+            for entry in section.entries.iter().filter(|e| keep(e)) {
                 let Some(start) = entry.start.as_deref().and_then(|s| month_index(s, false)) else {
                     continue;
                 };
                 let end = match entry.end.as_deref().and_then(|s| month_index(s, true)) {
                     Some(e) => e,
-                    None if entry.current => latest.max(start + 12),
+                    // "2019 - Present" runs to today.
+                    None if entry.current => self.today.max(latest).max(start),
                     None => continue,
                 };
                 if end >= start {
@@ -329,19 +417,8 @@ impl<'a> ResumeIndex<'a> {
             }
             reach = reach.max(e);
         }
-        let computed = f64::from(months) / 12.0;
-        let claimed = self
-            .resume
-            .section(SectionKind::Summary)
-            .map(|s| {
-                s.entries
-                    .iter()
-                    .flat_map(|e| e.lines.iter())
-                    .filter_map(|l| required_years(l))
-                    .fold(0.0, f64::max)
-            })
-            .unwrap_or(0.0);
-        computed.max(claimed)
+        // Only dated roles count: years a summary claims are not evidence.
+        f64::from(months) / 12.0
     }
 
     /// Highest degree in the education section: 0.5 associate, 1 bachelor, 2 master, 3 doctorate.
@@ -360,7 +437,11 @@ impl<'a> ResumeIndex<'a> {
                     .chain(&entry.lines);
                 for text in texts {
                     for t in tokenize(text) {
-                        level = level.max(degree_token_level(&t.folded));
+                        // Short names ("ms", "be") only in capitals: "MS", "B.E.".
+                        let raw = &text[t.start..t.end];
+                        if t.folded.len() > 3 || raw.chars().any(|c| c.is_uppercase() || c == '.') {
+                            level = level.max(resumax_lexicon::words::degree_level(&t.folded).unwrap_or(0.0));
+                        }
                     }
                 }
             }
@@ -437,6 +518,36 @@ impl<'a> ResumeIndex<'a> {
     }
 }
 
+/// An ambiguous name used in its other sense: "Oracle" the database is not "Oracle Certified
+/// Java Programmer" or "Oracle Cloud" (the context words are lexicon data).
+fn ambiguous_here(field: &Field<'_>, p: usize, len: usize) -> bool {
+    if len != 1 {
+        return false;
+    }
+    let Some(context) = resumax_lexicon::words::other_senses(&field.tokens[p].folded) else {
+        return false;
+    };
+    let near = field
+        .tokens
+        .iter()
+        .skip(p.saturating_sub(2))
+        .take(len + 4)
+        .filter(|t| !std::ptr::eq(*t, &field.tokens[p]));
+    near.into_iter().any(|t| context.iter().any(|c| *c == t.folded || *c == t.stem()))
+}
+
+/// "2021 - Present": the open end of a date range, not the word "present".
+fn open_date_here(field: &Field<'_>, p: usize, len: usize) -> bool {
+    if len != 1 || p == 0 || !resumax_lexicon::words::is_open_date(&field.tokens[p].folded) {
+        return false;
+    }
+    let prev = &field.tokens[p - 1];
+    let gap = &field.text[prev.end..field.tokens[p].start];
+    let dated = prev.folded.len() == 4 && prev.folded.chars().all(|c| c.is_ascii_digit())
+        || resumax_lexicon::words::month(&prev.folded).is_some();
+    dated || gap.contains(['-', '–', '—'])
+}
+
 /// Headings an ATS recognises; creative ones ("Where I've been") leave a section unfiled.
 fn standard_heading(heading: &str) -> bool {
     const KNOWN: &[&str] = &[
@@ -488,18 +599,6 @@ fn latest_month(resume: &ParsedResume) -> u32 {
         }
     }
     latest
-}
-
-fn degree_token_level(word: &str) -> f64 {
-    match word {
-        "phd" | "ph.d" | "doctorate" | "doctor" | "d.phil" | "edd" | "ed.d" => 3.0,
-        "master" | "masters" | "m.s" | "ms" | "m.a" | "ma" | "m.ed" | "m.acc" | "macc" | "mba" | "m.b.a"
-        | "msn" | "m.s.n" | "m.eng" | "meng" | "m.sc" | "msc" | "mfa" | "m.f.a" => 2.0,
-        "bachelor" | "bachelors" | "b.s" | "bs" | "b.a" | "ba" | "b.f.a" | "bfa" | "b.b.a" | "bba"
-        | "b.eng" | "beng" | "bsn" | "b.s.n" | "b.ed" | "b.sc" | "bsc" | "bsme" => 1.0,
-        "associate" | "associates" | "a.a" | "aa" | "a.a.s" | "aas" | "a.s" | "adn" => 0.5,
-        _ => 0.0,
-    }
 }
 
 /// `YYYY-MM` or `YYYY` as months since year 0; a bare year is January as a start and December

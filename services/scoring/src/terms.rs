@@ -4,20 +4,17 @@
 
 use std::collections::HashMap;
 
-use resumax_core::job_description::ParsedJobDescription;
+use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::score::Importance;
 
-use crate::taxonomy::{Form, TAXONOMY};
 use crate::text::{Token, tokenize};
+use resumax_lexicon::{Form, TAXONOMY};
 
 const BASE_REQUIRED: f64 = 3.0;
 const BASE_PREFERRED: f64 = 1.5;
 const BASE_MENTIONED: f64 = 1.0;
 const MAX_MENTIONED: usize = 15;
 const MAX_TERM_TOKENS: usize = 8;
-/// A requirement line longer than this is prose: only the parser's phrases in it are read, so a
-/// paragraph that names one requirement does not make every skill in it a requirement.
-const MAX_REQUIREMENT_LINE: usize = 200;
 
 /// One thing the JD asks for, as the scorer understood it.
 #[derive(Debug, Clone)]
@@ -39,6 +36,14 @@ pub struct JdTerm {
     pub(crate) concept: Option<usize>,
     /// For "Mechanical Engineering Degree": the field, matched in the education section.
     pub(crate) degree_field: Option<Form>,
+    /// Members of one either/or requirement share a group: the best-evidenced member stands
+    /// for the group, the others are dropped ("Go, Rust or Java" asks for one of them).
+    pub group: Option<usize>,
+    /// For a group's members: every member's wording, in the posting's order (for advice).
+    pub alternatives: Vec<String>,
+    /// The class a group's examples illustrate ("message queues" for Kafka or RabbitMQ): it
+    /// satisfies the group but is not itself listed as a required skill.
+    pub category: bool,
 }
 
 impl JdTerm {
@@ -50,6 +55,9 @@ impl JdTerm {
 }
 
 struct Builder {
+    /// Group members are pushed even when the concept is already a term: "Python" required on
+    /// its own and "Python or R" are two requirements.
+    allow_known: bool,
     terms: Vec<JdTerm>,
     counts: Vec<usize>,
     by_concept: HashMap<usize, usize>,
@@ -81,7 +89,7 @@ impl Builder {
         let Some(form) = Form::new(wording, false) else {
             return false;
         };
-        if form.stems.len() > MAX_TERM_TOKENS || self.known(&form, concept).is_some() {
+        if form.stems.len() > MAX_TERM_TOKENS || (!self.allow_known && self.known(&form, concept).is_some()) {
             return false;
         }
         let mut forms = vec![form.clone()];
@@ -133,6 +141,9 @@ impl Builder {
             forms,
             concept,
             degree_field,
+            group: None,
+            alternatives: Vec::new(),
+            category: false,
         });
         self.counts.push(0);
         true
@@ -160,44 +171,109 @@ impl Builder {
 pub fn extract(job: &ParsedJobDescription) -> Vec<JdTerm> {
     let relevant = without_boilerplate(&job.sanitized_text);
     let tokens = tokenize(&relevant);
-    extract_with(job, &relevant, &tokens)
+    extract_with(job, &resumax_document::requirements_of(job), &relevant, &tokens)
 }
 
 /// The canonical names of the skills the JD requires, in the JD's order.
 pub fn required_skills(job: &ParsedJobDescription) -> Vec<String> {
-    extract(job).into_iter().filter(|t| t.importance == Importance::Required).map(|t| t.canonical).collect()
+    let mut out: Vec<String> = Vec::new();
+    for t in extract(job).into_iter().filter(|t| t.importance == Importance::Required && !t.category) {
+        if !out.contains(&t.canonical) {
+            out.push(t.canonical);
+        }
+    }
+    out
 }
 
 /// [`extract`] on a JD text already stripped of boilerplate and tokenized, so the caller can
 /// read years and degrees from the same tokens.
-pub(crate) fn extract_with(job: &ParsedJobDescription, text: &str, tokens: &[Token]) -> Vec<JdTerm> {
+pub(crate) fn extract_with(
+    job: &ParsedJobDescription,
+    reqs: &[Requirement],
+    text: &str,
+    tokens: &[Token],
+) -> Vec<JdTerm> {
     let mut b = Builder {
+        allow_known: false,
         terms: Vec::new(),
         counts: Vec::new(),
         by_concept: HashMap::new(),
         by_stems: HashMap::new(),
     };
-    // The parser's phrases and the scorer's own reading of the JD's parts are both used: a
-    // posting the parser reads poorly ("Skills: A / B", "SQL experience required.") still
-    // yields its requirements.
-    let (own_required, own_preferred) = own_requirement_segments(&job.sanitized_text);
-    let (required_lines, preferred_lines) = requirement_lines(job);
-    for (own, lines, phrases, importance) in [
-        (own_required, required_lines, &job.required_skills, Importance::Required),
-        (own_preferred, preferred_lines, &job.preferred_skills, Importance::Preferred),
-    ] {
-        for segment in own.iter().chain(&lines) {
-            b.push_requirement(segment, importance);
+    // What the posting asks for is read once, by JD analysis: the same requirements the API
+    // shows. A posting given only as lists (an API client's `requiredSkills`) is read from them.
+    let mut groups = 0;
+    for r in reqs {
+        if r.kind == RequirementKind::Years {
+            continue;
         }
-        for phrase in phrases {
-            let (phrase, _) = strip_marker(phrase.trim());
-            if let Some(concept) = TAXONOMY.lookup(phrase) {
-                b.push(phrase, importance, Some(concept));
-            } else if !b.push_requirement(phrase, importance)
-                && looks_like_a_name(phrase)
-                && !opens_a_sentence(&job.sanitized_text, phrase)
+        let members: Vec<&str> = r.members().filter(|m| !is_equivalent_experience(m)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let group = (members.len() > 1).then(|| {
+            groups += 1;
+            groups
+        });
+        for (k, m) in members.iter().enumerate() {
+            if r.kind == RequirementKind::Degree
+                && b.terms.iter().any(|t| t.group.is_some() && t.group == group)
             {
-                b.push(phrase, importance, None);
+                break;
+            }
+            let before = b.terms.len();
+            b.allow_known = group.is_some();
+            if r.kind == RequirementKind::Degree {
+                // "Computer Science degree", "MS in statistics": the field, matched in the
+                // education section (a field the taxonomy knows as a skill is that skill); a
+                // degree without a field is the education component's business. Only the first
+                // field names the requirement; the others are its alternatives.
+                if let Some(field) = degree_field_of(m) {
+                    match TAXONOMY.lookup(&field).filter(|&c| !TAXONOMY.concepts[c].soft) {
+                        Some(c) if !TAXONOMY.canonical(c).ends_with("Degree") => {
+                            b.push_named(&field, r.importance, Some(c), None);
+                        }
+                        _ => {
+                            if let Some((wording, concept, name)) = field_degree(&format!("{field} degree")) {
+                                b.push_named(&wording, r.importance, concept, name);
+                            }
+                        }
+                    }
+                }
+            } else {
+                // A phrase with one known skill inside ("general ledger accounting") is that
+                // skill in other words.
+                let concept = TAXONOMY.lookup_loose(m).or_else(|| {
+                    let tokens = tokenize(m);
+                    let hits = TAXONOMY.scan(m, &tokens);
+                    (hits.len() == 1 && hits[0].2 * 2 >= tokens.len()).then(|| hits[0].0)
+                });
+                b.push(m, r.importance, concept);
+            }
+            b.allow_known = false;
+            for t in &mut b.terms[before..] {
+                t.group = group;
+                t.category = r.category && k == 0;
+                if group.is_some() {
+                    t.alternatives = members.iter().map(|s| s.to_string()).collect();
+                }
+            }
+        }
+    }
+    if reqs.is_empty() {
+        for (phrases, importance) in
+            [(&job.required_skills, Importance::Required), (&job.preferred_skills, Importance::Preferred)]
+        {
+            for phrase in phrases {
+                let (phrase, _) = strip_marker(phrase.trim());
+                if let Some(concept) = TAXONOMY.lookup(phrase) {
+                    b.push(phrase, importance, Some(concept));
+                } else if !b.push_requirement(phrase, importance)
+                    && looks_like_a_name(phrase)
+                    && !opens_a_sentence(&job.sanitized_text, phrase)
+                {
+                    b.push(phrase, importance, None);
+                }
             }
         }
     }
@@ -242,63 +318,6 @@ pub(crate) fn extract_with(job: &ParsedJobDescription, text: &str, tokens: &[Tok
     b.terms
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Other,
-    Required,
-    Preferred,
-}
-
-const PREFERRED_CUES: &[&str] = &[
-    "nice to have",
-    "nice-to-have",
-    "preferred",
-    "bonus",
-    "a plus",
-    "desirable",
-    "good to have",
-    "would be great",
-    "ideally",
-    "extra credit",
-    "optional",
-];
-const REQUIRED_CUES: &[&str] = &[
-    "requirement",
-    "required",
-    "qualification",
-    "what you'll need",
-    "what you will need",
-    "what you need",
-    "what we're looking for",
-    "what we are looking for",
-    "must have",
-    "must-have",
-    "you have",
-    "you bring",
-    "who you are",
-    "skills",
-    "about you",
-    "you should have",
-    "essential",
-    "minimum",
-    "we need",
-    "need help with",
-];
-/// Cues that make one sentence of prose a requirement ("SQL experience required.").
-const SENTENCE_REQUIRED: &[&str] = &[" required", "must have", "we need", "need help with", "is a must"];
-const SENTENCE_PREFERRED: &[&str] = &["a plus", "nice to have", "preferred", "is a bonus"];
-
-fn cue_of(text: &str) -> Option<Part> {
-    let t = text.to_lowercase();
-    if PREFERRED_CUES.iter().any(|c| t.contains(c)) {
-        Some(Part::Preferred)
-    } else if REQUIRED_CUES.iter().any(|c| t.contains(c)) {
-        Some(Part::Required)
-    } else {
-        None
-    }
-}
-
 /// The line without a list marker ("•", "*", "-", "3.", "2)"), and whether it had one.
 fn strip_marker(line: &str) -> (&str, bool) {
     let t = line.trim_start();
@@ -313,67 +332,6 @@ fn strip_marker(line: &str) -> (&str, bool) {
         return (rest.trim_start(), true);
     }
     (t, false)
-}
-
-fn is_heading(line: &str) -> bool {
-    let words = line.split_whitespace().count();
-    (1..=8).contains(&words) && !line.ends_with(['.', ',', ';']) && !line.contains(". ")
-}
-
-/// "Skills: A / B / C" inside a sentence: the cue and what follows it.
-fn labelled(sentence: &str) -> Option<(Part, &str)> {
-    let (head, tail) = sentence.split_once(':')?;
-    let tail = tail.split(". ").next().unwrap_or("").trim();
-    (head.split_whitespace().count() <= 5 && !head.contains(['.', ';']) && !tail.is_empty()).then_some(())?;
-    cue_of(head).map(|p| (p, tail))
-}
-
-/// The scorer's own reading of a JD's required and preferred parts: lines under a cue heading
-/// ("Requirements", "Nice to have"), "label: list" lines, and prose sentences that say
-/// "required" or "a plus".
-fn own_requirement_segments(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut required = Vec::new();
-    let mut preferred = Vec::new();
-    let mut part = Part::Other;
-    let mut push = |p: Part, segment: &str| match p {
-        Part::Required => required.push(segment.to_string()),
-        Part::Preferred => preferred.push(segment.to_string()),
-        Part::Other => {}
-    };
-    for raw in text.lines() {
-        let (line, item) = strip_marker(raw.trim());
-        if line.is_empty() {
-            continue;
-        }
-        if let Some((p, tail)) = labelled(line) {
-            push(p, tail);
-            if is_heading(line.split(':').next().unwrap_or("")) && !item {
-                part = p;
-            }
-            continue;
-        }
-        if !item && is_heading(line.trim_end_matches(':')) {
-            part = cue_of(line).unwrap_or(Part::Other);
-            continue;
-        }
-        if part != Part::Other && line.len() <= MAX_REQUIREMENT_LINE {
-            push(part, line);
-            continue;
-        }
-        for sentence in line.split(". ") {
-            if let Some((p, tail)) = labelled(sentence) {
-                push(p, tail);
-                continue;
-            }
-            let lower = sentence.to_lowercase();
-            if SENTENCE_PREFERRED.iter().any(|c| lower.contains(c)) {
-                push(Part::Preferred, sentence);
-            } else if SENTENCE_REQUIRED.iter().any(|c| lower.contains(c)) {
-                push(Part::Required, sentence);
-            }
-        }
-    }
-    (required, preferred)
 }
 
 /// Does the phrase only ever stand first in its sentence or list item? There a capital letter
@@ -396,33 +354,44 @@ fn opens_a_sentence(text: &str, phrase: &str) -> bool {
     seen
 }
 
-/// The JD text the parser read its required and preferred phrases from. A line belongs to the
-/// part whose phrases cover more of it; a long or mixed line gives only its phrases.
-fn requirement_lines(job: &ParsedJobDescription) -> (Vec<String>, Vec<String>) {
-    let covered = |line: &str, phrases: &[String]| -> usize {
-        phrases.iter().filter(|p| p.len() >= 2 && line.contains(p.as_str())).map(String::len).sum()
+/// "Equivalent practical experience" satisfies a degree group through the experience
+/// component, not as a keyword.
+fn is_equivalent_experience(member: &str) -> bool {
+    let l = member.to_lowercase();
+    l.contains("equivalent") && l.contains("experience")
+}
+
+/// The field of a degree name: "MS in statistics" -> "statistics", "Computer Science degree"
+/// -> "Computer Science"; None for "Bachelor's degree".
+fn degree_field_of(member: &str) -> Option<String> {
+    let field = match member.split_once(" in ") {
+        Some((_, f)) => f.trim(),
+        None => member.strip_suffix(" degree").or_else(|| member.strip_suffix(" Degree"))?.trim(),
     };
-    let mut required = Vec::new();
-    let mut preferred = Vec::new();
-    for line in job.sanitized_text.lines() {
-        let r = covered(line, &job.required_skills);
-        let p = covered(line, &job.preferred_skills);
-        if r == 0 && p == 0 {
-            continue;
-        }
-        let (dest, phrases) = if r >= p {
-            (&mut required, &job.required_skills)
-        } else {
-            (&mut preferred, &job.preferred_skills)
-        };
-        // A line mixing both parts, or prose of several sentences, gives only its phrases.
-        if line.len() <= MAX_REQUIREMENT_LINE && r.min(p) == 0 && !line.trim_end_matches('.').contains(". ") {
-            dest.push(line.to_string());
-        } else {
-            dest.extend(phrases.iter().filter(|p| p.len() >= 2 && line.contains(p.as_str())).cloned());
-        }
+    let vague = field.split_whitespace().any(|w| VAGUE_FIELDS.contains(&w.to_lowercase().as_str()));
+    let level = tokenize(field).iter().any(|t| resumax_lexicon::words::degree_level(&t.folded).is_some());
+    (!field.is_empty() && !vague && !level && field.split_whitespace().count() <= 4)
+        .then(|| field.to_string())
+}
+
+/// "Computer Science degree" (the model's name for one field of a degree list).
+fn field_degree(member: &str) -> Option<(String, Option<usize>, Option<String>)> {
+    let field = member.strip_suffix(" degree")?.trim();
+    let vague = field.split_whitespace().any(|w| VAGUE_FIELDS.contains(&w.to_lowercase().as_str()));
+    if field.is_empty() || vague || resumax_lexicon::words::degree_level(field).is_some() {
+        return None;
     }
-    (required, preferred)
+    let as_degree = format!("{field} degree");
+    let concept = TAXONOMY
+        .lookup(&as_degree)
+        .or_else(|| TAXONOMY.lookup(field).filter(|&c| TAXONOMY.canonical(c).ends_with("Degree")));
+    Some(match concept {
+        Some(c) => (TAXONOMY.canonical(c).to_string(), Some(c), None),
+        None => {
+            let name = format!("{} Degree", title_case(field));
+            (name.clone(), None, Some(name))
+        }
+    })
 }
 
 /// Words that open a degree requirement: "degree in", "bachelor's in".
@@ -680,6 +649,7 @@ mod tests {
             preferred_skills: preferred.iter().map(|s| s.to_string()).collect(),
             sanitized_text: text.to_string(),
             warnings: vec![],
+            requirements: vec![],
         }
     }
 

@@ -15,6 +15,7 @@ fn job(title: &str, required: &[&str], preferred: &[&str], text: &str) -> Parsed
         preferred_skills: preferred.iter().map(|s| s.to_string()).collect(),
         sanitized_text: text.to_string(),
         warnings: vec![],
+        requirements: vec![],
     }
 }
 

@@ -7,7 +7,7 @@ use crate::text::{Token, tokenize};
 
 /// One way of writing a concept.
 #[derive(Debug, Clone)]
-pub(crate) struct Form {
+pub struct Form {
     pub text: String,
     pub folded: Vec<String>,
     pub stems: Vec<String>,
@@ -56,16 +56,18 @@ impl Form {
 }
 
 #[derive(Debug)]
-pub(crate) struct Concept {
+pub struct Concept {
     /// `forms[0]` is the canonical name.
     pub forms: Vec<Form>,
     /// Listed under `[soft]`: scored apart from tools and methods, because a claim such as
     /// "leadership" proves less and should not drown the hard skills.
     pub soft: bool,
+    /// The `[domain]` the concept is listed under (`software`, `languages`, `soft`, ...).
+    pub domain: &'static str,
 }
 
 #[derive(Debug)]
-pub(crate) struct Taxonomy {
+pub struct Taxonomy {
     pub concepts: Vec<Concept>,
     /// Folded form text (tokens joined by a space) -> concept.
     by_folded: HashMap<String, usize>,
@@ -73,17 +75,19 @@ pub(crate) struct Taxonomy {
     by_first_stem: HashMap<String, Vec<(usize, usize)>>,
 }
 
-pub(crate) static TAXONOMY: LazyLock<Taxonomy> =
+pub static TAXONOMY: LazyLock<Taxonomy> =
     LazyLock::new(|| Taxonomy::parse(include_str!("../data/skills.txt")));
 
 impl Taxonomy {
-    pub fn parse(data: &str) -> Taxonomy {
+    pub fn parse(data: &'static str) -> Taxonomy {
         let mut concepts = Vec::new();
         let mut soft = false;
+        let mut domain = "";
         for line in data.lines() {
             let line = line.trim();
-            if let Some(domain) = line.strip_prefix('[') {
-                soft = domain.trim_end_matches(']').trim() == "soft";
+            if let Some(d) = line.strip_prefix('[') {
+                domain = d.trim_end_matches(']').trim();
+                soft = domain == "soft";
                 continue;
             }
             if line.is_empty() || line.starts_with('#') {
@@ -102,7 +106,7 @@ impl Taxonomy {
                 }
             }
             if !forms.is_empty() {
-                concepts.push(Concept { forms, soft });
+                concepts.push(Concept { forms, soft, domain });
             }
         }
         let mut by_folded = HashMap::new();
@@ -138,6 +142,60 @@ impl Taxonomy {
         let folded: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem()).collect();
         self.by_folded.get(&folded.join(" ")).or_else(|| self.by_folded.get(&stems.join(" "))).copied()
+    }
+
+    /// The concept a phrase names in one of its listed spellings (case and punctuation
+    /// folded, no stemming): "accounts" is not "Accounting", "package" is not "Packaging".
+    pub fn lookup_spelled(&self, phrase: &str) -> Option<usize> {
+        let folded: Vec<String> = tokenize(phrase).into_iter().map(|t| t.folded).collect();
+        let c = self.by_folded.get(&folded.join(" ")).copied()?;
+        self.concepts[c].forms.iter().any(|f| f.folded == folded).then_some(c)
+    }
+
+    /// Like [`Taxonomy::lookup`], also without a generic last word: "GraphQL APIs", "SEO
+    /// process" and "Git tools" name GraphQL, SEO and Git.
+    pub fn lookup_loose(&self, phrase: &str) -> Option<usize> {
+        const GENERIC: &[&str] = &[
+            "process",
+            "processes",
+            "tools",
+            "tool",
+            "systems",
+            "system",
+            "technologies",
+            "technology",
+            "framework",
+            "frameworks",
+            "practices",
+            "techniques",
+            "methods",
+            "platform",
+            "platforms",
+            "libraries",
+            "library",
+            "skills",
+            "concepts",
+            "principles",
+            "development",
+            "programming",
+            "stack",
+            "solutions",
+            "services",
+            "applications",
+            "software",
+            "expertise",
+            "experience",
+            "knowledge",
+            "apis",
+            "api",
+            "certification",
+            "certified",
+            "certificate",
+        ];
+        self.lookup(phrase).or_else(|| {
+            let (head, last) = phrase.trim().rsplit_once(' ')?;
+            GENERIC.contains(&last.to_lowercase().as_str()).then(|| self.lookup(head)).flatten()
+        })
     }
 
     /// Every discoverable concept mention in a text: (concept, first token, token count),

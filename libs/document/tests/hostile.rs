@@ -8,25 +8,9 @@ use std::time::Duration;
 
 use resumax_document::{DocumentError, read_resume};
 
-/// A PDF with the given objects (numbered from 1, object 1 the catalog) and a correct xref table.
-fn pdf(objects: &[String]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
-}
+#[path = "support/pdf.rs"]
+mod support;
+use support::pdf;
 
 fn page_objects(kids: &str, count: usize) -> Vec<String> {
     let content = "BT /F1 12 Tf 72 700 Td (Jane Doe) Tj 0 -20 Td (Experience) Tj ET";

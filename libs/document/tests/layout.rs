@@ -5,6 +5,9 @@
 use resumax_core::resume::{Entry, ParsedResume, SectionKind};
 use resumax_document::{Role, explain_resume, read_resume};
 
+#[path = "support/pdf.rs"]
+mod support;
+
 /// One line of text placed on a page: left edge, baseline (points from the bottom), size, text.
 struct Text<'a>(f32, f32, f32, &'a str);
 
@@ -35,22 +38,7 @@ fn pdf(pages: &[Vec<Text>]) -> Vec<u8> {
         objects.push(format!("<< /Length {} >>\nstream\n{content}endstream", content.len()));
     }
     objects[1] = format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len());
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
+    support::pdf(&objects)
 }
 
 /// A name and contact line, then the given lines below them.

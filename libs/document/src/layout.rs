@@ -404,42 +404,52 @@ fn find_gutter(segs: &[Seg]) -> Option<Gutter> {
     let mut candidates: Vec<f32> = segs.iter().map(|s| s.x0).collect();
     candidates.sort_by(f32::total_cmp);
     candidates.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    // Per band (indexed by band id): its baseline and where its first part starts; the same for
+    // every candidate gutter.
+    let n_bands = segs.iter().map(|s| s.band + 1).max().unwrap_or(0);
+    let mut band_y = vec![f32::NAN; n_bands];
+    let mut first_x0 = vec![f32::MAX; n_bands];
+    for s in segs {
+        if band_y[s.band].is_nan() {
+            band_y[s.band] = s.y;
+        }
+        first_x0[s.band] = first_x0[s.band].min(s.x0);
+    }
+    let mut order: Vec<usize> = (0..n_bands).filter(|&b| !band_y[b].is_nan()).collect();
+    order.sort_by(|a, b| band_y[*b].total_cmp(&band_y[*a]));
     let mut best: Option<Gutter> = None;
     for &g in &candidates {
         let sides: Vec<Side> = segs.iter().map(|s| side_of(s, g, size)).collect();
-        // Bands from the top, each with whether a line crosses the gutter there.
-        let mut bands: Vec<(usize, f32, bool)> = Vec::new();
+        let mut crosses = vec![false; n_bands];
+        let mut has_right = vec![false; n_bands];
         for (s, side) in segs.iter().zip(&sides) {
-            let crosses = *side == Side::Crossing;
-            match bands.iter_mut().find(|b| b.0 == s.band) {
-                Some(b) => b.2 |= crosses,
-                None => bands.push((s.band, s.y, crosses)),
-            }
+            crosses[s.band] |= *side == Side::Crossing;
+            has_right[s.band] |= *side == Side::Right;
         }
-        bands.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // Bands from the top, each with whether a line crosses the gutter there.
+        let mut bands: Vec<(usize, f32, bool)> = order.iter().map(|&b| (b, band_y[b], crosses[b])).collect();
         // A paragraph that crosses the gutter crosses it on every line: its short last line
         // (at line pitch, same margin, nothing beside it) is no line of a column.
-        let first_x0 =
-            |band: usize| segs.iter().filter(|s| s.band == band).map(|s| s.x0).fold(f32::MAX, f32::min);
-        let has_right =
-            |band: usize| segs.iter().zip(&sides).any(|(s, side)| s.band == band && *side == Side::Right);
         for i in 1..bands.len() {
             let (prev, cur) = (bands[i - 1], bands[i]);
             if prev.2
                 && !cur.2
                 && prev.1 - cur.1 <= 1.6 * size
-                && (first_x0(prev.0) - first_x0(cur.0)).abs() < 2.0
-                && !has_right(cur.0)
+                && (first_x0[prev.0] - first_x0[cur.0]).abs() < 2.0
+                && !has_right[cur.0]
             {
                 bands[i].2 = true;
             }
         }
         for stretch in bands.split(|b| b.2).filter(|run| run.len() >= 3) {
-            let in_run = |s: &Seg| stretch.iter().any(|b| b.0 == s.band);
+            let mut in_stretch = vec![false; n_bands];
+            for b in stretch {
+                in_stretch[b.0] = true;
+            }
             let pick = |want: Side| -> Vec<&Seg> {
                 segs.iter()
                     .zip(&sides)
-                    .filter(|(s, side)| **side == want && in_run(s))
+                    .filter(|(s, side)| **side == want && in_stretch[s.band])
                     .map(|(s, _)| s)
                     .collect()
             };

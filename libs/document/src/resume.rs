@@ -898,7 +898,20 @@ fn trim_unbalanced(p: &str) -> &str {
     }
 }
 
+/// A bulleted name with its place or dates set flush right ("• Google<TAB>Mountain View, CA",
+/// details below as sub-bullets): an entry header behind a bullet, not a bullet of the entry.
+fn bulleted_header(l: &DocLine) -> bool {
+    let body = body_line(l);
+    (l.bullet || strip_bullet(&l.text).is_some())
+        && !l.asides.is_empty()
+        && body.split_whitespace().count() <= 6
+        && !body.ends_with(['.', ';', ':'])
+}
+
 fn is_content_line(l: &DocLine) -> bool {
+    if bulleted_header(l) {
+        return false;
+    }
     if l.bullet || strip_bullet(&l.text).is_some() {
         return true;
     }
@@ -1357,7 +1370,7 @@ fn education_entries(body: &[DocLine]) -> Vec<Entry> {
             guessed_school = false;
             continue;
         }
-        if l.bullet && cur != Entry::default() {
+        if l.bullet && cur != Entry::default() && !bulleted_header(l) {
             // A bullet describes the degree above it ("Class of 2022" is no new entry); only a
             // date set apart beside it (after a TAB) counts for the entry.
             if cur.date_text.is_none()

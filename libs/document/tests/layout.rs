@@ -311,3 +311,24 @@ fn positions_under_one_employer_take_its_name() {
     let head = job(&r, "Initech");
     assert_eq!(head.location.as_deref(), Some("Los Angeles"), "{head:?}");
 }
+
+#[test]
+fn a_bulleted_employer_with_its_place_beside_it_heads_the_entry() {
+    let r = parse(&[resume_page(vec![
+        Text(72.0, 680.0, 14.0, "EXPERIENCE"),
+        Text(72.0, 660.0, 10.0, "• Initech"),
+        Text(480.0, 660.0, 10.0, "Austin, TX"),
+        Text(82.0, 646.0, 10.0, "Software Engineer"),
+        Text(455.0, 646.0, 10.0, "Oct 2016 - Present"),
+        Text(92.0, 632.0, 10.0, "◦ Billing: rewrote the invoicing service and cut its failures by half"),
+        Text(72.0, 612.0, 10.0, "• Globex"),
+        Text(480.0, 612.0, 10.0, "Boston, MA"),
+        Text(82.0, 598.0, 10.0, "Data Analyst"),
+        Text(455.0, 598.0, 10.0, "Jan 2014 - Oct 2016"),
+        Text(92.0, 584.0, 10.0, "◦ Reports: built the weekly revenue dashboards for sales"),
+    ])]);
+    let e = job(&r, "Initech");
+    assert_eq!((e.title.as_deref(), e.location.as_deref()), (Some("Software Engineer"), Some("Austin, TX")));
+    assert_eq!(e.lines.len(), 1, "{:?}", e.lines);
+    assert_eq!(job(&r, "Globex").title.as_deref(), Some("Data Analyst"));
+}

@@ -483,8 +483,23 @@ fn judge_gutter(g: f32, size: f32, left: &[&Seg], right: &[&Seg], cuttable: Vec<
     if bands_l < 3 || bands_r < 3 {
         return None;
     }
-    // A column of bullet markers or single figures is not a column of text.
+    // A column of bullet markers or single figures is not a column of text, nor is a gutter of
+    // dates beside the entries they date (read on the entries' lines instead).
     let substantive = |v: &[&Seg]| v.iter().map(|s| visible_chars(s)).sum::<usize>() >= 4 * v.len().max(1);
+    let dates_only = |v: &[&Seg]| {
+        let datey = v
+            .iter()
+            .filter(|s| {
+                let t = seg_text(s);
+                crate::dates::find_range(&t).is_some()
+                    || t.chars().all(|c| c.is_ascii_digit() || " -–—/.".contains(c))
+            })
+            .count();
+        datey * 5 >= v.len() * 4
+    };
+    if dates_only(left) || dates_only(right) {
+        return None;
+    }
     if !substantive(&left_in) || !substantive(&right_in) || !flows(&left_in) || !flows(&right_in) {
         return None;
     }

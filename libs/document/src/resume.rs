@@ -678,6 +678,16 @@ fn role_score(part: &str) -> usize {
     singular + usize::from(heads)
 }
 
+/// A role noun ends the phrase ("Senior Developer"; not "Developer Relations").
+fn role_headed(part: &str) -> bool {
+    let lower = part.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .next_back()
+        .is_some_and(|w| ROLE_WORDS.contains(&w))
+}
+
 fn is_location(part: &str) -> bool {
     let p = part.trim();
     // "Palo Alto, CA & Ithaca, NY": several places.
@@ -920,7 +930,11 @@ fn is_content_line(l: &DocLine) -> bool {
         return false;
     }
     let words = l.text.split_whitespace().count();
-    words >= 9 && find_range(&l.text).is_none() && !l.text.contains('\t')
+    // "Researcher – National Science Foundation Center of Excellence (NSF)": a short role part
+    // beside a long name heads an entry, however many words the line has.
+    let role_part = parts_of(&l.text).len() >= 2
+        && parts_of(&l.text).iter().any(|p| role_score(p) > 0 && p.split_whitespace().count() <= 4);
+    words >= 9 && find_range(&l.text).is_none() && !l.text.contains('\t') && !role_part
 }
 
 fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
@@ -959,8 +973,16 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
             cuts[0] = 0;
             cuts.push(head.len());
             cuts.windows(2).map(|w| head[w[0]..w[1]].to_vec()).collect()
-        } else if dated > 1 && head.len() % dated == 0 {
-            head.chunks(head.len() / dated).map(|c| c.to_vec()).collect()
+        } else if dated > 1 {
+            // Each entry prints its dates on the same line of its header as the first one does
+            // (the employer line above a dated title line, or dates first): cut there.
+            let dated_at: Vec<usize> =
+                (0..head.len()).filter(|&i| find_range(&head[i].full_text()).is_some()).collect();
+            let offset = dated_at[0];
+            let mut cuts: Vec<usize> = dated_at.iter().map(|d| d - offset).collect();
+            cuts.dedup();
+            cuts.push(head.len());
+            cuts.windows(2).filter(|w| w[0] < w[1]).map(|w| head[w[0]..w[1]].to_vec()).collect()
         } else {
             vec![head]
         };
@@ -971,6 +993,25 @@ fn experience_entries(body: &[DocLine]) -> Vec<Entry> {
         }
     }
     positions_under_one_employer(&mut out);
+    sub_labels_stay_in_their_entry(out)
+}
+
+/// A label inside a job ("Performance & Scalability" above a few of its bullets): no dates, no
+/// employer, no role noun. It belongs to the dated entry above it, as a line of its own.
+fn sub_labels_stay_in_their_entry(entries: Vec<Entry>) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let label = e.date_text.is_none()
+            && e.organization.is_none()
+            && e.title.as_deref().is_some_and(|t| !role_headed(t) && t.split_whitespace().count() <= 5);
+        match out.last_mut() {
+            Some(prev) if label && prev.date_text.is_some() => {
+                prev.lines.extend(e.header_lines.iter().cloned());
+                prev.lines.extend(e.lines);
+            }
+            _ => out.push(e),
+        }
+    }
     out
 }
 

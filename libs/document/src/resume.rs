@@ -683,8 +683,7 @@ fn role_headed(part: &str) -> bool {
     let lower = part.to_lowercase();
     lower
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .next_back()
+        .rfind(|w| !w.is_empty())
         .is_some_and(|w| ROLE_WORDS.contains(&w))
 }
 

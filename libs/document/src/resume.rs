@@ -3,140 +3,12 @@
 
 use resumax_core::resume::{Contact, Entry, ParsedResume, Section, SectionKind};
 
+use resumax_lexicon::words;
+
 use crate::DocLine;
 use crate::dates::{DateRange, find_range};
 use crate::layout::Column;
 use crate::text::strip_bullet;
-
-/// Words that can make up a section heading; a heading is a short line made only of these.
-const HEADING_NOUNS: &[&str] = &[
-    "experience",
-    "experiences",
-    "history",
-    "employment",
-    "education",
-    "background",
-    "training",
-    "skills",
-    "skill",
-    "competencies",
-    "competences",
-    "expertise",
-    "tools",
-    "technologies",
-    "summary",
-    "profile",
-    "objective",
-    "projects",
-    "project",
-    "certifications",
-    "certification",
-    "certificates",
-    "licenses",
-    "licences",
-    "license",
-    "contact",
-    "contacts",
-    "languages",
-    "interests",
-    "awards",
-    "achievements",
-    "accomplishments",
-    "publications",
-    "volunteering",
-    "volunteer",
-    "references",
-    "information",
-    "me",
-    "strengths",
-    "qualifications",
-    "courses",
-    "coursework",
-    "details",
-    "highlights",
-    "overview",
-    "activities",
-    "affiliations",
-    "honors",
-    "honours",
-    "stack",
-    "toolkit",
-    "work",
-    "career",
-    "portfolio",
-    "patents",
-    "talks",
-    "presentations",
-    "presentation",
-    "writing",
-    "committees",
-    "activity",
-    "involvement",
-    "links",
-    "research",
-    "referees",
-    "thesis",
-    "leadership",
-    "memberships",
-    "hobbies",
-    "service",
-];
-const HEADING_MODIFIERS: &[&str] = &[
-    "professional",
-    "work",
-    "relevant",
-    "career",
-    "key",
-    "technical",
-    "core",
-    "academic",
-    "selected",
-    "additional",
-    "areas",
-    "of",
-    "and",
-    "about",
-    "personal",
-    "other",
-    "my",
-    "recent",
-    "notable",
-    "employment",
-    "education",
-    "skills",
-    "training",
-    "tools",
-    "licenses",
-    "certifications",
-    "contact",
-    "research",
-    "leadership",
-    "side",
-    "open",
-    "source",
-    "industry",
-    "executive",
-    "software",
-    "soft",
-    "hard",
-    "language",
-    "tech",
-    "invited",
-    "program",
-    "extracurricular",
-    "campus",
-    "on",
-    "master",
-    "master's",
-    "computer",
-    "community",
-    "volunteer",
-    "honors",
-    "honours",
-    "awards",
-    "professional",
-    "&",
-];
 
 fn heading_kind(line: &DocLine) -> Option<SectionKind> {
     let t = line.text.trim().trim_end_matches(':').trim();
@@ -156,11 +28,14 @@ fn heading_kind(line: &DocLine) -> Option<SectionKind> {
     if words.is_empty() || words.len() > 5 {
         return None;
     }
-    if !words.iter().all(|w| HEADING_NOUNS.contains(w) || HEADING_MODIFIERS.contains(w)) {
+    if !words
+        .iter()
+        .all(|w| *w == "&" || words::in_list("heading.noun", w) || words::in_list("heading.modifier", w))
+    {
         return None;
     }
     let last = *words.last()?;
-    if !HEADING_NOUNS.contains(&last) {
+    if !words::in_list("heading.noun", last) {
         return None;
     }
     let has = |w: &str| words.iter().any(|x| x.starts_with(w));
@@ -574,107 +449,13 @@ fn strip_date(line: &str, s: usize, e: usize) -> String {
     }
 }
 
-const ROLE_WORDS: &[&str] = &[
-    "engineer",
-    "manager",
-    "designer",
-    "director",
-    "analyst",
-    "developer",
-    "teacher",
-    "nurse",
-    "specialist",
-    "consultant",
-    "lead",
-    "head",
-    "officer",
-    "coordinator",
-    "assistant",
-    "associate",
-    "intern",
-    "executive",
-    "representative",
-    "scientist",
-    "architect",
-    "administrator",
-    "accountant",
-    "artist",
-    "partner",
-    "generalist",
-    "recruiter",
-    "president",
-    "founder",
-    "advisor",
-    "adviser",
-    "technician",
-    "supervisor",
-    "owner",
-    "marketer",
-    "writer",
-    "editor",
-    "strategist",
-    "programmer",
-    "researcher",
-    "instructor",
-    "tutor",
-    "principal",
-    "vp",
-    "cto",
-    "ceo",
-    "cfo",
-    "controller",
-    "auditor",
-    "clerk",
-    "operator",
-    "agent",
-    "planner",
-    "producer",
-    "therapist",
-    "physician",
-    "pharmacist",
-    "paralegal",
-    "attorney",
-    "lawyer",
-    "chef",
-    "cook",
-    "staff",
-    "member",
-    "fellow",
-    "trainee",
-    "apprentice",
-    "bookkeeper",
-    "buyer",
-    "mechanic",
-    "electrician",
-    "photographer",
-    "illustrator",
-    "animator",
-    "sre",
-    "devops",
-    "rn",
-    "lpn",
-    "educator",
-    "counselor",
-    "librarian",
-    "professor",
-    "lecturer",
-    "dentist",
-    "surgeon",
-    "leader",
-    "contributor",
-    "volunteer",
-    "coach",
-    "mentor",
-    "trainer",
-];
-
 /// How much a header part reads as a job title. The role noun heads a title and so ends it
 /// ("Senior Data Analyst"); in plural it names a firm ("Summit Orthopedic Associates").
 fn role_score(part: &str) -> usize {
     let lower = part.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let singular = words.iter().filter(|w| ROLE_WORDS.contains(w)).count();
-    let heads = words.last().is_some_and(|w| ROLE_WORDS.contains(w));
+    let singular = words.iter().filter(|w| words::in_list("role.noun", w)).count();
+    let heads = words.last().is_some_and(|w| words::in_list("role.noun", w));
     singular + usize::from(heads)
 }
 
@@ -684,7 +465,7 @@ fn role_headed(part: &str) -> bool {
     lower
         .split(|c: char| !c.is_alphanumeric())
         .rfind(|w| !w.is_empty())
-        .is_some_and(|w| ROLE_WORDS.contains(&w))
+        .is_some_and(|w| words::in_list("role.noun", w))
 }
 
 fn is_location(part: &str) -> bool {
@@ -716,149 +497,11 @@ fn is_location(part: &str) -> bool {
         && is_region(pieces[1])
 }
 
-/// States, provinces and countries that end a "City, Region" place.
-const REGIONS: &[&str] = &[
-    "alabama",
-    "alaska",
-    "arizona",
-    "arkansas",
-    "california",
-    "colorado",
-    "connecticut",
-    "delaware",
-    "florida",
-    "georgia",
-    "hawaii",
-    "idaho",
-    "illinois",
-    "indiana",
-    "iowa",
-    "kansas",
-    "kentucky",
-    "louisiana",
-    "maine",
-    "maryland",
-    "massachusetts",
-    "michigan",
-    "minnesota",
-    "mississippi",
-    "missouri",
-    "montana",
-    "nebraska",
-    "nevada",
-    "new hampshire",
-    "new jersey",
-    "new mexico",
-    "new york",
-    "north carolina",
-    "north dakota",
-    "ohio",
-    "oklahoma",
-    "oregon",
-    "pennsylvania",
-    "rhode island",
-    "south carolina",
-    "south dakota",
-    "tennessee",
-    "texas",
-    "utah",
-    "vermont",
-    "virginia",
-    "washington",
-    "west virginia",
-    "wisconsin",
-    "wyoming",
-    "ontario",
-    "quebec",
-    "québec",
-    "british columbia",
-    "alberta",
-    "manitoba",
-    "nova scotia",
-    "usa",
-    "united states",
-    "canada",
-    "mexico",
-    "brazil",
-    "argentina",
-    "chile",
-    "colombia",
-    "peru",
-    "uk",
-    "united kingdom",
-    "england",
-    "scotland",
-    "wales",
-    "ireland",
-    "france",
-    "germany",
-    "spain",
-    "portugal",
-    "italy",
-    "netherlands",
-    "belgium",
-    "switzerland",
-    "austria",
-    "sweden",
-    "norway",
-    "denmark",
-    "finland",
-    "poland",
-    "czechia",
-    "czech republic",
-    "hungary",
-    "romania",
-    "greece",
-    "turkey",
-    "türkiye",
-    "israel",
-    "egypt",
-    "nigeria",
-    "kenya",
-    "south africa",
-    "india",
-    "pakistan",
-    "bangladesh",
-    "sri lanka",
-    "china",
-    "japan",
-    "korea",
-    "south korea",
-    "s.korea",
-    "republic of korea",
-    "taiwan",
-    "hong kong",
-    "singapore",
-    "malaysia",
-    "indonesia",
-    "philippines",
-    "vietnam",
-    "thailand",
-    "australia",
-    "new zealand",
-    "uae",
-    "united arab emirates",
-    "saudi arabia",
-    "qatar",
-    "russia",
-    "ukraine",
-    "estonia",
-    "latvia",
-    "lithuania",
-    "iceland",
-    "luxembourg",
-    "dc",
-    "d.c.",
-    "nsw",
-    "vic",
-    "qld",
-];
-
 fn is_region(piece: &str) -> bool {
     let p = piece.trim().trim_end_matches('.');
     // Two-letter state and country codes; longer ones are in the list.
     let code = p.chars().count() == 2 && p.chars().all(|c| c.is_ascii_uppercase());
-    code || REGIONS.contains(&p.to_lowercase().as_str())
+    code || words::in_list("region", p)
 }
 
 /// Splits an entry header line into its printed parts (title, employer, location).
@@ -1232,33 +875,6 @@ fn range_shaped(text: &str) -> Option<String> {
     None
 }
 
-/// Legal-form words that follow a firm's name after a comma ("Omnious Co., Ltd.").
-const ORG_SUFFIXES: &[&str] = &[
-    "inc",
-    "ltd",
-    "llc",
-    "llp",
-    "plc",
-    "co",
-    "corp",
-    "gmbh",
-    "ag",
-    "sa",
-    "s.a",
-    "srl",
-    "bv",
-    "nv",
-    "pty",
-    "limited",
-    "incorporated",
-    "company",
-    "oy",
-    "ab",
-    "as",
-    "kk",
-    "pvt",
-];
-
 /// A header part split at its commas, outside brackets, with legal-form suffixes kept on the
 /// name they belong to.
 fn comma_pieces(part: &str) -> Vec<String> {
@@ -1268,7 +884,7 @@ fn comma_pieces(part: &str) -> Vec<String> {
         if p.is_empty() {
             continue;
         }
-        let suffix = ORG_SUFFIXES.contains(&p.to_lowercase().trim_end_matches('.'));
+        let suffix = words::in_list("org.legal", p.trim_end_matches('.'));
         match out.last_mut() {
             Some(prev) if suffix => {
                 prev.push_str(", ");
@@ -1281,7 +897,7 @@ fn comma_pieces(part: &str) -> Vec<String> {
     if let Some(last) = out.last_mut() {
         let word = last.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_lowercase();
         let abbreviation =
-            word.chars().count() <= 3 || word.contains('.') || ORG_SUFFIXES.contains(&word.as_str());
+            word.chars().count() <= 3 || word.contains('.') || words::in_list("org.legal", &word);
         if last.ends_with('.') && !abbreviation {
             last.pop();
         }
@@ -1307,31 +923,8 @@ fn title_and_employer(candidates: &[String]) -> (Option<String>, Option<String>)
     }
 }
 
-const INSTITUTION_WORDS: &[&str] = &[
-    "university",
-    "college",
-    "institute",
-    "school",
-    "academy",
-    "polytechnic",
-    "conservatory",
-    "université",
-    "universidad",
-    "universität",
-    "universidade",
-    "università",
-    "hochschule",
-    "seminary",
-    "politecnico",
-    "eth",
-    "epfl",
-    "mit",
-    "ucla",
-    "nyu",
-];
-
 fn is_institution(p: &str) -> bool {
-    p.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| INSTITUTION_WORDS.contains(&w))
+    p.split(|c: char| !c.is_alphanumeric()).any(words::is_institution_word)
 }
 
 fn is_degree(p: &str) -> bool {
@@ -1567,44 +1160,6 @@ fn gutter_degree(text: &str) -> Option<Entry> {
     Some(e)
 }
 
-/// Words of a field of study: the piece after a school ("Princeton University, Computer
-/// Science") names the field, not a campus.
-const FIELD_WORDS: &[&str] = &[
-    "science",
-    "sciences",
-    "engineering",
-    "studies",
-    "arts",
-    "management",
-    "administration",
-    "mathematics",
-    "economics",
-    "physics",
-    "chemistry",
-    "biology",
-    "psychology",
-    "design",
-    "law",
-    "medicine",
-    "nursing",
-    "finance",
-    "marketing",
-    "accounting",
-    "history",
-    "literature",
-    "music",
-    "communication",
-    "communications",
-    "computer",
-    "information",
-    "philosophy",
-    "statistics",
-    "linguistics",
-    "sociology",
-    "politics",
-    "business",
-];
-
 /// "School, Degree" and "School, Field" printed as one part: the school, the degree and the
 /// field are separate pieces (a campus after a comma stays with its school).
 fn school_pieces(part: &str) -> Vec<String> {
@@ -1615,7 +1170,7 @@ fn school_pieces(part: &str) -> Vec<String> {
     let separable = |p: &String| {
         is_institution(p)
             || is_degree(p)
-            || p.to_lowercase().split_whitespace().any(|w| FIELD_WORDS.contains(&w))
+            || p.split_whitespace().any(|w| words::in_list("field.study", w))
             || is_location(p)
     };
     if pieces.iter().all(separable) { pieces } else { vec![part.to_string()] }

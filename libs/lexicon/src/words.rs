@@ -78,6 +78,13 @@ pub fn is_open_date(word: &str) -> bool {
     is_in(word, "date.open")
 }
 
+/// Is the word (or phrase, folded as the lists are) in the named list of `data/words.txt`?
+/// For lists read as they are, without a meaning of their own here: the resume reader's role
+/// nouns, regions, fields of study, legal forms and heading words.
+pub fn in_list(list: &str, word: &str) -> bool {
+    is_in(word, list)
+}
+
 /// A word that ends an organisation name: "LLC", "GmbH", "Solutions".
 pub fn is_org_suffix(word: &str) -> bool {
     is_in(word, "org.suffix")

@@ -55,8 +55,9 @@ pub struct Explanation {
 }
 
 pub(crate) fn explain(lines: &[crate::DocLine]) -> Explanation {
-    let resume = resume::structure(lines);
-    let Reading { all, kept, heads, owner } = resume::read(lines);
+    let reading = resume::read(lines);
+    let resume = resume::from_reading(&reading);
+    let Reading { all, kept, lines, heads, owner } = reading;
     let mut out = Vec::with_capacity(all.len());
     let mut next_kept = kept.iter().enumerate().peekable();
     for (i, l) in all.iter().enumerate() {
@@ -85,7 +86,7 @@ pub(crate) fn explain(lines: &[crate::DocLine]) -> Explanation {
                     contact_fields(&resume, &text, &mut line.fields);
                 }
                 Some(h) => {
-                    let heading = all[kept[heads[h].0]].text.trim().trim_end_matches(':').to_string();
+                    let heading = lines[heads[h].0].text.trim().trim_end_matches(':').to_string();
                     line.role = if l.bullet { Role::Bullet } else { Role::Text };
                     if let Some(section) = resume.sections.iter().find(|s| s.heading == heading) {
                         if section.kind == SectionKind::Other && heading.to_lowercase().contains("contact") {

@@ -687,7 +687,6 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
     };
     let mut lines: Vec<Line> = Vec::new();
     let mut pending: Vec<(String, f32)> = Vec::new();
-    let mut pending_below: Vec<String> = Vec::new();
     for band in bands {
         let mut main = band.len();
         while main > 0 && flush_right(&band[main - 1]) && (main > 1 || !lines.is_empty()) {
@@ -704,22 +703,18 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
             continue;
         }
         let first = &body[0];
-        if let Some(prev) = lines.last_mut() {
-            for (aside, y) in std::mem::take(&mut pending) {
-                if (prev.y - y).abs() <= (y - first.y).abs() {
-                    attach_aside(&mut prev.asides, aside);
-                } else {
-                    pending_below.push(aside);
+        // Pending annotations nearer this line than the one above come first among its own.
+        let mut below: Vec<String> = Vec::new();
+        for (aside, y) in std::mem::take(&mut pending) {
+            match lines.last_mut() {
+                Some(prev) if (prev.y - y).abs() <= (y - first.y).abs() => {
+                    attach_aside(&mut prev.asides, aside)
                 }
+                _ => below.push(aside),
             }
         }
-        let mut asides = asides;
-        if !pending.is_empty() || !pending_below.is_empty() {
-            let mut own = std::mem::take(&mut pending_below);
-            own.extend(pending.drain(..).map(|(a, _)| a));
-            own.extend(asides);
-            asides = own;
-        }
+        below.extend(asides);
+        let asides = below;
         lines.push(Line {
             text: parts.join("\t"),
             asides,

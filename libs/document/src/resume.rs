@@ -113,7 +113,9 @@ pub(crate) struct Reading {
     pub all: Vec<DocLine>,
     /// Indices into `all` of the lines sections are built from (no running headers/footers).
     pub kept: Vec<usize>,
-    /// Headings, as (index into `kept`, kind).
+    /// Those lines.
+    pub lines: Vec<DocLine>,
+    /// Headings, as (index into `lines`, kind).
     pub heads: Vec<(usize, SectionKind)>,
     /// Per kept line, the index into `heads` of the section that owns it.
     pub owner: Vec<Option<usize>>,
@@ -123,9 +125,8 @@ pub(crate) fn read(lines: &[DocLine]) -> Reading {
     let all = join_split_headings(crate::logical_lines(lines));
     // Running headers and footers are part of the page, not of a section.
     let kept: Vec<usize> = (0..all.len()).filter(|&i| !all[i].running).collect();
-    let lines: Vec<&DocLine> = kept.iter().map(|&i| &all[i]).collect();
-    let owned: Vec<DocLine> = lines.iter().map(|l| (*l).clone()).collect();
-    let heads = headings(&owned);
+    let lines: Vec<DocLine> = kept.iter().map(|&i| all[i].clone()).collect();
+    let heads = headings(&lines);
 
     // Each line belongs to the section whose heading precedes it in its own flow: a sidebar and
     // a main column are read as separate flows, and a column on the next page continues the
@@ -152,38 +153,42 @@ pub(crate) fn read(lines: &[DocLine]) -> Reading {
         }
         owner[i] = current;
     }
-    Reading { all, kept, heads, owner }
+    Reading { all, kept, lines, heads, owner }
 }
 
 /// The layout warning: text set in columns or a sidebar.
 pub(crate) const MULTI_COLUMN_WARNING: &str = "multi_column_layout";
 
 pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
-    let Reading { all, kept, heads, owner } = read(lines);
-    let text = crate::plain_text(&all);
-    let lines: Vec<DocLine> = kept.iter().map(|&i| all[i].clone()).collect();
+    from_reading(&read(lines))
+}
+
+/// The parsed resume from what the reader saw.
+pub(crate) fn from_reading(reading: &Reading) -> ParsedResume {
+    let Reading { all, lines, heads, owner, .. } = reading;
+    let text = crate::plain_text(all);
     let mut sections = Vec::new();
-    // Lines no heading owns: the page header (name, contact) and sidebar blocks without a
-    // heading of their own (an address box).
+    // Lines no heading owns, headings aside: the page header (name, contact) and sidebar blocks
+    // without a heading of their own (an address box).
     let mut contact_lines: Vec<&DocLine> = lines
         .iter()
-        .zip(&owner)
-        .filter(|(_, o)| o.is_none())
-        .map(|(l, _)| l)
-        .filter(|l| heads.iter().all(|h| lines[h.0].text != l.text))
+        .zip(owner)
+        .enumerate()
+        .filter(|(i, (_, o))| o.is_none() && !heads.iter().any(|h| h.0 == *i))
+        .map(|(_, (l, _))| l)
         .collect();
     // Running headers and footers are no section, but may carry the contact details.
     contact_lines.extend(all.iter().filter(|l| l.running && !crate::layout::page_number_like(&l.text)));
     let header_end = heads.first().map(|h| h.0).unwrap_or(lines.len().min(6));
-    let header: Vec<DocLine> = lines[..header_end].to_vec();
+    let header = &lines[..header_end];
     for (n, &(start, kind)) in heads.iter().enumerate() {
         let body: Vec<DocLine> =
-            lines.iter().zip(&owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l.clone()).collect();
+            lines.iter().zip(owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l.clone()).collect();
         let heading = lines[start].text.trim().trim_end_matches(':').to_string();
         if kind == SectionKind::Other && heading.to_lowercase().contains("contact") {
             // A "Contact" block (often a sidebar) is the contact details, not a resume section:
             // it feeds `contact` and is not repeated as a section a rewrite could touch.
-            contact_lines.extend(lines.iter().zip(&owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l));
+            contact_lines.extend(lines.iter().zip(owner).filter(|(_, o)| **o == Some(n)).map(|(l, _)| l));
             continue;
         }
         if kind == SectionKind::Other && body.is_empty() {
@@ -193,7 +198,7 @@ pub(crate) fn structure(lines: &[DocLine]) -> ParsedResume {
         }
         sections.push(build_section(kind, heading, &body));
     }
-    let (contact, tagline) = contact_of(&header, &contact_lines, &lines);
+    let (contact, tagline) = contact_of(header, &contact_lines, lines);
     let mut warnings = Vec::new();
     if heads.is_empty() {
         warnings.push("no_sections".to_string());

@@ -685,15 +685,48 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
             && s.x0 > left + 0.55 * (right - left)
             && visible_chars(s) <= 40
     };
+    let edge = text_edge(&bands, left);
     let mut lines: Vec<Line> = Vec::new();
     let mut pending: Vec<(String, f32)> = Vec::new();
+    // The date set in the gutter left of the last line's text, when it had one.
+    let mut last_lead: Option<String> = None;
     for band in bands {
         let mut main = band.len();
         while main > 0 && flush_right(&band[main - 1]) && (main > 1 || !lines.is_empty()) {
             main -= 1;
         }
         let asides: Vec<String> = band[main..].iter().map(seg_text).filter(|t| !t.is_empty()).collect();
-        let body = &band[..main];
+        let mut body: Vec<Seg> = band[..main].to_vec();
+        let lead = edge.and_then(|edge| split_lead(&body, edge));
+        let mut this_lead = None;
+        if let Some((lead, rest)) = lead {
+            let lead_text = seg_text(&lead);
+            // A date range its gutter cell wrapped ("June 2020 –" / "Present") is one date of
+            // the entry header above, not the start of the line beside it.
+            let wrapped = match (lines.last_mut(), &last_lead) {
+                (Some(prev), Some(prev_lead))
+                    if phrase_open(prev_lead)
+                        && prev.y - lead.y < 1.8 * lead.size
+                        && crate::dates::find_range(&format!("{prev_lead} {lead_text}")).is_some() =>
+                {
+                    match prev.text.strip_prefix(prev_lead.as_str()) {
+                        Some(tail) => {
+                            prev.text = format!("{prev_lead} {lead_text}{tail}");
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                _ => false,
+            };
+            if wrapped {
+                body = rest;
+            } else {
+                this_lead = Some(lead_text);
+            }
+        }
+        last_lead = this_lead;
+        let body = &body[..];
         let parts: Vec<String> = body.iter().map(seg_text).filter(|t| !t.is_empty()).collect();
         if parts.is_empty() {
             // Only an annotation on this baseline ("4 months" under a date): it belongs to the
@@ -734,6 +767,48 @@ fn leaf_lines(mut segs: Vec<Seg>) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// The left edge most lines of a block start at, when some lines start well left of it: the
+/// text edge beside a gutter of dates (moderncv and its kin set dates flush right there).
+fn text_edge(bands: &[&[Seg]], left: f32) -> Option<f32> {
+    let starts: Vec<f32> = bands.iter().map(|b| b[0].x0).collect();
+    let (edge, count) = starts
+        .iter()
+        .map(|&x| (x, starts.iter().filter(|&&y| (y - x).abs() < 1.0).count()))
+        .max_by_key(|&(_, n)| n)?;
+    let size = median(bands.iter().map(|b| b[0].size).collect())?;
+    (count >= 3 && edge > left + 3.0 * size).then_some(edge)
+}
+
+/// Splits a line that starts in the gutter and runs on at the text edge into the gutter's part
+/// (a date) and the line's text: two parts, or one part whose words cross the edge after a gap.
+fn split_lead(body: &[Seg], edge: f32) -> Option<(Seg, Vec<Seg>)> {
+    let first = body.first()?;
+    if first.x0 > edge - 2.0 * first.size {
+        return None;
+    }
+    if first.x1 < edge && body.get(1).is_some_and(|next| (next.x0 - edge).abs() < 1.0) {
+        return Some((first.clone(), body[1..].to_vec()));
+    }
+    let k = first.glyphs.iter().position(|g| !g.is_space() && g.x >= edge - 1.0)?;
+    let before_end =
+        first.glyphs[..k].iter().filter(|g| !g.is_space()).map(Glyph::end).fold(f32::MIN, f32::max);
+    if before_end == f32::MIN || before_end > edge - 0.25 * first.size {
+        return None;
+    }
+    let part = |glyphs: &[Glyph]| {
+        let visible = glyphs.iter().filter(|g| !g.is_space());
+        Seg {
+            glyphs: glyphs.to_vec(),
+            x0: visible.clone().map(|g| g.x).fold(f32::MAX, f32::min),
+            x1: visible.map(Glyph::end).fold(f32::MIN, f32::max),
+            ..first.clone()
+        }
+    };
+    let mut rest = vec![part(&first.glyphs[k..])];
+    rest.extend_from_slice(&body[1..]);
+    Some((part(&first.glyphs[..k]), rest))
 }
 
 /// Adds an annotation to a line's: "June 2021 to October" / "2022" is one annotation its cell

@@ -332,3 +332,30 @@ fn a_bulleted_employer_with_its_place_beside_it_heads_the_entry() {
     assert_eq!(e.lines.len(), 1, "{:?}", e.lines);
     assert_eq!(job(&r, "Globex").title.as_deref(), Some("Data Analyst"));
 }
+
+#[test]
+fn a_date_range_its_gutter_cell_wrapped_dates_the_entry_above() {
+    // moderncv and its kin set dates flush right in a gutter; a long range wraps there, and its
+    // second line sits beside the entry's first sentence, which it does not begin.
+    let r = parse(&[resume_page(vec![
+        Text(140.0, 680.0, 14.0, "Experience"),
+        Text(72.0, 660.0, 10.0, "June 2020 -"),
+        Text(140.0, 660.0, 10.0, "Software Engineer, Acme Robotics, Boston, USA"),
+        Text(90.0, 647.0, 10.0, "Present"),
+        Text(140.0, 647.0, 10.0, "Shipped the billing service used by every team in the company"),
+        Text(72.0, 626.0, 10.0, "July 2015 -"),
+        Text(140.0, 626.0, 10.0, "Data Analyst, Borealis Labs, Denver, USA"),
+        Text(86.0, 613.0, 10.0, "May 2020"),
+        Text(140.0, 613.0, 10.0, "Built the weekly revenue dashboards"),
+        Text(140.0, 590.0, 14.0, "Skills"),
+        Text(140.0, 570.0, 10.0, "Rust, SQL"),
+    ])]);
+    let experience: Vec<_> =
+        r.sections.iter().filter(|s| s.kind == SectionKind::Experience).flat_map(|s| &s.entries).collect();
+    assert_eq!(experience.len(), 2, "{experience:#?}");
+    let acme = job(&r, "Acme Robotics");
+    assert_eq!((acme.start.as_deref(), acme.end.as_deref(), acme.current), (Some("2020-06"), None, true));
+    assert!(acme.lines.iter().any(|l| l.starts_with("Shipped the billing")), "{acme:#?}");
+    let borealis = job(&r, "Borealis Labs");
+    assert_eq!((borealis.start.as_deref(), borealis.end.as_deref()), (Some("2015-07"), Some("2020-05")));
+}

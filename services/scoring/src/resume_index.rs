@@ -353,7 +353,11 @@ impl<'a> ResumeIndex<'a> {
             let have = title_words(text);
             let got: f64 =
                 wanted.iter().filter(|w| have.contains(w)).map(|w| if w == head { 2.0 } else { 1.0 }).sum();
-            let s = 100.0 * factor * got / total;
+            // A specialism the posting does not name counts against the likeness, at half the
+            // weight of a missing word: "Full Stack Java Developer" is a developer, but not the
+            // "HTML Developer" the posting looks for.
+            let extra = have.iter().filter(|w| !wanted.contains(w)).count() as f64;
+            let s = 100.0 * factor * got / (total + 0.5 * extra);
             if s > best.0 {
                 best = (s, Some(text.chars().take(80).collect()));
             }

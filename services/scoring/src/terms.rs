@@ -242,8 +242,14 @@ pub(crate) fn extract_with(
                 }
             } else {
                 // A phrase with one known skill inside ("general ledger accounting") is that
-                // skill in other words.
+                // skill in other words; but a class its examples illustrate ("data science
+                // toolkits, such as R or NumPy") is not the field named inside it: mentioning
+                // data science is no toolkit.
+                let class = r.category && k == 0;
                 let concept = TAXONOMY.lookup_loose(m).or_else(|| {
+                    if class {
+                        return None;
+                    }
                     let tokens = tokenize(m);
                     let hits = TAXONOMY.scan(m, &tokens);
                     (hits.len() == 1 && hits[0].2 * 2 >= tokens.len()).then(|| hits[0].0)

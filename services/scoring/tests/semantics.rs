@@ -255,3 +255,36 @@ fn prepending_the_title_and_missing_keywords_to_the_summary_gains_nothing() {
     }
     assert!(after.alignment_score <= before.alignment_score);
 }
+
+#[test]
+fn a_different_specialism_under_the_same_role_noun_is_a_weaker_title_match() {
+    let job = posting("HTML Developer", "Requirements:\n- 3+ years of HTML and CSS\n");
+    let title =
+        |t: &str| component(&score(&resume(t, "2019-01", Some("2024-01"), &[], &[], ""), &job), "title");
+    let same = title("HTML Developer");
+    let broader = title("Full Stack Java Developer");
+    assert_eq!(same, 100.0);
+    // Still a developer, but not the HTML developer asked for: less than the two-thirds a shared
+    // role noun alone used to give.
+    assert!(broader > 0.0 && broader < 60.0, "{broader}");
+    assert!(title("Senior HTML Developer") > broader);
+}
+
+#[test]
+fn a_class_of_tools_is_not_evidenced_by_its_field_alone() {
+    let job = posting(
+        "Data Scientist",
+        "Requirements:\n- Experience with common data science toolkits, such as R, Weka, NumPy or MatLab\n",
+    );
+    let mentions_field =
+        resume("Software Engineer", "2019-01", None, &["Worked closely with the data science team"], &[], "");
+    let report = score(&mentions_field, &job);
+    assert!(!matched(&report, "data science toolkits"), "{:?}", report.matched_keywords);
+    let uses_one = resume("Data Analyst", "2019-01", None, &["Modelled churn in R"], &[], "");
+    let report = score(&uses_one, &job);
+    assert!(
+        report.matched_keywords.iter().any(|k| k.term == "R" || k.term.contains("toolkits")),
+        "{:?}",
+        report.matched_keywords
+    );
+}

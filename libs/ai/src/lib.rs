@@ -4,7 +4,7 @@
 //! # What the worker calls
 //!
 //! ```text
-//! let config = AiConfig::from_lookup(|k| std::env::var(k).ok());   // or built by hand
+//! let config = AiConfig::from_lookup(|k| std::env::var(k).ok())?;  // or built by hand
 //! let chain = ProviderChain::from_config(&config)?;                 // once per process
 //! match chain.run(&RewriteRequest { resume, job, report, strategy }).await {
 //!     Ok(outcome) => {

@@ -16,6 +16,7 @@ use crate::http::{AnthropicProvider, EndpointConfig, OpenAiProvider};
 use crate::offline::OfflineProvider;
 use crate::prompt::{PromptLibrary, RenderedPrompt};
 use crate::provider::{Call, Failure, Provider, ProviderError, RewriteRequest, Usage};
+use crate::redact::Masking;
 use crate::resilience::{BreakerSettings, CircuitBreaker, CircuitState, Clock, SystemClock, backoff};
 use crate::schema::{Unresolved, parse_response, resolve, response_schema};
 
@@ -333,10 +334,14 @@ impl ProviderChain {
     ) -> Result<ChainOutcome, ChainError> {
         let started = Instant::now();
         let mut attempts = Vec::new();
-        let prompt = self
+        let mut prompt = self
             .library
             .render_with(request, strategy)
             .map_err(|e| ChainError { error: ProviderError::Failed(e.to_string()), attempts: Vec::new() })?;
+        // The provider sees placeholders for the person's name, email, phone, links and user
+        // names; its rewrites are mapped back before the guard reads them.
+        let masking = Masking::new(&request.resume.contact, &prompt.user);
+        prompt.user = masking.mask(&prompt.user);
         let schema = response_schema();
         let mut usage = Usage::default();
         let mut cost = 0.0;
@@ -417,9 +422,15 @@ impl ProviderChain {
                         usage += completion.usage;
                         cost += estimated_cost(&completion.model, completion.usage);
                         match parse_response(&completion.output) {
-                            Ok(answer) => {
+                            Ok(mut answer) => {
                                 attempt.outcome = "ok".into();
                                 attempts.push(attempt);
+                                for rewrite in &mut answer.rewrites {
+                                    rewrite.suggested = masking.unmask(&rewrite.suggested);
+                                    rewrite.reason = masking.unmask(&rewrite.reason);
+                                    rewrite.confirmation_reason =
+                                        masking.unmask(&rewrite.confirmation_reason);
+                                }
                                 let (suggestions, unresolved) = resolve(&request.resume, &answer.rewrites);
                                 let Guarded { kept, dropped } = guard_for_job(
                                     &request.resume,

@@ -9,6 +9,8 @@ pub mod grpc;
 mod records;
 mod worker;
 
+pub use worker::stored_artifacts;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;

@@ -341,8 +341,7 @@ fn redact_phones(text: &str, own_pieces: &[String]) -> String {
             j += 1;
         }
         let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphabetic();
-        let is_phone =
-            after_ok && ((10..=15).contains(&digits.len()) || own_pieces.iter().any(|p| *p == digits));
+        let is_phone = after_ok && ((10..=15).contains(&digits.len()) || own_pieces.contains(&digits));
         if is_phone {
             out.push_str(&text[last..i]);
             out.push_str("[phone]");

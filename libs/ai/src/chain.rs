@@ -2,6 +2,7 @@
 //! backoff and a circuit breaker; the answer validated against the schema (one stricter re-ask),
 //! anchored to the resume, and guarded.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,15 +16,31 @@ use crate::http::{AnthropicProvider, EndpointConfig, OpenAiProvider};
 use crate::offline::OfflineProvider;
 use crate::prompt::{PromptLibrary, RenderedPrompt};
 use crate::provider::{Call, Failure, Provider, ProviderError, RewriteRequest, Usage};
+use crate::redact::Masking;
 use crate::resilience::{BreakerSettings, CircuitBreaker, CircuitState, Clock, SystemClock, backoff};
 use crate::schema::{Unresolved, parse_response, resolve, response_schema};
+
+/// One provider's own limits: how long one call may take and how often it is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub call_timeout: Duration,
+    /// Retries after the first call, on timeouts, 429 and 5xx.
+    pub max_retries: u32,
+}
 
 /// Timeouts, retries and breaker settings; the clock is injectable so tests never sleep.
 #[derive(Clone)]
 pub struct Resilience {
+    /// The limits of a provider `budgets` does not name.
     pub call_timeout: Duration,
     /// Retries after the first call, on timeouts, 429 and 5xx.
     pub max_retries: u32,
+    /// Per provider name (`openai`, `anthropic`): its own timeout and retries.
+    pub budgets: BTreeMap<String, Budget>,
+    /// The whole run, every provider, retry and backoff included. A provider that is not the
+    /// last one that needs the network gets at most its share of what is left, so a hung
+    /// provider still leaves the next one time to answer before the deadline.
+    pub run_deadline: Duration,
     pub base_delay: Duration,
     pub max_delay: Duration,
     /// A `Retry-After` longer than this is not waited for: the next provider is tried instead.
@@ -35,8 +52,10 @@ pub struct Resilience {
 impl Default for Resilience {
     fn default() -> Self {
         Resilience {
-            call_timeout: Duration::from_secs(60),
-            max_retries: 2,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            budgets: BTreeMap::new(),
+            run_deadline: DEFAULT_RUN_DEADLINE,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
@@ -46,11 +65,27 @@ impl Default for Resilience {
     }
 }
 
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub const DEFAULT_RUN_DEADLINE: Duration = Duration::from_secs(120);
+
+impl Resilience {
+    /// The limits of one provider.
+    pub fn budget(&self, provider: &str) -> Budget {
+        self.budgets
+            .get(provider)
+            .copied()
+            .unwrap_or(Budget { call_timeout: self.call_timeout, max_retries: self.max_retries })
+    }
+}
+
 impl std::fmt::Debug for Resilience {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Resilience")
             .field("call_timeout", &self.call_timeout)
             .field("max_retries", &self.max_retries)
+            .field("budgets", &self.budgets)
+            .field("run_deadline", &self.run_deadline)
             .field("base_delay", &self.base_delay)
             .field("max_delay", &self.max_delay)
             .field("max_retry_after", &self.max_retry_after)
@@ -82,14 +117,43 @@ impl Default for AiConfig {
 
 impl AiConfig {
     /// Reads `RESUMAX_AI_PROVIDERS`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `RESUMAX_OPENAI_MODEL`,
-    /// `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, `RESUMAX_ANTHROPIC_MODEL` through `lookup`
-    /// (`|k| std::env::var(k).ok()` in the binary, a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> AiConfig {
+    /// `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, `RESUMAX_ANTHROPIC_MODEL`, the time budgets
+    /// `RESUMAX_<PROVIDER>_TIMEOUT_MS`, `RESUMAX_<PROVIDER>_MAX_RETRIES` and
+    /// `RESUMAX_AI_DEADLINE_MS` through `lookup` (`|k| std::env::var(k).ok()` in the binary, a map
+    /// in tests). A budget that is not a whole number is an `invalid_input` error naming it.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<AiConfig, Error> {
         let get = |k: &str| lookup(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let providers = get("RESUMAX_AI_PROVIDERS")
             .map(|v| v.split(',').map(|p| p.trim().to_ascii_lowercase()).filter(|p| !p.is_empty()).collect())
             .unwrap_or_else(|| vec!["offline".to_string()]);
-        AiConfig {
+        let number = |key: &str| -> Result<Option<u64>, Error> {
+            get(key)
+                .map(|v| {
+                    v.parse::<u64>()
+                        .map_err(|_| Error::invalid_input(format!("{key} must be a whole number, not {v:?}")))
+                })
+                .transpose()
+        };
+        let mut resilience = Resilience::default();
+        if let Some(ms) = number("RESUMAX_AI_DEADLINE_MS")? {
+            resilience.run_deadline = Duration::from_millis(ms);
+        }
+        for provider in ["openai", "anthropic"] {
+            let upper = provider.to_ascii_uppercase();
+            let mut budget = resilience.budget(provider);
+            let timeout = number(&format!("RESUMAX_{upper}_TIMEOUT_MS"))?;
+            let retries = number(&format!("RESUMAX_{upper}_MAX_RETRIES"))?;
+            if let Some(ms) = timeout {
+                budget.call_timeout = Duration::from_millis(ms);
+            }
+            if let Some(n) = retries {
+                budget.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
+            }
+            if timeout.is_some() || retries.is_some() {
+                resilience.budgets.insert(provider.to_string(), budget);
+            }
+        }
+        Ok(AiConfig {
             providers,
             openai: EndpointConfig {
                 api_key: get("OPENAI_API_KEY"),
@@ -101,8 +165,8 @@ impl AiConfig {
                 base_url: get("ANTHROPIC_BASE_URL"),
                 model: get("RESUMAX_ANTHROPIC_MODEL"),
             },
-            resilience: Resilience::default(),
-        }
+            resilience,
+        })
     }
 }
 
@@ -134,6 +198,9 @@ pub struct ChainOutcome {
     pub dropped: Vec<(Suggestion, String)>,
     /// Rewrites whose target id names no resume line, each with the reason.
     pub unanchored: Vec<Unresolved>,
+    /// Rewrites of the answer that were not valid on their own (an unknown `change_type`, a
+    /// missing field), each with why; the valid rest of the answer was kept.
+    pub rejected: Vec<String>,
     /// Tokens over every answered call of the run (a refused answer was billed too).
     pub usage: Usage,
     pub latency: Duration,
@@ -153,6 +220,7 @@ impl ChainOutcome {
             .map(|(s, why)| format!("dropped change to {:?}: {why}", s.original))
             .collect();
         out.extend(self.unanchored.iter().map(|(r, why)| format!("dropped rewrite of {}: {why}", r.target)));
+        out.extend(self.rejected.iter().map(|why| format!("dropped an answer item: {why}")));
         out.extend(
             self.suggestions
                 .iter()
@@ -266,18 +334,30 @@ impl ProviderChain {
     ) -> Result<ChainOutcome, ChainError> {
         let started = Instant::now();
         let mut attempts = Vec::new();
-        let prompt = self
+        let mut prompt = self
             .library
             .render_with(request, strategy)
             .map_err(|e| ChainError { error: ProviderError::Failed(e.to_string()), attempts: Vec::new() })?;
+        // The provider sees placeholders for the person's name, email, phone, links and user
+        // names; its rewrites are mapped back before the guard reads them.
+        let masking = Masking::new(&request.resume.contact, &prompt.user);
+        prompt.user = masking.mask(&prompt.user);
         let schema = response_schema();
         let mut usage = Usage::default();
         let mut cost = 0.0;
         let mut last = ProviderError::Failed("no provider is configured".into());
         let clock = &self.resilience.clock;
 
-        for link in &self.links {
+        let deadline = self.resilience.run_deadline;
+        for (index, link) in self.links.iter().enumerate() {
             let name = link.provider.name().to_string();
+            let limits = self.resilience.budget(&name);
+            // This provider's share of the time left: what remains, split evenly between it and
+            // the providers after it that need the network. The offline provider needs none.
+            let networked_after =
+                self.links[index + 1..].iter().filter(|l| !l.provider.is_local()).count() as u32;
+            let provider_started = Instant::now();
+            let share = deadline.saturating_sub(started.elapsed()) / (networked_after + 1);
             let mut number = 0;
             let mut retries = 0;
             let mut waited = Duration::ZERO;
@@ -294,6 +374,19 @@ impl ProviderChain {
                     last = ProviderError::Failed(format!("{name}: circuit open after repeated failures"));
                     break;
                 }
+                let left = share.saturating_sub(provider_started.elapsed());
+                if !link.provider.is_local() && left.is_zero() {
+                    last = ProviderError::Timeout(format!(
+                        "{name}: its share of the run deadline of {deadline:?} is used up"
+                    ));
+                    break;
+                }
+                // A call may take its configured timeout, but never past the provider's share.
+                let call_timeout = if link.provider.is_local() {
+                    limits.call_timeout
+                } else {
+                    limits.call_timeout.min(left)
+                };
                 number += 1;
                 let call = Call { request, prompt: &prompt, schema, reask: reask.as_deref() };
                 let call_started = Instant::now();
@@ -304,20 +397,16 @@ impl ProviderChain {
                     model = link.provider.model(),
                     attempt = number
                 );
-                let result =
-                    match tokio::time::timeout(self.resilience.call_timeout, link.provider.complete(&call))
-                        .instrument(span)
-                        .await
-                    {
-                        Ok(r) => r,
-                        Err(_) => Err(Failure::transient(
-                            ProviderError::Timeout(format!(
-                                "{name}: no answer within {:?}",
-                                self.resilience.call_timeout
-                            )),
-                            None,
-                        )),
-                    };
+                let result = match tokio::time::timeout(call_timeout, link.provider.complete(&call))
+                    .instrument(span)
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(_) => Err(Failure::transient(
+                        ProviderError::Timeout(format!("{name}: no answer within {call_timeout:?}")),
+                        None,
+                    )),
+                };
                 let latency = call_started.elapsed();
                 let mut attempt = Attempt {
                     provider: name.clone(),
@@ -333,10 +422,16 @@ impl ProviderChain {
                         usage += completion.usage;
                         cost += estimated_cost(&completion.model, completion.usage);
                         match parse_response(&completion.output) {
-                            Ok(response) => {
+                            Ok(mut answer) => {
                                 attempt.outcome = "ok".into();
                                 attempts.push(attempt);
-                                let (suggestions, unresolved) = resolve(&request.resume, &response);
+                                for rewrite in &mut answer.rewrites {
+                                    rewrite.suggested = masking.unmask(&rewrite.suggested);
+                                    rewrite.reason = masking.unmask(&rewrite.reason);
+                                    rewrite.confirmation_reason =
+                                        masking.unmask(&rewrite.confirmation_reason);
+                                }
+                                let (suggestions, unresolved) = resolve(&request.resume, &answer.rewrites);
                                 let Guarded { kept, dropped } = guard_for_job(
                                     &request.resume,
                                     Some(&request.report),
@@ -351,6 +446,7 @@ impl ProviderChain {
                                     suggestions: kept,
                                     dropped,
                                     unanchored: unresolved,
+                                    rejected: answer.rejected,
                                     usage,
                                     latency: started.elapsed(),
                                     estimated_cost_usd: cost,
@@ -387,9 +483,11 @@ impl ProviderChain {
                             )
                         });
                         last = failure.error;
+                        let time_left = share.saturating_sub(provider_started.elapsed());
                         if !failure.retryable
-                            || retries >= self.resilience.max_retries
+                            || retries >= limits.max_retries
                             || wait > self.resilience.max_retry_after
+                            || wait >= time_left
                         {
                             break;
                         }
@@ -441,7 +539,7 @@ mod tests {
             "RESUMAX_ANTHROPIC_MODEL" => Some("claude-sonnet-4-5".to_string()),
             _ => None,
         };
-        let config = AiConfig::from_lookup(env);
+        let config = AiConfig::from_lookup(env).expect("valid");
         assert_eq!(config.providers, ["openai", "anthropic", "offline"]);
         let chain = ProviderChain::from_config(&config).expect("valid");
         assert_eq!(chain.provider_names(), ["openai", "anthropic", "offline"]);
@@ -452,7 +550,7 @@ mod tests {
         assert!(e.message.contains("gemini"), "{}", e.message);
         let keyless = AiConfig { providers: vec!["anthropic".into()], ..AiConfig::default() };
         assert!(ProviderChain::from_config(&keyless).unwrap_err().message.contains("ANTHROPIC_API_KEY"));
-        assert_eq!(AiConfig::from_lookup(|_| None).providers, ["offline"]);
+        assert_eq!(AiConfig::from_lookup(|_| None).unwrap().providers, ["offline"]);
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //! Dropped: a suggestion whose `original` is not the resume's text at its target (the evidence
 //! link is broken), one that grows the text or its section past the cap, one that loses the
 //! original's numbers or most of its words, and one that introduces an employer, school, degree,
-//! date or certification the resume does not contain (or renames one it does). Marked uncertain
-//! (the default is then the original): one that introduces a number, a money amount, a number
-//! word, or a skill the resume never shows. Kept suggestions come back in resume order. The
-//! guard reads no instruction from anywhere: a JD's text is only searched for its company name.
+//! date, job title or certification the resume does not contain (or renames one it does).
+//! Marked uncertain (the default is then the original): one that introduces a number, a money
+//! amount, an amount in words or a multiplier in any tense and case ("doubling", "twofold",
+//! "3x", "by half"), a claim of scope ("millions of users", "company-wide"), or a skill or tool
+//! the resume never shows (any taxonomy concept in any case, and unknown capitalised terms).
+//! Kept suggestions come back in resume order. The guard reads no instruction from anywhere: a
+//! JD's text is only searched for its company name.
 
 use std::collections::HashSet;
 
@@ -75,8 +78,10 @@ pub fn guard_for_job(
         .flat_map(|s| &s.entries)
         .filter_map(|e| e.organization.as_deref())
         .collect();
+    let known_concepts = concepts_in(&known);
     let context = Context {
         known: &known,
+        known_concepts: &known_concepts,
         equivalents: &equivalents,
         jd_terms: &jd_terms,
         organizations: &organizations,
@@ -89,6 +94,8 @@ pub fn guard_for_job(
 
 struct Context<'a> {
     known: &'a str,
+    /// Taxonomy concepts the resume mentions anywhere, in any spelling or case.
+    known_concepts: &'a HashSet<usize>,
     equivalents: &'a [(&'a str, &'a str)],
     /// JD skills the resume never mentions.
     jd_terms: &'a [&'a str],
@@ -361,6 +368,14 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
         }
     }
 
+    // Job titles: a role the line claims ("as a Staff Engineer", "promoted to engineering
+    // manager", "CTO") that the resume never states.
+    for title in title_claims(suggested) {
+        if !contains_word(original, &title) && !contains_word(known, &title) {
+            return Err(format!("introduces the job title \"{title}\", which the resume does not have"));
+        }
+    }
+
     // Facts of the original that must survive: its numbers, and for a line most of its words.
     for &(_, w) in &original_tokens {
         if w.starts_with(|c: char| c.is_ascii_digit()) && !contains_word(suggested, w) {
@@ -418,8 +433,19 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
                 "the number \"{}{shown}\" is not in the original",
                 if currency { &suggested[at - 1..at] } else { "" }
             ));
-        } else if NUMBER_WORDS.contains(&w.to_lowercase().as_str()) && is_new(&w.to_lowercase()) && !named {
+        } else if let Some(part) =
+            w.split(['-', '/']).skip(1).find(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+            && is_new(w)
+        {
+            // A number inside a compound ("sub-100ms", "top-3").
+            doubts.push(format!("the number \"{part}\" in \"{w}\" is not in the original"));
+        } else if is_amount_word(w) && is_new(w) && !named {
             doubts.push(format!("the amount \"{w}\" is not in the original"));
+        }
+    }
+    for phrase in SCOPE_CLAIMS {
+        if contains_word(suggested, phrase) && is_new(phrase) {
+            doubts.push(format!("the scope \"{phrase}\" is not in the original"));
         }
     }
     // Skills: JD skills the resume never shows, and skill-like capitalised terms it never uses.
@@ -434,6 +460,19 @@ fn check(resume: &ParsedResume, context: &Context<'_>, s: &Suggestion) -> Result
     for term in context.jd_terms {
         if contains_word(suggested, term) && is_new(term) && !covered(term) {
             doubts.push(format!("\"{term}\" does not appear anywhere in the resume"));
+        }
+    }
+    // Skills and tools by meaning: any taxonomy concept, in any case or spelling, that the resume
+    // never mentions (a line may still use the JD's wording for what it says itself).
+    let lexicon = &resumax_lexicon::TAXONOMY;
+    let suggested_tokens = resumax_lexicon::tokenize(suggested);
+    for (concept, first, len) in lexicon.scan(suggested, &suggested_tokens) {
+        if lexicon.concepts[concept].soft || context.known_concepts.contains(&concept) {
+            continue;
+        }
+        let span = &suggested[suggested_tokens[first].start..suggested_tokens[first + len - 1].end];
+        if is_new(span) && !covered(span) && !covered(lexicon.canonical(concept)) {
+            doubts.push(format!("\"{span}\" does not appear anywhere in the resume"));
         }
     }
     for &(at, w) in &tokens {
@@ -503,7 +542,7 @@ const FILLER: &[&str] = &[
     "being",
 ];
 
-/// Words for amounts a model may slip in instead of digits.
+/// Words for amounts a model may slip in instead of digits, lowercase.
 const NUMBER_WORDS: &[&str] = &[
     "two",
     "three",
@@ -516,11 +555,21 @@ const NUMBER_WORDS: &[&str] = &[
     "ten",
     "eleven",
     "twelve",
+    "thirteen",
+    "fourteen",
     "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
     "thirty",
     "forty",
     "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
     "hundred",
     "hundreds",
     "thousand",
@@ -529,17 +578,157 @@ const NUMBER_WORDS: &[&str] = &[
     "millions",
     "billion",
     "billions",
+    "trillion",
     "dozen",
     "dozens",
     "percent",
-    "doubled",
-    "tripled",
-    "quadrupled",
-    "halved",
-    "twofold",
-    "threefold",
-    "tenfold",
+    "percentage",
+    "half",
+    "quarter",
+    "third",
+    "twice",
+    "thrice",
+    "decade",
+    "decades",
+    "double",
+    "triple",
+    "quadruple",
 ];
+
+/// Stems of the verbs of multiplying and dividing, in every tense ("doubled", "doubling",
+/// "doubles", "halving", "tripled", "multiplied").
+const MULTIPLIER_STEMS: &[&str] = &["doubl", "tripl", "quadrupl", "quintupl", "halv", "multipl", "tenfold"];
+
+/// An amount said in words: a number word, a multiplier verb in any tense, "N-fold", "Nx"
+/// spelled out ("tenfold", "two-fold", "x10"). Case never matters.
+fn is_amount_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let lower = lower.trim_end_matches(['\'', '\u{2019}']);
+    if NUMBER_WORDS.contains(&lower) || MULTIPLIER_STEMS.iter().any(|s| lower.starts_with(s)) {
+        return true;
+    }
+    // "twofold", "two-fold", "10-fold", "hundredfold"; not "manifold" or "scaffold".
+    if let Some(head) = lower.strip_suffix("fold") {
+        let head = head.trim_end_matches('-');
+        return head.chars().all(|c| c.is_ascii_digit()) && !head.is_empty()
+            || NUMBER_WORDS.contains(&head)
+            || head == "many";
+    }
+    // "x10", "x3": a multiplier written before its number.
+    lower.strip_prefix('x').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Claims of reach that are a metric without a number.
+const SCOPE_CLAIMS: &[&str] = &[
+    "millions of",
+    "thousands of",
+    "hundreds of",
+    "billions of",
+    "company-wide",
+    "companywide",
+    "organization-wide",
+    "organisation-wide",
+    "org-wide",
+    "enterprise-wide",
+    "worldwide",
+    "world-wide",
+    "globally",
+    "global scale",
+    "nationwide",
+    "industry-leading",
+    "world-class",
+    "record-breaking",
+    "every team",
+    "all teams",
+    "entire company",
+    "entire organization",
+    "entire organisation",
+    "fortune 500",
+];
+
+/// Seniority and office words that make a phrase a job title.
+const TITLE_WORDS: &[&str] = &[
+    "senior",
+    "sr",
+    "staff",
+    "principal",
+    "lead",
+    "head",
+    "chief",
+    "director",
+    "vp",
+    "vice",
+    "president",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "cto",
+    "ceo",
+    "cfo",
+    "coo",
+    "cio",
+    "ciso",
+    "partner",
+    "manager",
+    "architect",
+    "owner",
+];
+
+/// The titles a text claims: a phrase after "as", "promoted to", "became" or "serving as" that
+/// ends in a title word ("as a Staff Engineer", "as tech lead"), and a bare executive acronym
+/// ("CTO"). Each comes back as written, without its article.
+fn title_claims(text: &str) -> Vec<String> {
+    let tokens = words(text);
+    let lower: Vec<String> = tokens.iter().map(|&(_, w)| w.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for k in 0..tokens.len() {
+        let opens = match lower[k].as_str() {
+            "as" | "became" => true,
+            "to" => k > 0 && lower[k - 1] == "promoted",
+            _ => false,
+        };
+        if opens {
+            let mut start = k + 1;
+            if lower.get(start).is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "our" | "its")) {
+                start += 1;
+            }
+            // A title is at most four words and ends in a title word or title head.
+            let mut end = None;
+            for j in start..(start + 4).min(tokens.len()) {
+                let w = lower[j].as_str();
+                if TITLE_WORDS.contains(&w) || resumax_lexicon::words::is_title_head(w) {
+                    end = Some(j);
+                }
+                if !tokens[j].1.chars().all(|c| c.is_alphanumeric() || c == '-') {
+                    break;
+                }
+            }
+            // "as a manager of ..." counts; "as part of" does not (no title word).
+            if let Some(end) = end {
+                let from = tokens[start].0;
+                let to = tokens[end].0 + tokens[end].1.len();
+                out.push(text[from..to].to_string());
+            }
+        }
+        // A seniority word before a title head ("Staff backend engineer", "principal engineer").
+        if matches!(lower[k].as_str(), "senior" | "sr" | "staff" | "principal" | "chief" | "lead" | "head")
+            && let Some(head) =
+                (k + 1..(k + 3).min(tokens.len())).find(|&j| resumax_lexicon::words::is_title_head(&lower[j]))
+        {
+            out.push(text[tokens[k].0..tokens[head].0 + tokens[head].1.len()].to_string());
+        }
+        if matches!(lower[k].as_str(), "cto" | "ceo" | "cfo" | "coo" | "cio" | "ciso" | "vp") {
+            out.push(tokens[k].1.to_string());
+        }
+    }
+    out
+}
+
+/// Taxonomy concepts a text mentions.
+fn concepts_in(text: &str) -> HashSet<usize> {
+    let tokens = resumax_lexicon::tokenize(text);
+    resumax_lexicon::TAXONOMY.scan(text, &tokens).into_iter().map(|(c, _, _)| c).collect()
+}
 
 /// Certification and licence acronyms, as printed.
 const CERTIFICATIONS: &[&str] = &[

@@ -152,10 +152,17 @@ impl OpenAiProvider {
                 {"role": "system", "content": system},
                 {"role": "user", "content": call.user_message()},
             ],
-            "temperature": call.prompt.temperature,
             "response_format": response_format,
         });
-        let key = if self.official { "max_completion_tokens" } else { "max_tokens" };
+        let family = OpenAiFamily::of(&self.model);
+        if family.accepts_temperature() {
+            body["temperature"] = json!(call.prompt.temperature);
+        }
+        let key = if self.official || family == OpenAiFamily::Reasoning {
+            "max_completion_tokens"
+        } else {
+            "max_tokens"
+        };
         body[key] = json!(call.prompt.max_tokens);
         body
     }
@@ -166,6 +173,35 @@ impl OpenAiProvider {
             request = request.bearer_auth(key);
         }
         post("openai", request, body).await
+    }
+}
+
+/// What optional parameters an OpenAI model accepts, by family. The reasoning models (`o1`,
+/// `o3`, `o4-mini`, `gpt-5` and their dated or sized variants) refuse `temperature` with a 400 and
+/// want `max_completion_tokens`; `gpt-5-chat` is a chat model and takes both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenAiFamily {
+    Chat,
+    Reasoning,
+}
+
+impl OpenAiFamily {
+    pub fn of(model: &str) -> OpenAiFamily {
+        let model = model.trim().to_ascii_lowercase();
+        // A served name may carry an organisation prefix ("openai/gpt-5").
+        let model = model.rsplit('/').next().unwrap_or(&model);
+        let reasoning_prefix = ["o1", "o3", "o4", "gpt-5"].iter().any(|p| {
+            model.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '.', ':']))
+        });
+        if reasoning_prefix && !model.starts_with("gpt-5-chat") {
+            OpenAiFamily::Reasoning
+        } else {
+            OpenAiFamily::Chat
+        }
+    }
+
+    pub fn accepts_temperature(self) -> bool {
+        self == OpenAiFamily::Chat
     }
 }
 
@@ -308,6 +344,16 @@ impl Provider for AnthropicProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasoning_models_are_told_apart_from_chat_models() {
+        for model in ["o1", "o1-mini", "o3-2025-04-16", "o4-mini", "gpt-5", "gpt-5-mini", "openai/gpt-5.1"] {
+            assert_eq!(OpenAiFamily::of(model), OpenAiFamily::Reasoning, "{model}");
+        }
+        for model in ["gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "llama3.1:8b", "o1x-local", "qwen2.5"] {
+            assert_eq!(OpenAiFamily::of(model), OpenAiFamily::Chat, "{model}");
+        }
+    }
 
     #[test]
     fn reads_retry_after_in_both_spellings() {

@@ -4,7 +4,7 @@
 //! # What the worker calls
 //!
 //! ```text
-//! let config = AiConfig::from_lookup(|k| std::env::var(k).ok());   // or built by hand
+//! let config = AiConfig::from_lookup(|k| std::env::var(k).ok())?;  // or built by hand
 //! let chain = ProviderChain::from_config(&config)?;                 // once per process
 //! match chain.run(&RewriteRequest { resume, job, report, strategy }).await {
 //!     Ok(outcome) => {
@@ -13,7 +13,8 @@
 //!         outcome.provider, outcome.model, outcome.template_version, outcome.strategy
 //!         outcome.usage            // prompt/completion tokens; outcome.estimated_cost_usd
 //!         outcome.latency, outcome.attempts   // per-provider attempts, for metrics
-//!         redact(&outcome.prompt.user, &resume.contact), redact(&outcome.raw_output, ...)
+//!         outcome.prompt                // as sent: placeholders for the person's contact details
+//!         redact(&outcome.raw_output, &resume.contact), and every warning, before storing
 //!     }
 //!     Err(e) => e.code()           // provider_timeout | provider_throttled | provider_error
 //!                                  // | schema_validation_failed; e.attempts for metrics
@@ -49,7 +50,7 @@ pub use http::{AnthropicProvider, EndpointConfig, OpenAiProvider};
 pub use offline::OfflineProvider;
 pub use prompt::{OfflineKnobs, PromptError, PromptLibrary, RenderedPrompt, StrategyProfile, defuse};
 pub use provider::{Call, Completion, Failure, Provider, ProviderError, RewriteRequest, Usage};
-pub use redact::redact;
+pub use redact::{Masking, redact};
 pub use resilience::{BreakerSettings, CircuitBreaker, CircuitState, Clock, ManualClock, SystemClock};
 pub use resumax_core::optimization::Suggestion;
 

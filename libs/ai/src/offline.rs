@@ -24,6 +24,9 @@ impl Provider for OfflineProvider {
     fn name(&self) -> &str {
         "offline"
     }
+    fn is_local(&self) -> bool {
+        true
+    }
     fn model(&self) -> &str {
         "offline-rewriter-v1"
     }

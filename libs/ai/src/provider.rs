@@ -126,6 +126,12 @@ pub trait Provider: Send + Sync {
     fn name(&self) -> &str;
     fn model(&self) -> &str;
 
+    /// Answers in-process without the network (offline): it needs no share of the run deadline
+    /// and is tried even when the deadline has passed.
+    fn is_local(&self) -> bool {
+        false
+    }
+
     /// One call, no retries: resilience is the chain's job.
     async fn complete(&self, call: &Call<'_>) -> Result<Completion, Failure>;
 
@@ -140,7 +146,7 @@ pub trait Provider: Send + Sync {
             let call = Call { request, prompt: &prompt, schema, reask: reask.as_deref() };
             let completion = self.complete(&call).await.map_err(|f| f.error)?;
             match parse_response(&completion.output) {
-                Ok(response) => return Ok(resolve(&request.resume, &response).0),
+                Ok(answer) => return Ok(resolve(&request.resume, &answer.rewrites).0),
                 Err(why) if reask.is_none() => reask = Some(why),
                 Err(why) => return Err(ProviderError::InvalidOutput(why)),
             }

@@ -1,15 +1,122 @@
-//! PII redaction for the prompts and outputs a run stores: the person's name, email addresses,
-//! phone numbers, street addresses and profile links become placeholders.
+//! PII redaction for the prompts and outputs a run stores: the person's name (in any case),
+//! email addresses, phone numbers (whole, and the pieces of the person's own number a model or a
+//! warning may quote), street addresses, profile links and the user names inside them become
+//! placeholders. [`Masking`] goes further for what is sent: the prompt carries numbered
+//! placeholders, and a model's answer is mapped back to the real values.
 
 use resumax_core::resume::Contact;
 
 use crate::words::replace_all;
 
+/// Sites whose URL paths name a person: the first path segment (the second after `in/`, `u/`,
+/// `users/`) is their user name.
+const PROFILE_HOSTS: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "linkedin.com",
+    "twitter.com",
+    "x.com",
+    "medium.com",
+    "dev.to",
+    "behance.net",
+    "dribbble.com",
+    "kaggle.com",
+    "huggingface.co",
+    "stackoverflow.com",
+    "instagram.com",
+    "facebook.com",
+    "youtube.com",
+    "codepen.io",
+    "leetcode.com",
+];
+
+/// A profile link found in text: its byte range and the user name it names.
+fn profile_links(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for host in PROFILE_HOSTS {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(host) {
+            let at = from + found;
+            from = at + host.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '-') && !text[..at].ends_with("www.") {
+                let is_subdomain = text[..at].ends_with('.');
+                if !is_subdomain {
+                    continue;
+                }
+            }
+            // Back to the start of the URL: scheme and "www.".
+            let start = text[..at]
+                .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '<' | '"' | '\'' | '|' | ','))
+                .map_or(0, |p| p + 1);
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '|' | ','))
+                .map_or(text.len(), |p| at + p);
+            let path = text[at + host.len()..end].trim_end_matches(['.', ';', ':']);
+            let mut segments = path.split('/').filter(|p| !p.is_empty());
+            let first = segments.next().unwrap_or("");
+            let user = if matches!(first, "in" | "u" | "users" | "user" | "pub") {
+                segments.next().unwrap_or("")
+            } else {
+                first.trim_start_matches('@')
+            };
+            if !user.is_empty() && end > start {
+                out.push((start, at + host.len() + path.len(), user.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The user names of the contact's own links and of every profile link in `text`.
+fn user_names(contact: &Contact, text: &str) -> Vec<String> {
+    let mut names: Vec<String> = contact
+        .links
+        .iter()
+        .flat_map(|l| profile_links(l))
+        .chain(profile_links(text))
+        .map(|(_, _, user)| user)
+        .filter(|u| u.chars().count() >= 3)
+        .collect();
+    if let Some(local) = contact.email.as_deref().and_then(|e| e.split('@').next())
+        && local.chars().count() >= 4
+    {
+        names.push(local.to_string());
+    }
+    names.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    names
+}
+
+/// Digit groups of the person's own phone number as printed ("617", "555", "0182"), and each
+/// run of consecutive groups ("555-0182"), as digit strings: the pieces a model may quote.
+fn phone_pieces(phone: &str) -> Vec<String> {
+    let groups: Vec<String> =
+        phone.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).map(str::to_string).collect();
+    let mut out = Vec::new();
+    for i in 0..groups.len() {
+        for j in i + 1..=groups.len() {
+            let piece: String = groups[i..j].concat();
+            if piece.len() >= 3 {
+                out.push(piece);
+            }
+        }
+    }
+    out
+}
+
 /// `text` with the contact's name (whole and by part), its links, every email address, every
 /// phone-like number (10+ digits, or the contact's own number however it is spaced) and every
 /// street address replaced by `[name]`, `[link]`, `[email]`, `[phone]`, `[address]`.
 pub fn redact(text: &str, contact: &Contact) -> String {
+    let users = user_names(contact, text);
     let mut out = text.to_string();
+    // Profile links first, whole, so their user names go with them.
+    for (start, end, _) in profile_links(&out).into_iter().rev() {
+        out.replace_range(start..end, "[link]");
+    }
     for link in &contact.links {
         let link = link.trim();
         if !link.is_empty() {
@@ -20,15 +127,17 @@ pub fn redact(text: &str, contact: &Contact) -> String {
         out = out.replace(email, "[email]");
     }
     out = redact_emails(&out);
-    let own_digits: String =
-        contact.phone.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
-    out = redact_phones(&out, &own_digits);
+    let phone = contact.phone.as_deref().unwrap_or("");
+    out = redact_phones(&out, &phone_pieces(phone));
     out = redact_addresses(&out);
+    for user in &users {
+        out = replace_all(&out, user, "[user]").unwrap_or(out);
+    }
     if let Some(name) = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         out = replace_all(&out, name, "[name]").unwrap_or(out);
         // Then each part, longest first, so "Zoë Müller" also hides "Müller" alone.
         let mut parts: Vec<&str> = name
-            .split(|c: char| c.is_whitespace() || c == ',')
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '-')
             .map(|p| p.trim_matches('.'))
             .filter(|p| p.chars().count() >= 2)
             .collect();
@@ -46,15 +155,22 @@ fn replace_all_unicode(text: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        if word.to_lowercase() == lower_needle {
+        let lower = word.to_lowercase();
+        // "Müller's" is the name too.
+        let base = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(&lower);
+        if lower == lower_needle {
             out.push_str(with);
+        } else if base == lower_needle {
+            out.push_str(with);
+            out.push_str(if word.ends_with("'s") { "'s" } else { "\u{2019}s" });
         } else {
             out.push_str(word);
         }
         word.clear();
     };
     for c in text.chars() {
-        if c.is_alphanumeric() || c == '\'' || c == '-' {
+        // A hyphen ends a word: "Lovelace-style" holds the name.
+        if c.is_alphanumeric() || c == '\'' {
             word.push(c);
         } else {
             flush(&mut word, &mut out);
@@ -62,6 +178,101 @@ fn replace_all_unicode(text: &str, needle: &str, with: &str) -> String {
         }
     }
     flush(&mut word, &mut out);
+    out
+}
+
+/// What a prompt must not carry, with the placeholder it carries instead: the person's name,
+/// email, phone and links, and the user names in their profile links. The model answers in
+/// placeholders; [`Masking::unmask`] puts the real values back into its rewrites, so the guard
+/// and the version see the person's own text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Masking {
+    /// (real value, placeholder), longest value first; matched in any case.
+    pairs: Vec<(String, String)>,
+    /// The parts of the name, matched as written.
+    parts: Vec<(String, String)>,
+}
+
+impl Masking {
+    pub fn new(contact: &Contact, text: &str) -> Masking {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut add = |value: &str, placeholder: String| {
+            let value = value.trim();
+            if value.chars().count() >= 2 && !pairs.iter().any(|(v, _)| v.eq_ignore_ascii_case(value)) {
+                pairs.push((value.to_string(), placeholder));
+            }
+        };
+        let links: Vec<String> = contact
+            .links
+            .iter()
+            .cloned()
+            .chain(profile_links(text).into_iter().map(|(start, end, _)| text[start..end].to_string()))
+            .collect();
+        for (i, link) in links.iter().enumerate() {
+            add(link, format!("[link-{}]", i + 1));
+        }
+        for (i, user) in user_names(contact, text).iter().enumerate() {
+            add(user, format!("[user-{}]", i + 1));
+        }
+        if let Some(email) = &contact.email {
+            add(email, "[email]".into());
+        }
+        if let Some(phone) = &contact.phone {
+            add(phone, "[phone]".into());
+        }
+        if let Some(name) = &contact.name {
+            add(name, "[name]".into());
+        }
+        pairs.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+        // A part of the name alone is masked only as written, capitalised: "Rose" or "Young" in
+        // lower case is an ordinary word of the posting or the instructions.
+        let parts =
+            contact.name.iter().flat_map(|n| n.split_whitespace()).map(|p| p.trim_matches(['.', ',']));
+        let parts = parts
+            .filter(|p| p.chars().count() >= 2 && p.chars().next().is_some_and(char::is_uppercase))
+            .enumerate()
+            .map(|(i, p)| (p.to_string(), format!("[name-{}]", i + 1)))
+            .collect();
+        Masking { pairs, parts }
+    }
+
+    /// The text with every value replaced by its placeholder (names and user names in any case).
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (value, placeholder) in &self.pairs {
+            out = replace_all(&out, value, placeholder).unwrap_or(out);
+        }
+        for (part, placeholder) in &self.parts {
+            out = replace_word_as_written(&out, part, placeholder);
+        }
+        out
+    }
+
+    /// The text with every placeholder replaced by its real value.
+    pub fn unmask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (value, placeholder) in self.pairs.iter().chain(&self.parts) {
+            out = out.replace(placeholder.as_str(), value);
+        }
+        out
+    }
+}
+
+/// Whole-word, case-sensitive replacement.
+fn replace_word_as_written(text: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(needle) {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push_str(with);
+        last = at + needle.len();
+    }
+    out.push_str(&text[last..]);
     out
 }
 
@@ -101,8 +312,8 @@ fn redact_emails(text: &str) -> String {
 }
 
 /// Runs of digits joined by spaces, dashes, dots or brackets (with an optional leading "+")
-/// that hold 10 or more digits, or exactly the contact's own digits.
-fn redact_phones(text: &str, own_digits: &str) -> String {
+/// that hold 10 or more digits, or a piece of the contact's own number (see [`phone_pieces`]).
+fn redact_phones(text: &str, own_pieces: &[String]) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
@@ -130,8 +341,7 @@ fn redact_phones(text: &str, own_digits: &str) -> String {
             j += 1;
         }
         let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphabetic();
-        let is_phone = after_ok
-            && ((10..=15).contains(&digits.len()) || (!own_digits.is_empty() && digits == own_digits));
+        let is_phone = after_ok && ((10..=15).contains(&digits.len()) || own_pieces.contains(&digits));
         if is_phone {
             out.push_str(&text[last..i]);
             out.push_str("[phone]");
@@ -240,5 +450,40 @@ mod tests {
         }
         assert!(out.contains("Led 2019-2021 rollout for 1,200 users"), "{out}");
         assert!(out.contains("[address], Sydney"), "{out}");
+    }
+
+    fn ada() -> Contact {
+        Contact {
+            name: Some("Ada Lovelace".into()),
+            email: Some("ada.lovelace@example.com".into()),
+            phone: Some("(617) 555-0182".into()),
+            location: None,
+            links: vec!["github.com/adalace".into()],
+        }
+    }
+
+    #[test]
+    fn pieces_of_the_phone_user_names_and_the_name_in_any_case_go() {
+        let warnings = "the number \"617\" is not in the original; the number \"555-0182\" is not in the \
+                        original; see https://github.com/adalace/ledger and gitlab.com/adalace; \
+                        ADA LOVELACE's repo; lovelace wrote it; user adalace; mail ada.lovelace@example.com";
+        let out = redact(warnings, &ada());
+        for gone in ["617", "555", "0182", "adalace", "ADA", "LOVELACE", "lovelace", "example.com"] {
+            assert!(!out.to_lowercase().contains(&gone.to_lowercase()), "{gone} in {out}");
+        }
+        assert!(out.contains("[name]'s repo"), "{out}");
+        // Other numbers stay.
+        assert_eq!(redact("cut 40% of 618 builds", &ada()), "cut 40% of 618 builds");
+    }
+
+    #[test]
+    fn the_prompt_carries_placeholders_and_the_answer_is_mapped_back() {
+        let line = "Ada Lovelace maintains github.com/adalace/ledger; reach ada.lovelace@example.com";
+        let masking = Masking::new(&ada(), line);
+        let masked = masking.mask(line);
+        for gone in ["Ada", "Lovelace", "adalace", "example.com"] {
+            assert!(!masked.contains(gone), "{gone} in {masked}");
+        }
+        assert_eq!(masking.unmask(&masked), line);
     }
 }

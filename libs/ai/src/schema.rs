@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::skills_text;
 
-/// The whole answer of a model.
+/// The whole answer of a model. Reading is tolerant (see [`parse_response`]): the schema sent is
+/// strict, but an extra field a server adds is ignored rather than costing the whole answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RewriteResponse {
     /// Proposed rewrites, in resume order; an empty list when nothing can be improved truthfully.
     pub rewrites: Vec<Rewrite>,
@@ -26,7 +26,6 @@ pub struct RewriteResponse {
 
 /// One proposed rewrite of one resume line or skills list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Rewrite {
     /// The id shown in brackets before the line in the resume: `S.E.L` for a line (e.g. `1.0.2`),
     /// `skills.S` for the skills list of section S.
@@ -38,6 +37,13 @@ pub struct Rewrite {
     pub suggested: String,
     /// One sentence for the candidate: why this helps for this job.
     pub reason: String,
+    /// True when the rewrite states something the resume may not fully support (a stronger verb
+    /// than the line proves, a term the candidate should confirm); the candidate then decides.
+    #[serde(default)]
+    pub needs_confirmation: bool,
+    /// When `needs_confirmation` is true, what the candidate should check; otherwise "".
+    #[serde(default)]
+    pub confirmation_reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -167,19 +173,58 @@ fn strict(value: &Value, defs: &Value) -> Value {
     }
 }
 
-/// Reads a model's answer. Tolerates a Markdown code fence around the JSON (a habit of models in
-/// plain JSON mode); anything else that is not exactly the schema is an error, with a message
-/// short enough to send back in the stricter re-ask.
-pub fn parse_response(raw: &str) -> Result<RewriteResponse, String> {
-    let mut text = raw.trim();
-    if let Some(rest) = text.strip_prefix("```") {
-        let rest = rest.strip_prefix("json").unwrap_or(rest);
-        text = rest.trim().strip_suffix("```").unwrap_or(rest).trim();
-    }
-    serde_json::from_str::<RewriteResponse>(text).map_err(|e| {
-        let mut message = e.to_string();
+/// A model's answer as read: the rewrites that are each valid, and for every one that is not,
+/// why (a warning of the run).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParsedAnswer {
+    pub rewrites: Vec<Rewrite>,
+    pub rejected: Vec<String>,
+}
+
+/// Reads a model's answer tolerantly: the JSON object may sit inside a Markdown code fence or
+/// between sentences of prose (servers without schema enforcement do both), extra fields are
+/// ignored, and each rewrite is validated on its own, so one out-of-enum `change_type` costs that
+/// rewrite and not the answer. An error (short enough to send back in the stricter re-ask) means
+/// no object with a `rewrites` list was found, or none of its rewrites is valid.
+pub fn parse_response(raw: &str) -> Result<ParsedAnswer, String> {
+    let Some(object) = json_objects(raw).find(|v| v.get("rewrites").is_some()) else {
+        let mut message = match serde_json::from_str::<Value>(raw.trim()) {
+            Err(e) => format!("no JSON object with a \"rewrites\" list in the answer ({e})"),
+            Ok(_) => "the JSON object has no \"rewrites\" list".to_string(),
+        };
         message.truncate(300);
-        message
+        return Err(message);
+    };
+    let Some(items) = object["rewrites"].as_array() else {
+        return Err("\"rewrites\" must be a list".to_string());
+    };
+    let mut answer = ParsedAnswer::default();
+    for (i, item) in items.iter().enumerate() {
+        match Rewrite::deserialize(item) {
+            Ok(rewrite) => answer.rewrites.push(rewrite),
+            Err(e) => {
+                let mut why = format!("rewrite {} is not valid: {e}", i + 1);
+                why.truncate(200);
+                answer.rejected.push(why);
+            }
+        }
+    }
+    if answer.rewrites.is_empty() && !answer.rejected.is_empty() {
+        return Err(answer.rejected.join("; ").chars().take(300).collect());
+    }
+    Ok(answer)
+}
+
+/// Every JSON object in `text`, in order: the text itself, a fenced block's content, or an
+/// object found at any `{` (the first one that parses wins at each position).
+fn json_objects(text: &str) -> impl Iterator<Item = Value> + '_ {
+    let starts = text.match_indices('{').map(|(at, _)| at);
+    starts.filter_map(move |at| {
+        let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(value @ Value::Object(_))) => Some(value),
+            _ => None,
+        }
     })
 }
 
@@ -188,10 +233,12 @@ pub type Unresolved = (Rewrite, String);
 
 /// Turns rewrites into suggestions, taking each original from the resume itself (the evidence
 /// link). A rewrite whose target does not exist is returned with the reason instead.
-pub fn resolve(resume: &ParsedResume, response: &RewriteResponse) -> (Vec<Suggestion>, Vec<Unresolved>) {
+/// A rewrite the model marked `needs_confirmation` comes back uncertain, its reason carrying the
+/// model's own doubt.
+pub fn resolve(resume: &ParsedResume, rewrites: &[Rewrite]) -> (Vec<Suggestion>, Vec<Unresolved>) {
     let mut suggestions = Vec::new();
     let mut unresolved = Vec::new();
-    for (i, rewrite) in response.rewrites.iter().enumerate() {
+    for (i, rewrite) in rewrites.iter().enumerate() {
         let Some(target) = parse_target(&rewrite.target) else {
             unresolved
                 .push((rewrite.clone(), format!("target {:?} is not a resume line id", rewrite.target)));
@@ -217,8 +264,14 @@ pub fn resolve(resume: &ParsedResume, response: &RewriteResponse) -> (Vec<Sugges
             change_type: rewrite.change_type.into(),
             original,
             suggested: rewrite.suggested.clone(),
-            reason: rewrite.reason.clone(),
-            uncertain: false,
+            reason: if rewrite.needs_confirmation {
+                let doubt = rewrite.confirmation_reason.trim();
+                let doubt = if doubt.is_empty() { "no reason given" } else { doubt };
+                format!("{} The model asks you to confirm: {doubt}.", rewrite.reason.trim())
+            } else {
+                rewrite.reason.clone()
+            },
+            uncertain: rewrite.needs_confirmation,
         });
     }
     (suggestions, unresolved)
@@ -235,6 +288,8 @@ pub fn to_response(suggestions: &[Suggestion]) -> RewriteResponse {
                 change_type: s.change_type.into(),
                 suggested: s.suggested.clone(),
                 reason: s.reason.clone(),
+                needs_confirmation: s.uncertain,
+                confirmation_reason: String::new(),
             })
             .collect(),
     }
@@ -254,15 +309,43 @@ mod tests {
         assert_eq!(item["additionalProperties"], false);
         let required: Vec<&str> =
             item["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-        assert_eq!(required, ["change_type", "reason", "section", "suggested", "target"]);
+        assert_eq!(
+            required,
+            [
+                "change_type",
+                "confirmation_reason",
+                "needs_confirmation",
+                "reason",
+                "section",
+                "suggested",
+                "target"
+            ]
+        );
         assert!(item["properties"]["change_type"]["enum"].as_array().is_some_and(|e| e.len() == 5), "{text}");
     }
 
+    fn item(change_type: &str) -> Value {
+        serde_json::json!({"target": "1.0.0", "section": "experience", "change_type": change_type,
+                           "suggested": "x", "reason": "y"})
+    }
+
     #[test]
-    fn parses_fenced_json_and_rejects_extra_fields() {
+    fn finds_the_object_in_fences_and_prose_and_keeps_each_valid_rewrite() {
         let ok = "```json\n{\"rewrites\": []}\n```";
         assert_eq!(parse_response(ok).unwrap().rewrites.len(), 0);
-        assert!(parse_response("{\"rewrites\": [], \"note\": 1}").is_err());
+        let prose = format!(
+            "Sure! Here is the JSON {{as asked}}:\n{}\nLet me know if you need more.",
+            serde_json::json!({"rewrites": [item("strengthened"), item("invented"), item("rephrased")]})
+        );
+        let answer = parse_response(&prose).unwrap();
+        assert_eq!(answer.rewrites.len(), 2);
+        assert_eq!(answer.rejected.len(), 1);
+        assert!(answer.rejected[0].starts_with("rewrite 2 is not valid"), "{:?}", answer.rejected);
+        assert!(!answer.rewrites[0].needs_confirmation, "a missing flag means sure");
+        assert!(parse_response("{\"rewrites\": [], \"note\": 1}").is_ok(), "extra fields are ignored");
         assert!(parse_response("not json").is_err());
+        assert!(parse_response("{\"rewrites\": \"none\"}").is_err());
+        let all_bad = serde_json::json!({"rewrites": [item("nope")]}).to_string();
+        assert!(parse_response(&all_bad).is_err(), "nothing valid remains: an error, so the chain re-asks");
     }
 }

@@ -29,12 +29,16 @@ enum Reply {
     Status(u16, Vec<(&'static str, &'static str)>, String),
     /// Answers only after this long (longer than the call timeout).
     Slow(Duration),
+    /// Answers with the reply after this long (a slow model that does answer).
+    Late(Duration, Box<Reply>),
 }
 
 #[derive(Default)]
 struct Fake {
     replies: Mutex<HashMap<String, VecDeque<Reply>>>,
     requests: Mutex<Vec<(String, HeaderMap, Value)>>,
+    /// Each request body exactly as it came over the wire.
+    raw_bodies: Mutex<Vec<String>>,
 }
 
 impl Fake {
@@ -54,9 +58,17 @@ impl Fake {
 
 async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = uri.path().to_string();
+    fake.raw_bodies.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     fake.requests.lock().unwrap().push((path.clone(), headers, body));
-    let reply = fake.replies.lock().unwrap().get_mut(&path).and_then(VecDeque::pop_front);
+    let mut reply = fake.replies.lock().unwrap().get_mut(&path).and_then(VecDeque::pop_front);
+    if let Some(Reply::Late(delay, _)) = &reply {
+        tokio::time::sleep(*delay).await;
+        reply = match reply {
+            Some(Reply::Late(_, inner)) => Some(*inner),
+            other => other,
+        };
+    }
     match reply {
         Some(Reply::Status(code, headers, body)) => {
             let mut response = (StatusCode::from_u16(code).unwrap(), body).into_response();
@@ -70,6 +82,7 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, headers: HeaderMap, bod
             tokio::time::sleep(d).await;
             (StatusCode::OK, "{}").into_response()
         }
+        Some(Reply::Late(..)) => unreachable!("a late reply is unwrapped above"),
         None => {
             (StatusCode::INTERNAL_SERVER_ERROR, format!("no scripted reply left for {path}")).into_response()
         }
@@ -271,7 +284,7 @@ async fn openai_success_with_a_strict_json_schema() {
     assert_eq!(outcome.model, "gpt-4o-mini-2024-07-18");
     assert_eq!((outcome.usage.prompt_tokens, outcome.usage.completion_tokens), (812, 64));
     assert!(outcome.estimated_cost_usd > 0.0);
-    assert_eq!(outcome.template_version, "rewrite/v1");
+    assert_eq!(outcome.template_version, "rewrite/v2");
     assert_eq!(outcomes(&outcome.attempts), ["openai:ok"]);
     assert_rewrite_kept(&outcome);
 
@@ -471,4 +484,216 @@ async fn offline_runs_through_the_same_chain() {
     assert!(outcome.dropped.is_empty() && !outcome.suggestions.is_empty(), "{outcome:#?}");
     let again = bounded(chain.run(&request())).await.unwrap();
     assert_eq!(outcome.raw_output, again.raw_output, "deterministic");
+}
+
+// --- time budgets ------------------------------------------------------------------------------
+
+/// A chain from the configuration a deployment writes (`RESUMAX_*` variables), pointed at `base`.
+fn chain_from_env(base: &str, vars: &[(&str, &str)]) -> ProviderChain {
+    let openai_base = format!("{base}/v1");
+    let lookup = |key: &str| -> Option<String> {
+        match key {
+            "OPENAI_API_KEY" => Some("sk-test".into()),
+            "OPENAI_BASE_URL" => Some(openai_base.clone()),
+            "ANTHROPIC_API_KEY" => Some("ak-test".into()),
+            "ANTHROPIC_BASE_URL" => Some(base.to_string()),
+            _ => vars.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()),
+        }
+    };
+    ProviderChain::from_config(&AiConfig::from_lookup(lookup).expect("valid budgets")).expect("valid config")
+}
+
+/// Scaled 1:10 from "a provider that hangs and a run deadline of 10 s": the deadline is 1 s,
+/// OpenAI's own timeout (60 s) would never fire, yet Anthropic answers inside the deadline.
+#[tokio::test]
+async fn a_hung_provider_leaves_the_fallback_time_to_answer_within_the_run_deadline() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let fake = Arc::new(Fake::default());
+    let base = spawn(fake.clone()).await;
+    let chain = chain_from_env(
+        &base,
+        &[
+            ("RESUMAX_AI_PROVIDERS", "openai,anthropic"),
+            ("RESUMAX_AI_DEADLINE_MS", "1000"),
+            ("RESUMAX_OPENAI_TIMEOUT_MS", "60000"),
+        ],
+    );
+    fake.script(OPENAI_PATH, (0..3).map(|_| Reply::Slow(Duration::from_secs(30))).collect());
+    fake.script(ANTHROPIC_PATH, vec![anthropic_ok(rewrites())]);
+    let started = std::time::Instant::now();
+    let outcome = bounded(chain.run(&request())).await.expect("the fallback answers");
+    let took = started.elapsed();
+    assert_eq!(outcome.provider, "anthropic");
+    assert_eq!(outcomes(&outcome.attempts)[0], "openai:provider_timeout");
+    assert!(took < Duration::from_millis(1000), "answered after {took:?}, past the 1 s run deadline");
+    // OpenAI had its share (half the deadline, Anthropic being after it), not its 60 s timeout.
+    assert!(outcome.attempts[0].latency >= Duration::from_millis(400), "{:?}", outcome.attempts);
+}
+
+/// Scaled 1:30 from "a 90 s timeout configured, a provider answering after 70 s": 3 s and 2 s.
+/// The same slow answer fails under a 1 s timeout, so it is the configured value that counts.
+#[tokio::test]
+async fn a_long_configured_timeout_lets_a_slow_model_answer() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let late = || Reply::Late(Duration::from_secs(2), Box::new(openai_ok(&rewrites().to_string())));
+    let fake = Arc::new(Fake::default());
+    let base = spawn(fake.clone()).await;
+    let patient = chain_from_env(
+        &base,
+        &[
+            ("RESUMAX_AI_PROVIDERS", "openai"),
+            ("RESUMAX_OPENAI_TIMEOUT_MS", "3000"),
+            ("RESUMAX_AI_DEADLINE_MS", "5000"),
+        ],
+    );
+    fake.script(OPENAI_PATH, vec![late()]);
+    let outcome = bounded(patient.run(&request())).await.expect("the slow answer is waited for");
+    assert_rewrite_kept(&outcome);
+
+    let impatient = chain_from_env(
+        &base,
+        &[
+            ("RESUMAX_AI_PROVIDERS", "openai"),
+            ("RESUMAX_OPENAI_TIMEOUT_MS", "1000"),
+            ("RESUMAX_OPENAI_MAX_RETRIES", "0"),
+        ],
+    );
+    fake.script(OPENAI_PATH, vec![late()]);
+    let e = bounded(impatient.run(&request())).await.expect_err("1 s is too short");
+    assert_eq!(e.code(), ErrorCode::ProviderTimeout);
+    assert_eq!(outcomes(&e.attempts), ["openai:provider_timeout"], "no retry when 0 are configured");
+}
+
+#[test]
+fn a_budget_that_is_not_a_number_is_refused_by_name() {
+    let e = AiConfig::from_lookup(|k| (k == "RESUMAX_ANTHROPIC_TIMEOUT_MS").then(|| "30s".to_string()))
+        .expect_err("not a number");
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("RESUMAX_ANTHROPIC_TIMEOUT_MS"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn temperature_goes_only_to_models_that_take_it_and_as_written() {
+    let s = setup(&["openai"], |_| {}).await;
+    s.fake.script(OPENAI_PATH, vec![openai_ok(&rewrites().to_string())]);
+    bounded(s.chain.run(&request())).await.expect("chat model");
+    let raw = s.fake.raw_bodies.lock().unwrap().clone();
+    assert!(raw[0].contains("\"temperature\":0.3,") || raw[0].contains("\"temperature\":0.3}"), "{}", raw[0]);
+
+    for model in ["o3-mini", "gpt-5"] {
+        let s = setup(&["openai"], |c| c.openai.model = Some(model.into())).await;
+        s.fake.script(OPENAI_PATH, vec![openai_ok_from(model, &rewrites().to_string())]);
+        bounded(s.chain.run(&request())).await.expect("reasoning model");
+        let (_, body) = &s.fake.requests(OPENAI_PATH)[0];
+        assert!(body.get("temperature").is_none(), "{model}: {body}");
+        assert!(
+            body["max_completion_tokens"].as_u64().is_some() && body.get("max_tokens").is_none(),
+            "{body}"
+        );
+    }
+    let s = setup(&["anthropic"], |_| {}).await;
+    s.fake.script(ANTHROPIC_PATH, vec![anthropic_ok(rewrites())]);
+    bounded(s.chain.run(&request())).await.expect("claude");
+    let raw = s.fake.raw_bodies.lock().unwrap().clone();
+    assert!(raw[0].contains("\"temperature\":0.3"), "{}", raw[0]);
+}
+
+// --- tolerant answers --------------------------------------------------------------------------
+
+fn two_rewrites_and(extra: Value) -> Value {
+    json!({"rewrites": [
+        {"target": "1.0.1", "section": "experience", "change_type": "strengthened",
+         "suggested": "Contributed to the billing API in Go", "reason": "Stronger verb."},
+        extra,
+        {"target": "1.0.0", "section": "experience", "change_type": "strengthened",
+         "suggested": "Managed Postgres clusters for 40 services", "reason": "Drops the weak opening."}
+    ]})
+}
+
+fn valid_third() -> Value {
+    json!({"target": "0.0.0", "section": "summary", "change_type": "rephrased",
+           "suggested": "Backend engineer who builds reliable systems.", "reason": "Active voice.",
+           "needs_confirmation": false, "confirmation_reason": ""})
+}
+
+fn kept_targets(outcome: &ChainOutcome) -> Vec<String> {
+    outcome.suggestions.iter().map(|s| resumax_ai::schema::target_id(&s.target)).collect()
+}
+
+#[tokio::test]
+async fn prose_around_the_json_keeps_every_valid_suggestion() {
+    let s = setup(&["openai"], |c| c.openai.model = Some("llama3.1:8b".into())).await;
+    let answer = format!(
+        "Sure! Here are the rewrites you asked for:\n\n{}\n\nI kept every fact {{as required}}.",
+        two_rewrites_and(valid_third())
+    );
+    s.fake.script(OPENAI_PATH, vec![openai_ok_from("llama3.1:8b", &answer)]);
+    let outcome = bounded(s.chain.run(&request())).await.expect("kept");
+    assert_eq!(outcomes(&outcome.attempts), ["openai:ok"], "no re-ask for prose");
+    assert_eq!(kept_targets(&outcome), ["0.0.0", "1.0.0", "1.0.1"]);
+}
+
+#[tokio::test]
+async fn one_invalid_suggestion_among_valid_ones_costs_only_itself() {
+    for provider in ["openai", "anthropic"] {
+        let s = setup(&[provider], |_| {}).await;
+        let bad = json!({"target": "0.0.0", "section": "summary", "change_type": "embellished",
+                         "suggested": "Visionary leader.", "reason": "Bolder."});
+        let answer = two_rewrites_and(bad);
+        match provider {
+            "openai" => s.fake.script(OPENAI_PATH, vec![openai_ok(&answer.to_string())]),
+            _ => s.fake.script(ANTHROPIC_PATH, vec![anthropic_ok(answer)]),
+        }
+        let outcome = bounded(s.chain.run(&request())).await.expect("kept");
+        assert_eq!(outcomes(&outcome.attempts), [format!("{provider}:ok")]);
+        assert_eq!(kept_targets(&outcome), ["1.0.0", "1.0.1"], "{provider}");
+        let warnings = outcome.warnings();
+        assert!(
+            warnings.iter().any(|w| w.contains("rewrite 2 is not valid") && w.contains("embellished")),
+            "{warnings:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_code_fenced_answer_is_read() {
+    let s = setup(&["anthropic"], |_| {}).await;
+    // Anthropic without the tool call: the JSON arrives as fenced text.
+    let text = format!("```json\n{}\n```", two_rewrites_and(valid_third()));
+    let body = json!({
+        "id": "msg_01", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-20241022",
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 930, "output_tokens": 71}
+    });
+    s.fake.script(ANTHROPIC_PATH, vec![Reply::Status(200, vec![], body.to_string())]);
+    let outcome = bounded(s.chain.run(&request())).await.expect("kept");
+    assert_eq!(kept_targets(&outcome), ["0.0.0", "1.0.0", "1.0.1"]);
+}
+
+#[tokio::test]
+async fn only_an_answer_with_nothing_valid_is_asked_again() {
+    let s = setup(&["openai"], |_| {}).await;
+    let bad = json!({"rewrites": [{"target": "1.0.1", "section": "experience", "change_type": "nope",
+                                   "suggested": "x", "reason": "y"}]});
+    s.fake.script(OPENAI_PATH, vec![openai_ok(&bad.to_string()), openai_ok(&rewrites().to_string())]);
+    let outcome = bounded(s.chain.run(&request())).await.expect("the re-ask rescues it");
+    assert_eq!(outcomes(&outcome.attempts), ["openai:reask", "openai:ok"]);
+    assert_rewrite_kept(&outcome);
+}
+
+#[tokio::test]
+async fn the_models_own_doubt_marks_a_suggestion_uncertain_with_its_reason() {
+    let s = setup(&["openai"], |_| {}).await;
+    let answer = json!({"rewrites": [{
+        "target": "1.0.1", "section": "experience", "change_type": "strengthened",
+        "suggested": "Owned the billing API in Go", "reason": "Shows ownership.",
+        "needs_confirmation": true, "confirmation_reason": "the line says worked on, not owned"
+    }]});
+    s.fake.script(OPENAI_PATH, vec![openai_ok(&answer.to_string())]);
+    let outcome = bounded(s.chain.run(&request())).await.expect("kept");
+    let suggestion = &outcome.suggestions[0];
+    assert!(suggestion.uncertain);
+    assert!(suggestion.reason.contains("the line says worked on, not owned"), "{}", suggestion.reason);
+    assert!(outcome.warnings().iter().any(|w| w.contains("not owned")), "{:?}", outcome.warnings());
 }

@@ -9,6 +9,8 @@ pub mod grpc;
 mod records;
 mod worker;
 
+pub use worker::stored_artifacts;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -19,7 +21,10 @@ use resumax_core::api::{
     VersionPage,
 };
 use resumax_core::ids::{UserId, new_id};
+use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::optimization::{Optimization, OptimizationStatus, Suggestion, Version};
+use resumax_core::resume::ParsedResume;
+use resumax_core::score::MatchReport;
 use resumax_core::{Error, ErrorCode, Result};
 use resumax_db::entity::{audit_log, optimization_request, optimization_version};
 use resumax_db::{DatabaseConnection, db_error, now};
@@ -193,6 +198,32 @@ fn audit(
     }
 }
 
+/// The changes an accept applies. `applyAll` takes every change the guard is sure of; an
+/// uncertain change is applied only when the person names it. Each chosen change is then guarded
+/// again, against the resume, the posting and the run's match report: a stored result written
+/// before the guard learnt a rule, or altered since, cannot carry an invented fact into a
+/// version or an export. A change the guard now drops is left out; one it now doubts is left
+/// out of `applyAll` unless named.
+pub fn accepted_changes(
+    suggestions: &[Suggestion],
+    changes: &AcceptChanges,
+    resume: &ParsedResume,
+    report: &MatchReport,
+    job: &ParsedJobDescription,
+) -> Vec<Suggestion> {
+    let named = |s: &Suggestion| changes.accepted_changes.contains(&s.change_id);
+    let chosen: Vec<Suggestion> =
+        suggestions.iter().filter(|s| (changes.apply_all && !s.uncertain) || named(s)).cloned().collect();
+    let verdict = resumax_ai::guard_for_job(resume, Some(report), Some(job), chosen.clone());
+    for (s, why) in &verdict.dropped {
+        tracing::warn!(change_id = %s.change_id, reason = %why, "accept-time guard refused a change");
+    }
+    chosen
+        .into_iter()
+        .filter(|s| verdict.kept.iter().any(|k| k.change_id == s.change_id && (named(s) || !k.uncertain)))
+        .collect()
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::internal("serializing a document", e))
 }
@@ -302,21 +333,13 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
                 return Err(Error::invalid_input(format!("unknown change id {id:?}")));
             }
         }
-        // applyAll takes every change the guard is sure of; an uncertain change is applied only
-        // when the person names it.
-        let chosen: Vec<&Suggestion> = result
-            .suggestions
-            .iter()
-            .filter(|s| {
-                (changes.apply_all && !s.uncertain) || changes.accepted_changes.contains(&s.change_id)
-            })
-            .collect();
         let resume = self.peers.parsing.get_resume(user, optimization.resume_id).await?;
         let original = resume.parsed.ok_or_else(|| Error::not_found("parsed resume"))?;
         let job = self.peers.parsing.get_job_description(user, optimization.job_description_id).await?;
         let job = job.parsed.ok_or_else(|| Error::not_found("parsed job description"))?;
-        let optimized = diff::apply(&original, chosen.iter().copied());
-        let version_diff = diff::diff(&original, &optimized, chosen.iter().copied());
+        let chosen = accepted_changes(&result.suggestions, &changes, &original, &result.score_before, &job);
+        let optimized = diff::apply(&original, &chosen);
+        let version_diff = diff::diff(&original, &optimized, &chosen);
         let score = self.peers.scoring.score(&optimized, &job).await?.alignment_score;
         let accepted_ids: Vec<String> = chosen.iter().map(|s| s.change_id.clone()).collect();
 

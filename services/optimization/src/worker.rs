@@ -173,23 +173,10 @@ impl OptimizationService {
         };
         // What was sent and what came back are kept for audit, with the person's contact details
         // redacted; the row keeps only the keys.
-        let contact = &resume.contact;
+        let (prompt, output) = stored_artifacts(&outcome, &resume.contact);
         let prompt_key = keys::optimization_artifact(&row.user_id, id, "prompt");
-        let prompt = serde_json::json!({
-            "templateVersion": outcome.template_version,
-            "strategy": outcome.strategy,
-            "system": outcome.prompt.system,
-            "user": resumax_ai::redact(&outcome.prompt.user, contact),
-        });
         self.blobs.put(&prompt_key, to_json(&prompt)?.into_bytes()).await?;
         let output_key = keys::optimization_artifact(&row.user_id, id, "output");
-        let output = serde_json::json!({
-            "provider": outcome.provider,
-            "model": outcome.model,
-            "raw": resumax_ai::redact(&outcome.raw_output, contact),
-            "warnings": outcome.warnings().iter().map(|w| resumax_ai::redact(w, contact)).collect::<Vec<_>>(),
-            "attempts": outcome.attempts,
-        });
         self.blobs.put(&output_key, to_json(&output)?.into_bytes()).await?;
 
         let mut active = row.into_active_model();
@@ -295,6 +282,31 @@ impl OptimizationService {
             tracing::warn!(%error, "could not publish a status event");
         }
     }
+}
+
+/// What a run keeps for audit (`prompt.json`, `output.json`): what was sent (already in
+/// placeholders) and what came back, every text redacted again, warnings included, so neither
+/// the person's name, email, phone (nor a piece of it), nor a profile user name is stored.
+pub fn stored_artifacts(
+    outcome: &resumax_ai::ChainOutcome,
+    contact: &resumax_core::resume::Contact,
+) -> (serde_json::Value, serde_json::Value) {
+    let clean = |text: &str| resumax_ai::redact(text, contact);
+    let prompt = serde_json::json!({
+        "templateVersion": outcome.template_version,
+        "strategy": outcome.strategy,
+        "system": clean(&outcome.prompt.system),
+        "user": clean(&outcome.prompt.user),
+    });
+    let output = serde_json::json!({
+        "provider": outcome.provider,
+        "model": outcome.model,
+        "templateVersion": outcome.template_version,
+        "raw": clean(&outcome.raw_output),
+        "warnings": outcome.warnings().iter().map(|w| clean(w)).collect::<Vec<_>>(),
+        "attempts": outcome.attempts,
+    });
+    (prompt, output)
 }
 
 fn record_attempts(attempts: &[resumax_ai::Attempt]) {

@@ -143,7 +143,8 @@ async fn redact_removes_the_contact_from_a_rendered_prompt() {
         let prompt = format!("{}\n{}", outcome.prompt.system, outcome.prompt.user);
         let stored = redact(&prompt, &contact);
         for value in [&contact.email, &contact.phone, &contact.name].into_iter().flatten() {
-            assert!(prompt.contains(value.as_str()), "{}: the prompt should carry {value}", r.id);
+            // Since issue 14 the prompt as sent carries placeholders, and redaction checks again.
+            assert!(!prompt.contains(value.as_str()), "{}: {value} was sent to the provider", r.id);
             assert!(!stored.contains(value.as_str()), "{}: {value} survived redaction", r.id);
         }
         if let Some(name) = &contact.name {

@@ -167,7 +167,7 @@ impl Services {
                 export: export.clone().ok_or_else(|| needs(config, ServiceName::Export))?,
             };
             // Provider keys, base URLs and models come from the environment (OPENAI_*, ANTHROPIC_*).
-            let mut ai = resumax_ai::AiConfig::from_lookup(|key| std::env::var(key).ok());
+            let mut ai = resumax_ai::AiConfig::from_lookup(|key| std::env::var(key).ok())?;
             ai.providers = config.ai_providers.clone();
             let chain = resumax_ai::ProviderChain::from_config(&ai)?;
             let service = resumax_optimization::OptimizationService::new(

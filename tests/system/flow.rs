@@ -155,7 +155,17 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     let job_id = job["jobDescriptionId"].as_str().unwrap();
     let parsed_pdf = node.wait_parsed(&token, &format!("/resumes/{pdf_id}")).await;
     let parsed_docx = node.wait_parsed(&token, &format!("/resumes/{docx_id}")).await;
-    node.wait_parsed(&token, &format!("/job-descriptions/{job_id}")).await;
+    let parsed_job = node.wait_parsed(&token, &format!("/job-descriptions/{job_id}")).await;
+    // The requirement model behind `requiredSkills`, as the scorer and the prompts use it: every
+    // name shown is a required requirement's term.
+    let requirements = parsed_job["requirements"].as_array().expect("requirements");
+    for name in parsed_job["requiredSkills"].as_array().expect("requiredSkills") {
+        assert!(
+            requirements.iter().any(|r| r["term"] == *name && r["importance"] == "required"),
+            "{name} has no requirement: {requirements:?}"
+        );
+    }
+    assert!(!requirements.is_empty());
     for parsed in [&parsed_pdf, &parsed_docx] {
         assert!(parsed["sections"].as_array().is_some_and(|s| !s.is_empty()), "no sections: {parsed}");
     }

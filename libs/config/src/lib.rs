@@ -78,6 +78,11 @@ pub struct Settings {
     pub grpc_addr: Option<String>,
     pub jwt_secret: Option<String>,
     pub jwt_public_key: Option<String>,
+    /// The `iss` every token must carry; required with `jwt_public_key` (an outside identity
+    /// provider), optional for the embedded key.
+    pub jwt_issuer: Option<String>,
+    /// Comma-separated audiences; a token's `aud` must name one. Required with `jwt_public_key`.
+    pub jwt_audience: Option<String>,
     pub credits_enabled: Option<bool>,
     pub services: Option<String>,
     pub parsing_endpoint: Option<String>,
@@ -123,6 +128,8 @@ impl Settings {
             grpc_addr: get("GRPC_ADDR"),
             jwt_secret: get("JWT_SECRET"),
             jwt_public_key: get("JWT_PUBLIC_KEY"),
+            jwt_issuer: get("JWT_ISSUER"),
+            jwt_audience: get("JWT_AUDIENCE"),
             credits_enabled,
             services: get("SERVICES"),
             parsing_endpoint: get("PARSING_ENDPOINT"),
@@ -160,6 +167,8 @@ impl Settings {
             grpc_addr: over.grpc_addr.or(self.grpc_addr),
             jwt_secret: over.jwt_secret.or(self.jwt_secret),
             jwt_public_key: over.jwt_public_key.or(self.jwt_public_key),
+            jwt_issuer: over.jwt_issuer.or(self.jwt_issuer),
+            jwt_audience: over.jwt_audience.or(self.jwt_audience),
             credits_enabled: over.credits_enabled.or(self.credits_enabled),
             services: over.services.or(self.services),
             parsing_endpoint: over.parsing_endpoint.or(self.parsing_endpoint),
@@ -214,6 +223,21 @@ impl Settings {
                 endpoints.insert(service, endpoint);
             }
         }
+        let jwt_audience: Vec<String> = self
+            .jwt_audience
+            .iter()
+            .flat_map(|a| a.split(','))
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        // Tokens from an outside identity provider are only ours when they say who issued them
+        // and whom they are for; a key alone would accept that provider's tokens for any app.
+        if self.jwt_public_key.is_some() && (self.jwt_issuer.is_none() || jwt_audience.is_empty()) {
+            return Err(Error::invalid_input(
+                "RESUMAX_JWT_PUBLIC_KEY needs RESUMAX_JWT_ISSUER and RESUMAX_JWT_AUDIENCE: tokens are \
+                 checked for the issuer and audience they name",
+            ));
+        }
         Ok(Config {
             data_dir,
             database_url,
@@ -224,6 +248,8 @@ impl Settings {
             grpc_addr,
             jwt_secret: self.jwt_secret,
             jwt_public_key: self.jwt_public_key,
+            jwt_issuer: self.jwt_issuer,
+            jwt_audience,
             credits_enabled: self.credits_enabled.unwrap_or(false),
             services,
             endpoints,
@@ -245,6 +271,8 @@ pub struct Config {
     pub grpc_addr: SocketAddr,
     pub jwt_secret: Option<String>,
     pub jwt_public_key: Option<String>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Vec<String>,
     pub credits_enabled: bool,
     /// Services enabled in this process.
     pub services: Vec<ServiceName>,
@@ -297,5 +325,22 @@ mod tests {
         assert!(err.message.contains("RESUMAX_HTTP_ADDR"), "{err}");
         assert!(ServiceName::parse_list("gateway,bogus").is_err());
         assert!(Settings::from_env(&env(&[("RESUMAX_CREDITS_ENABLED", "maybe")])).is_err());
+    }
+
+    #[test]
+    fn an_outside_identity_provider_needs_its_issuer_and_audience() {
+        let key = ("RESUMAX_JWT_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----");
+        let err = Settings::from_env(&env(&[key])).unwrap().validate().unwrap_err();
+        assert!(err.message.contains("RESUMAX_JWT_ISSUER"), "{err}");
+        let config = Settings::from_env(&env(&[
+            key,
+            ("RESUMAX_JWT_ISSUER", "https://id.example"),
+            ("RESUMAX_JWT_AUDIENCE", "resumax, resumax-web"),
+        ]))
+        .unwrap()
+        .validate()
+        .unwrap();
+        assert_eq!(config.jwt_audience, ["resumax", "resumax-web"]);
+        assert_eq!(config.jwt_issuer.as_deref(), Some("https://id.example"));
     }
 }

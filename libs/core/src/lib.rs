@@ -9,6 +9,7 @@ pub mod api;
 pub mod error;
 pub mod ids;
 pub mod job_description;
+pub mod notices;
 pub mod optimization;
 pub mod resume;
 pub mod score;

@@ -85,6 +85,20 @@ pub enum ChangeType {
     Unchanged,
 }
 
+impl ChangeType {
+    /// What the change did, in the words a person reads in a preview ("keyword aligned").
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChangeType::KeywordAligned => "keyword aligned",
+            ChangeType::Strengthened => "strengthened",
+            ChangeType::Reordered => "reordered",
+            ChangeType::Added => "added",
+            ChangeType::Rephrased => "rephrased",
+            ChangeType::Unchanged => "unchanged",
+        }
+    }
+}
+
 /// Where a suggestion applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]

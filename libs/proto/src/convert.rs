@@ -10,7 +10,7 @@ use resumax_core::api::{
     Accepted, ExportRecord, ExportStatus, JobDescriptionRecord, JobDescriptionSource, JobDescriptionText,
     ParseError, ParseStatus, ResumeRecord, Started, Upload, VersionPage,
 };
-use resumax_core::job_description::ParsedJobDescription;
+use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::optimization::{
     ChangeType, DiffSpan, ExportFormat, FailureInfo, LineChange, Optimization, OptimizationResult,
     OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
@@ -123,6 +123,7 @@ use pb::ExportFormat as PbExportFormat;
 use pb::ExportStatus as PbExportStatus;
 use pb::Importance as PbImportance;
 use pb::OptimizationStatus as PbOptimizationStatus;
+use pb::RequirementKind as PbRequirementKind;
 use pb::SectionKind as PbSectionKind;
 use pb::Strategy as PbStrategy;
 use pb_parsing::ParseStatus as PbParseStatus;
@@ -162,6 +163,16 @@ enum_mapping!(Importance, PbImportance, "importance", {
     Required => Required,
     Preferred => Preferred,
     Mentioned => Mentioned,
+});
+
+enum_mapping!(RequirementKind, PbRequirementKind, "requirement kind", {
+    Skill => Skill,
+    Tool => Tool,
+    Certification => Certification,
+    Degree => Degree,
+    Years => Years,
+    Language => Language,
+    Soft => Soft,
 });
 
 enum_mapping!(OptimizationStatus, PbOptimizationStatus, "optimization status", {
@@ -388,6 +399,7 @@ impl From<ParsedJobDescription> for pb::ParsedJobDescription {
             preferred_skills: value.preferred_skills,
             sanitized_text: value.sanitized_text,
             warnings: value.warnings,
+            requirements: value.requirements.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -403,10 +415,40 @@ impl From<pb::ParsedJobDescription> for ParsedJobDescription {
             preferred_skills: value.preferred_skills,
             sanitized_text: value.sanitized_text,
             warnings: value.warnings,
-            // Not carried on the wire: the scorer reads the same requirements again from
-            // `sanitized_text`, with the same analysis, so both paths score alike.
-            requirements: Vec::new(),
+            // A requirement with an importance or kind this build does not know (a newer peer)
+            // is left out rather than guessed.
+            requirements: value.requirements.into_iter().filter_map(|r| r.try_into().ok()).collect(),
         }
+    }
+}
+
+impl From<Requirement> for pb::Requirement {
+    fn from(value: Requirement) -> Self {
+        pb::Requirement {
+            term: value.term,
+            importance: wire::<PbImportance, _>(value.importance),
+            kind: wire::<PbRequirementKind, _>(value.kind),
+            source: value.source,
+            alternatives: value.alternatives,
+            years: value.years,
+            category: value.category,
+        }
+    }
+}
+
+impl TryFrom<pb::Requirement> for Requirement {
+    type Error = resumax_core::Error;
+
+    fn try_from(value: pb::Requirement) -> Result<Self, Self::Error> {
+        Ok(Requirement {
+            term: value.term,
+            importance: decode_enum::<PbImportance, _>(value.importance, "requirement.importance")?,
+            kind: decode_enum::<PbRequirementKind, _>(value.kind, "requirement.kind")?,
+            source: value.source,
+            alternatives: value.alternatives,
+            years: value.years,
+            category: value.category,
+        })
     }
 }
 

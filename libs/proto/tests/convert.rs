@@ -7,7 +7,7 @@ use resumax_core::api::{
     Accepted, ExportRecord, ExportStatus, JobDescriptionRecord, ParseError, ParseStatus, ResumeRecord,
     VersionPage,
 };
-use resumax_core::job_description::ParsedJobDescription;
+use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::optimization::{
     ChangeType, DiffSpan, ExportFormat, FailureInfo, LineChange, Optimization, OptimizationResult,
     OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
@@ -360,7 +360,26 @@ fn versions_exports_and_records_round_trip() {
             preferred_skills: vec!["Kafka".into()],
             sanitized_text: "We need PostgreSQL and Python.".into(),
             warnings: vec!["short".into()],
-            requirements: Vec::new(),
+            requirements: vec![
+                Requirement {
+                    term: "Go".into(),
+                    importance: Importance::Required,
+                    kind: RequirementKind::Tool,
+                    source: "Go, Rust or Java".into(),
+                    alternatives: vec!["Rust".into(), "Java".into()],
+                    years: None,
+                    category: false,
+                },
+                Requirement {
+                    term: "5+ years experience".into(),
+                    importance: Importance::Preferred,
+                    kind: RequirementKind::Years,
+                    source: "5+ years of Python".into(),
+                    alternatives: Vec::new(),
+                    years: Some(5),
+                    category: true,
+                },
+            ],
         }),
         error: Some(ParseError { code: ErrorCode::ParseFailed, message: "file is encrypted".into() }),
         created_at: at(0, 0),

@@ -63,17 +63,35 @@ impl Auth {
         self
     }
 
+    /// Also require the `iss` claim to be exactly this issuer.
+    pub fn with_issuer(mut self, issuer: &str) -> Self {
+        let mut validation = (*self.validation).clone();
+        validation.set_issuer(&[issuer]);
+        validation.required_spec_claims.insert("iss".to_string());
+        self.validation = Arc::new(validation);
+        self
+    }
+
     /// Verifies a raw token (without the `Bearer ` prefix).
     pub fn verify(&self, token: &str) -> Result<Caller, Error> {
         let key = self.key.as_ref().ok_or_else(|| unauthorized("token cannot be verified"))?;
         let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation).map_err(|err| {
             tracing::debug!(%err, "token rejected");
+            use jsonwebtoken::errors::ErrorKind;
             match err.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => unauthorized("token has expired"),
+                ErrorKind::ExpiredSignature => unauthorized("token has expired"),
+                ErrorKind::ImmatureSignature => unauthorized("token is not valid yet"),
+                ErrorKind::InvalidIssuer => unauthorized("token is from another issuer"),
+                ErrorKind::InvalidAudience => unauthorized("token is for another audience"),
                 _ => unauthorized("token is invalid"),
             }
         })?;
-        let user = UserId::parse(&data.claims.sub)?;
+        // The subject exactly as signed: " alice " is not alice, and no normalisation may turn
+        // one user's token into another's.
+        let user = UserId::parse(&data.claims.sub)
+            .ok()
+            .filter(|u| u.as_str() == data.claims.sub)
+            .ok_or_else(|| unauthorized("token subject is not a valid user id"))?;
         Ok(Caller { user, email_verified: data.claims.email_verified })
     }
 }
@@ -81,6 +99,8 @@ impl Auth {
 fn validation(algorithm: Algorithm) -> Validation {
     let mut validation = Validation::new(algorithm);
     validation.set_required_spec_claims(&["exp", "sub"]);
+    // A token whose `nbf` lies ahead is not valid yet (jsonwebtoken leaves this check off).
+    validation.validate_nbf = true;
     // No audience is configured by default (DESIGN.md names none); tokens from providers that set
     // `aud` must still pass. `with_audience` turns the check on.
     validation.validate_aud = false;

@@ -123,6 +123,7 @@ pub(crate) async fn create_job_description(
         "jobDescriptionId": record.job_description_id,
         "parseStatus": record.parse_status.as_str(),
         "warnings": json::job_description_warnings(&record),
+        "warningDetails": json::warning_details(json::job_description_warnings(&record)),
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }

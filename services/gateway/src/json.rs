@@ -37,8 +37,8 @@ pub fn optimization_json(o: &Optimization) -> Value {
 
 pub fn resume_json(r: &ResumeRecord) -> Value {
     let (sections, contact, warnings) = match &r.parsed {
-        Some(p) => (json!(p.sections), json!(p.contact), json!(p.warnings)),
-        None => (json!([]), json!({}), json!([])),
+        Some(p) => (json!(p.sections), json!(p.contact), p.warnings.as_slice()),
+        None => (json!([]), json!({}), &[][..]),
     };
     let mut out = Map::new();
     out.insert("resumeId".into(), json!(r.resume_id));
@@ -46,7 +46,8 @@ pub fn resume_json(r: &ResumeRecord) -> Value {
     out.insert("parseStatus".into(), json!(r.parse_status.as_str()));
     out.insert("sections".into(), sections);
     out.insert("contact".into(), contact);
-    out.insert("warnings".into(), warnings);
+    out.insert("warnings".into(), json!(warnings));
+    out.insert("warningDetails".into(), warning_details(warnings));
     out.insert("createdAt".into(), json!(r.created_at));
     if let Some(error) = &r.error {
         out.insert("error".into(), json!({ "code": error.code.as_str(), "message": error.message }));
@@ -66,13 +67,23 @@ pub fn job_description_json(j: &JobDescriptionRecord) -> Value {
     out.insert("employmentType".into(), json!(p.and_then(|p| p.employment_type.as_ref())));
     out.insert("requiredSkills".into(), json!(p.map(|p| p.required_skills.as_slice()).unwrap_or_default()));
     out.insert("preferredSkills".into(), json!(p.map(|p| p.preferred_skills.as_slice()).unwrap_or_default()));
+    out.insert("requirements".into(), json!(p.map(|p| p.requirements.as_slice()).unwrap_or_default()));
     out.insert("sanitizedText".into(), json!(p.map(|p| p.sanitized_text.as_str())));
     out.insert("warnings".into(), json!(job_description_warnings(j)));
+    out.insert("warningDetails".into(), warning_details(job_description_warnings(j)));
     out.insert("createdAt".into(), json!(j.created_at));
     if let Some(error) = &j.error {
         out.insert("error".into(), json!({ "code": error.code.as_str(), "message": error.message }));
     }
     Value::Object(out)
+}
+
+/// Each warning code with the sentence a person reads (`warnings` keeps the bare codes).
+pub fn warning_details(codes: &[String]) -> Value {
+    codes
+        .iter()
+        .map(|code| json!({ "code": code, "message": resumax_core::notices::describe(code) }))
+        .collect()
 }
 
 pub fn job_description_warnings(j: &JobDescriptionRecord) -> &[String] {

@@ -113,6 +113,64 @@ async fn rs256_public_keys_verify_tokens_from_the_matching_private_key() {
 }
 
 #[tokio::test]
+async fn every_claim_is_checked_not_only_the_signature() {
+    let public = include_bytes!("fixtures/test_rsa_public.pem");
+    let private = include_bytes!("fixtures/test_rsa_private.pem");
+    let auth =
+        Auth::rs256_public_pem(public).unwrap().with_audience(&["resumax"]).with_issuer("https://id.example");
+    let s = serve_with(auth).await;
+    let key = EncodingKey::from_rsa_pem(private).unwrap();
+    let url = s.url("/versions");
+    let good = json!({ "sub": "alice", "exp": now() + 600, "aud": "resumax", "iss": "https://id.example" });
+    let with = |change: Value| {
+        let mut claims = good.clone();
+        for (k, v) in change.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims_token(&key, Algorithm::RS256, claims)
+    };
+    let r = s.client.get(&url).bearer_auth(with(json!({}))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    for (change, message) in [
+        (json!({ "nbf": now() + 86_400 }), "token is not valid yet"),
+        (json!({ "iss": "https://evil.example" }), "token is from another issuer"),
+        (json!({ "iss": null }), "token is invalid"),
+        (json!({ "aud": "another-app" }), "token is for another audience"),
+        (json!({ "aud": null }), "token is invalid"),
+        (json!({ "sub": " alice " }), "token subject is not a valid user id"),
+    ] {
+        let r = s.client.get(&url).bearer_auth(with(change.clone())).send().await.unwrap();
+        let body = expect_error(r, 401, "unauthorized").await;
+        assert_eq!(body["message"], message, "{change}");
+    }
+    // A small leeway for clocks that disagree by seconds.
+    let r = s.client.get(&url).bearer_auth(with(json!({ "nbf": now() + 5 }))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_huge_bad_id_is_not_echoed_whole() {
+    let s = serve().await;
+    let tok = token("alice", true);
+    let id = "x".repeat(100_000);
+    let r = s
+        .client
+        .post(s.url("/optimize"))
+        .bearer_auth(&tok)
+        .json(&json!({ "resumeId": id, "jobDescriptionId": uuid::Uuid::nil() }))
+        .send()
+        .await
+        .unwrap();
+    let body = expect_error(r, 400, "invalid_input").await;
+    let message = body["message"].as_str().unwrap();
+    assert!(message.len() < 200 && message.ends_with("..."), "{} bytes", message.len());
+}
+
+#[tokio::test]
 async fn bad_uuid_in_path_or_body_is_400_invalid_input() {
     let s = serve().await;
     let tok = token("alice", true);
@@ -414,7 +472,12 @@ async fn full_flow_from_upload_to_download() {
     let form = Form::new().part("file", Part::bytes(JD.as_bytes().to_vec()).file_name("jd.txt"));
     let r = s.client.post(s.url("/job-descriptions")).bearer_auth(&tok).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 201);
-    assert_eq!(r.json::<Value>().await.unwrap()["warnings"], json!(["missing_title"]));
+    let body = r.json::<Value>().await.unwrap();
+    assert_eq!(body["warnings"], json!(["missing_title"]));
+    assert_eq!(
+        body["warningDetails"],
+        json!([{ "code": "missing_title", "message": "The posting does not state a job title." }])
+    );
 
     let start = json!({ "resumeId": resume, "jobDescriptionId": jd, "strategy": "conservative", "clientRequestId": "k1" });
     let r = s

@@ -146,8 +146,11 @@ impl OptimizationService {
         let optimized = diff::apply(&resume, outcome.suggestions.iter().filter(|s| !s.uncertain));
         let sections = diff::diff(&resume, &optimized, &outcome.suggestions);
         let after = self.peers.scoring.score(&optimized, &job).await?;
-        let mut warnings: Vec<String> =
-            job.warnings.iter().map(|w| format!("job description: {w}")).collect();
+        let mut warnings: Vec<String> = job
+            .warnings
+            .iter()
+            .map(|w| format!("job description: {}", resumax_core::notices::describe(w)))
+            .collect();
         warnings.extend(outcome.warnings());
         let uncertain = outcome.suggestions.iter().filter(|s| s.uncertain).count();
         if uncertain > 0 {

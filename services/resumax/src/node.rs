@@ -259,9 +259,17 @@ impl Node {
                     .ok_or_else(|| needs(&config, ServiceName::Optimization))?,
                 export: services.export.clone().ok_or_else(|| needs(&config, ServiceName::Export))?,
                 rate_limit: resumax_gateway::RateLimit::per_minute(config.rate_limit_per_minute),
-                auth: match &config.jwt_public_key {
-                    Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
-                    None => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),
+                auth: {
+                    let auth = match &config.jwt_public_key {
+                        Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
+                        None => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),
+                    };
+                    let audiences: Vec<&str> = config.jwt_audience.iter().map(String::as_str).collect();
+                    let auth = if audiences.is_empty() { auth } else { auth.with_audience(&audiences) };
+                    match &config.jwt_issuer {
+                        Some(issuer) => auth.with_issuer(issuer),
+                        None => auth,
+                    }
                 },
             };
             http = http.merge(resumax_gateway::router(gateway));

@@ -184,7 +184,7 @@ fn print_report(run: &Optimization) {
                 })
                 .collect();
             let flag = if change.uncertain { " (uncertain)" } else { "" };
-            println!("  {} {:?}{flag}: {spans}", change.change_id, change.change_type);
+            println!("  {} {}{flag}: {spans}", change.change_id, change.change_type.describe());
         }
     }
     for warning in &result.warnings {

@@ -58,18 +58,9 @@ fn emit(out: &str) -> anyhow::Result<()> {
     }
 }
 
-/// A parse warning in words a person can act on.
+/// A parse warning in words a person can act on, after its code.
 fn warning_text(code: &str) -> String {
-    match code {
-        "multi_column_layout" => {
-            "multi_column_layout: the resume is set in columns or has a sidebar; many ATS read \
-             it line by line, which mixes the columns. A single-column version reads reliably."
-                .to_string()
-        }
-        "missing_email" => "missing_email: no email address was found".to_string(),
-        "no_sections" => "no_sections: no section headings were found".to_string(),
-        other => other.to_string(),
-    }
+    format!("{code}: {}", resumax_core::notices::describe(code))
 }
 
 fn summary(value: &serde_json::Value) -> String {
@@ -102,7 +93,9 @@ fn summary(value: &serde_json::Value) -> String {
         let _ = writeln!(s, "location  {}", text(&value["location"]));
         let _ = writeln!(s, "required  {}", value["required_skills"]);
         let _ = writeln!(s, "preferred {}", value["nice_to_have_skills"]);
-        let _ = writeln!(s, "flags     {}", value["quality_flags"]);
+        for w in value["quality_flags"].as_array().into_iter().flatten() {
+            let _ = writeln!(s, "warning   {}", warning_text(w.as_str().unwrap_or("")));
+        }
     }
     s
 }

@@ -83,6 +83,8 @@ pub struct Settings {
     pub jwt_issuer: Option<String>,
     /// Comma-separated audiences; a token's `aud` must name one. Required with `jwt_public_key`.
     pub jwt_audience: Option<String>,
+    /// Comma-separated origins whose pages may call the API from a browser (CORS).
+    pub cors_origins: Option<String>,
     pub credits_enabled: Option<bool>,
     pub services: Option<String>,
     pub parsing_endpoint: Option<String>,
@@ -130,6 +132,7 @@ impl Settings {
             jwt_public_key: get("JWT_PUBLIC_KEY"),
             jwt_issuer: get("JWT_ISSUER"),
             jwt_audience: get("JWT_AUDIENCE"),
+            cors_origins: get("CORS_ORIGINS"),
             credits_enabled,
             services: get("SERVICES"),
             parsing_endpoint: get("PARSING_ENDPOINT"),
@@ -169,6 +172,7 @@ impl Settings {
             jwt_public_key: over.jwt_public_key.or(self.jwt_public_key),
             jwt_issuer: over.jwt_issuer.or(self.jwt_issuer),
             jwt_audience: over.jwt_audience.or(self.jwt_audience),
+            cors_origins: over.cors_origins.or(self.cors_origins),
             credits_enabled: over.credits_enabled.or(self.credits_enabled),
             services: over.services.or(self.services),
             parsing_endpoint: over.parsing_endpoint.or(self.parsing_endpoint),
@@ -223,13 +227,16 @@ impl Settings {
                 endpoints.insert(service, endpoint);
             }
         }
-        let jwt_audience: Vec<String> = self
-            .jwt_audience
-            .iter()
-            .flat_map(|a| a.split(','))
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
+        let list = |value: &Option<String>| -> Vec<String> {
+            value
+                .iter()
+                .flat_map(|a| a.split(','))
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect()
+        };
+        let jwt_audience = list(&self.jwt_audience);
+        let cors_origins = list(&self.cors_origins);
         // Tokens from an outside identity provider are only ours when they say who issued them
         // and whom they are for; a key alone would accept that provider's tokens for any app.
         if self.jwt_public_key.is_some() && (self.jwt_issuer.is_none() || jwt_audience.is_empty()) {
@@ -250,6 +257,7 @@ impl Settings {
             jwt_public_key: self.jwt_public_key,
             jwt_issuer: self.jwt_issuer,
             jwt_audience,
+            cors_origins,
             credits_enabled: self.credits_enabled.unwrap_or(false),
             services,
             endpoints,
@@ -273,6 +281,7 @@ pub struct Config {
     pub jwt_public_key: Option<String>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Vec<String>,
+    pub cors_origins: Vec<String>,
     pub credits_enabled: bool,
     /// Services enabled in this process.
     pub services: Vec<ServiceName>,

@@ -18,6 +18,7 @@ use resumax_core::api::{
 use tower_http::catch_panic::CatchPanicLayer;
 
 mod auth;
+mod browser;
 mod context;
 mod error;
 mod extract;
@@ -27,6 +28,7 @@ mod rate_limit;
 mod upload;
 
 pub use auth::{Auth, Caller, issue_token};
+pub use browser::BrowserPolicy;
 pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;
 pub use json::optimization_json;
@@ -40,6 +42,7 @@ pub struct Gateway {
     pub export: Arc<dyn ExportApi>,
     pub auth: Auth,
     pub rate_limit: RateLimit,
+    pub browser: BrowserPolicy,
 }
 
 /// JSON bodies are small (ids, flags, change ids); uploads get their own larger limits.
@@ -74,6 +77,7 @@ pub fn router(gateway: Gateway) -> Router {
         .fallback(handlers::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(gateway.browser.clone(), browser::policy))
         // Outermost, so ids, spans and error bodies cover every response, rejections included.
         .layer(from_fn(context::request_context))
         .with_state(gateway)

@@ -695,3 +695,58 @@ async fn a_user_over_the_rate_limit_gets_429_with_retry_after_and_others_do_not(
     let health = s.client.get(s.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_preflights_are_not_401() {
+    let s = serve().await;
+    let tok = token("alice", true);
+    for r in [
+        s.client.get(s.url("/healthz")).send().await.unwrap(),
+        s.client.get(s.url("/versions")).bearer_auth(&tok).send().await.unwrap(),
+        s.client.get(s.url("/versions")).send().await.unwrap(),
+        s.client.get(s.url("/no-such-route")).send().await.unwrap(),
+    ] {
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{}", r.url());
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+        assert_eq!(h["cache-control"], "no-store");
+    }
+    let preflight = |origin: &'static str| {
+        s.client
+            .request(reqwest::Method::OPTIONS, s.url("/resumes"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    // An allowed origin's preflight passes without credentials.
+    let r = preflight("https://app.example").await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example");
+    assert!(r.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+    // Another origin is answered too, but without permission, so the browser refuses the call.
+    let r = preflight("https://evil.example").await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    // A real call from the allowed origin may read the answer; from another it may not.
+    let r = s
+        .client
+        .get(s.url("/versions"))
+        .bearer_auth(&tok)
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example");
+    let r = s
+        .client
+        .get(s.url("/versions"))
+        .bearer_auth(&tok)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}

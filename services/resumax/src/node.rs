@@ -259,6 +259,7 @@ impl Node {
                     .ok_or_else(|| needs(&config, ServiceName::Optimization))?,
                 export: services.export.clone().ok_or_else(|| needs(&config, ServiceName::Export))?,
                 rate_limit: resumax_gateway::RateLimit::per_minute(config.rate_limit_per_minute),
+                browser: resumax_gateway::BrowserPolicy::allowing(&config.cors_origins),
                 auth: {
                     let auth = match &config.jwt_public_key {
                         Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,

@@ -397,6 +397,7 @@ pub async fn serve_limited(auth: Auth, rate_limit: RateLimit) -> Server {
         export,
         auth,
         rate_limit,
+        browser: resumax_gateway::BrowserPolicy::allowing(&["https://app.example".to_string()]),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");

@@ -98,4 +98,27 @@ async fn a_gateway_alone_serves_the_flow_through_grpc_peers(backends: Backends) 
     let (status, version) =
         gateway.get(&token, &format!("/versions/{}", accepted["versionId"].as_str().unwrap())).await;
     assert_eq!(status, 200, "{version}");
+
+    // The gRPC port serves our processes only: a local caller without the mesh credential gets
+    // nothing (not alice's resume, not her contact details), whatever user id it names.
+    let channel = tonic::transport::Channel::from_shared(endpoint.clone()).unwrap().connect().await.unwrap();
+    let mut parsing = resumax_proto::parsing::v1::parsing_service_client::ParsingServiceClient::new(channel);
+    let ask = |authorization: Option<String>| {
+        let mut request = tonic::Request::new(resumax_proto::parsing::v1::GetResumeRequest {
+            user_id: "alice".into(),
+            resume_id: resume_id.to_string(),
+        });
+        if let Some(value) = authorization {
+            request.metadata_mut().insert("authorization", value.parse().unwrap());
+        }
+        request
+    };
+    for forged in [None, Some("Bearer guess".to_string()), Some(format!("Bearer {}", "0".repeat(64)))] {
+        let refused = parsing.get_resume(ask(forged.clone())).await.unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{forged:?}");
+    }
+    // With the credential the processes share (here generated into their common data dir).
+    let token = std::fs::read_to_string(dir.path().join("service-token")).expect("the mesh credential");
+    let record = parsing.get_resume(ask(Some(format!("Bearer {token}")))).await.expect("our own caller");
+    assert!(record.into_inner().resume.is_some());
 }

@@ -85,6 +85,9 @@ pub struct Settings {
     pub jwt_audience: Option<String>,
     /// Comma-separated origins whose pages may call the API from a browser (CORS).
     pub cors_origins: Option<String>,
+    /// The credential internal gRPC calls carry (at least 32 characters); generated into the data
+    /// dir when unset, so a mesh on separate hosts must set one.
+    pub service_token: Option<String>,
     pub credits_enabled: Option<bool>,
     pub services: Option<String>,
     pub parsing_endpoint: Option<String>,
@@ -133,6 +136,7 @@ impl Settings {
             jwt_issuer: get("JWT_ISSUER"),
             jwt_audience: get("JWT_AUDIENCE"),
             cors_origins: get("CORS_ORIGINS"),
+            service_token: get("SERVICE_TOKEN"),
             credits_enabled,
             services: get("SERVICES"),
             parsing_endpoint: get("PARSING_ENDPOINT"),
@@ -173,6 +177,7 @@ impl Settings {
             jwt_issuer: over.jwt_issuer.or(self.jwt_issuer),
             jwt_audience: over.jwt_audience.or(self.jwt_audience),
             cors_origins: over.cors_origins.or(self.cors_origins),
+            service_token: over.service_token.or(self.service_token),
             credits_enabled: over.credits_enabled.or(self.credits_enabled),
             services: over.services.or(self.services),
             parsing_endpoint: over.parsing_endpoint.or(self.parsing_endpoint),
@@ -258,6 +263,7 @@ impl Settings {
             jwt_issuer: self.jwt_issuer,
             jwt_audience,
             cors_origins,
+            service_token: self.service_token,
             credits_enabled: self.credits_enabled.unwrap_or(false),
             services,
             endpoints,
@@ -282,6 +288,7 @@ pub struct Config {
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Vec<String>,
     pub cors_origins: Vec<String>,
+    pub service_token: Option<String>,
     pub credits_enabled: bool,
     /// Services enabled in this process.
     pub services: Vec<ServiceName>,

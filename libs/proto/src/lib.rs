@@ -11,7 +11,7 @@ mod transport;
 pub use transport::{
     InjectTraceContext, MAX_MESSAGE_BYTES, REQUEST_ID_METADATA, RESUMAX_CODE_METADATA, Traced, TracedChannel,
     connect_lazy, decode_response, error_from_status, request_id_of, request_with_id, respond,
-    status_from_error, trace_context_of, traced, unwrap_response,
+    set_service_token, status_from_error, trace_context_of, traced, unwrap_response,
 };
 
 /// The encoded `FileDescriptorSet` of every resuMAX proto, for tonic-reflection.

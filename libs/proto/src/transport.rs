@@ -6,6 +6,9 @@
 //! exact code. Several of our codes share one gRPC code, so the metadata is what lets the caller
 //! rebuild the very error a local call would have returned.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -99,8 +102,44 @@ pub fn request_id_of<T>(request: &Request<T>) -> Option<String> {
     request.metadata().get(REQUEST_ID_METADATA).and_then(|value| value.to_str().ok()).map(str::to_string)
 }
 
+/// The credential of this process's mesh: every internal gRPC call carries it (`authorization:
+/// Bearer <token>`) and every resuMAX gRPC server refuses a call without it, so the gRPC port
+/// gives nothing (no resume, no contact details) to a caller that is not one of our processes.
+/// The binary sets it once at start (`RESUMAX_SERVICE_TOKEN`, or generated into the data dir);
+/// a process that never sets it (a library's own tests) neither sends nor checks one.
+static SERVICE_TOKEN: OnceLock<String> = OnceLock::new();
+
+/// Sets the mesh credential; a second, different token is refused (one process, one mesh).
+pub fn set_service_token(token: &str) -> Result<(), Error> {
+    let token = token.trim();
+    if token.len() < 32 {
+        return Err(Error::invalid_input("RESUMAX_SERVICE_TOKEN must be at least 32 characters"));
+    }
+    let set = SERVICE_TOKEN.get_or_init(|| token.to_string());
+    if set != token {
+        return Err(Error::invalid_input("a different service token is already set in this process"));
+    }
+    Ok(())
+}
+
+/// Whether a call's `authorization` header carries the mesh credential (compared in constant
+/// time, so the answer's timing does not leak how much of a guess was right).
+fn carries_service_token(headers: &http::HeaderMap) -> bool {
+    let Some(expected) = SERVICE_TOKEN.get() else {
+        return true;
+    };
+    let presented = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    presented.len() == expected.len()
+        && presented.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 /// The client side of trace propagation: puts the W3C context of the span current at the call
-/// (`traceparent`, `tracestate`) into the request metadata. Nothing is added when export is off.
+/// (`traceparent`, `tracestate`) into the request metadata, and the mesh credential. Nothing is
+/// added for traces when export is off.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InjectTraceContext;
 
@@ -114,6 +153,11 @@ impl Interceptor for InjectTraceContext {
             {
                 request.metadata_mut().insert(key, value);
             }
+        }
+        if let Some(token) = SERVICE_TOKEN.get()
+            && let Ok(value) = MetadataValue::try_from(format!("Bearer {token}"))
+        {
+            request.metadata_mut().insert("authorization", value);
         }
         Ok(request)
     }
@@ -151,11 +195,13 @@ impl<S: NamedService> NamedService for Traced<S> {
 
 impl<S, B> Service<http::Request<B>> for Traced<S>
 where
-    S: Service<http::Request<B>>,
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = tracing::instrument::Instrumented<S::Future>;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -169,7 +215,13 @@ where
             request.headers().get(REQUEST_ID_METADATA).and_then(|v| v.to_str().ok()).unwrap_or("");
         let span = tracing::info_span!("grpc_request", otel.name = method, otel.kind = "server", request_id);
         resumax_telemetry::set_parent(&span, &trace_context_of(request.headers()));
-        self.inner.call(request).instrument(span)
+        if !carries_service_token(request.headers()) {
+            let _entered = span.enter();
+            tracing::warn!(method, "grpc call without the service token refused");
+            let refused = Status::unauthenticated("this port serves resuMAX services only").into_http();
+            return Box::pin(std::future::ready(Ok(refused)));
+        }
+        Box::pin(self.inner.call(request).instrument(span))
     }
 }
 

@@ -45,24 +45,55 @@ pub fn prepare_data_dir(config: &Config) -> anyhow::Result<()> {
 /// The HS256 secret: from the configuration, else generated once and kept in the data dir so
 /// tokens survive restarts.
 pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
-    if let Some(secret) = &config.jwt_secret {
-        return Ok(secret.as_bytes().to_vec());
+    match &config.jwt_secret {
+        Some(secret) => Ok(secret.as_bytes().to_vec()),
+        None => kept_secret(config, "jwt-secret"),
     }
+}
+
+/// The mesh credential internal gRPC calls carry: from the configuration (a mesh of separate
+/// hosts shares one), else generated once into the data dir, which processes on one host share.
+pub fn service_token(config: &Config) -> anyhow::Result<String> {
+    match &config.service_token {
+        Some(token) => Ok(token.clone()),
+        None => Ok(String::from_utf8(kept_secret(config, "service-token")?)?),
+    }
+}
+
+/// A random secret kept in `<data>/<name>` (mode 0600): read when it exists, else generated. Of
+/// processes starting together on one data dir, one writes it and the others read that one.
+fn kept_secret(config: &Config, name: &str) -> anyhow::Result<Vec<u8>> {
     prepare_data_dir(config)?;
-    let path = config.data_dir.join("jwt-secret");
-    if let Ok(secret) = std::fs::read(&path) {
-        if secret.len() >= 32 {
-            return Ok(secret);
+    let path = config.data_dir.join(name);
+    let read = |path: &Path| -> anyhow::Result<Option<Vec<u8>>> {
+        match std::fs::read(path) {
+            Ok(secret) if secret.len() >= 32 => Ok(Some(secret)),
+            Ok(_) => bail!("{} is shorter than 32 bytes; delete it to generate a new one", path.display()),
+            Err(_) => Ok(None),
         }
-        bail!("{} is shorter than 32 bytes; delete it to generate a new one", path.display());
+    };
+    if let Some(secret) = read(&path)? {
+        return Ok(secret);
     }
     let secret: String = {
         use rand::Rng;
         let mut rng = rand::rng();
         (0..64).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
     };
-    write_private(&path, secret.as_bytes())?;
-    Ok(secret.into_bytes())
+    match write_private(&path, secret.as_bytes()) {
+        Ok(()) => Ok(secret.into_bytes()),
+        // Another process created it first; its write may still be under way.
+        Err(_) if path.exists() => {
+            for _ in 0..50 {
+                if let Some(secret) = read(&path)? {
+                    return Ok(secret);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            bail!("{} stays incomplete; delete it to generate a new one", path.display())
+        }
+        Err(err) => Err(err),
+    }
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -101,6 +132,7 @@ impl Services {
     /// Builds the services this configuration enables and connects the peers they need.
     /// `start_workers` is false for one-shot tools that drive the services themselves.
     pub async fn build(config: &Config) -> anyhow::Result<Services> {
+        resumax_proto::set_service_token(&service_token(config)?)?;
         let owns_tables = [ServiceName::Parsing, ServiceName::Optimization, ServiceName::Export]
             .iter()
             .any(|s| config.runs(*s));

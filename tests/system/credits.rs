@@ -41,4 +41,26 @@ async fn a_run_costs_one_credit_and_a_replay_costs_nothing(backends: Backends) {
         )
         .await;
     assert_eq!((status, body["code"].as_str()), (402, Some("insufficient_credits")), "{body}");
+
+    // Without a key, the same (resume, posting, strategy) answers the run it started, also once
+    // that run has completed: a repeated click costs nothing.
+    node.cli(&["credits", "grant", "--user", "alice", "--amount", "1"]);
+    let keyless = json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"]});
+    let (status, started) = node.post_json(&token, "/optimize", keyless.clone()).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["optimizationId"].as_str().unwrap();
+    node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    let (status, replay) = node.post_json(&token, "/optimize", keyless).await;
+    assert_eq!((status, &replay["optimizationId"]), (200, &started["optimizationId"]), "{replay}");
+    assert_eq!(node.cli(&["credits", "balance", "--user", "alice"]).trim(), "alice: 0 credits");
+
+    // A key reused with another strategy is a conflict, not the old run.
+    let (status, body) = node
+        .post_json(
+            &token,
+            "/optimize",
+            json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"], "clientRequestId": "first", "strategy": "conservative"}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")), "{body}");
 }

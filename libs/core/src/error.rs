@@ -13,6 +13,9 @@ pub enum ErrorCode {
     NotVerified,
     NotFound,
     ParseNotReady,
+    /// A `clientRequestId` reused with other parameters, or a run of another strategy under way
+    /// for the same resume and posting.
+    Conflict,
     InsufficientCredits,
     SizeExceeded,
     UnsupportedFormat,
@@ -30,12 +33,13 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::InvalidInput,
         ErrorCode::Unauthorized,
         ErrorCode::NotVerified,
         ErrorCode::NotFound,
         ErrorCode::ParseNotReady,
+        ErrorCode::Conflict,
         ErrorCode::InsufficientCredits,
         ErrorCode::SizeExceeded,
         ErrorCode::UnsupportedFormat,
@@ -58,6 +62,7 @@ impl ErrorCode {
             ErrorCode::NotVerified => "not_verified",
             ErrorCode::NotFound => "not_found",
             ErrorCode::ParseNotReady => "parse_not_ready",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::InsufficientCredits => "insufficient_credits",
             ErrorCode::SizeExceeded => "size_exceeded",
             ErrorCode::UnsupportedFormat => "unsupported_format",
@@ -86,7 +91,7 @@ impl ErrorCode {
             ErrorCode::InsufficientCredits => 402,
             ErrorCode::NotVerified => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::ParseNotReady => 409,
+            ErrorCode::ParseNotReady | ErrorCode::Conflict => 409,
             ErrorCode::SizeExceeded => 413,
             ErrorCode::UnsupportedFormat => 415,
             ErrorCode::ParseFailed | ErrorCode::SchemaValidationFailed => 422,
@@ -107,6 +112,7 @@ impl ErrorCode {
             ErrorCode::NotVerified => 7,
             ErrorCode::NotFound => 5,
             ErrorCode::ParseNotReady | ErrorCode::InsufficientCredits => 9,
+            ErrorCode::Conflict => 10,
             ErrorCode::SizeExceeded | ErrorCode::RateLimited | ErrorCode::ProviderThrottled => 8,
             ErrorCode::StorageError | ErrorCode::QueueFailed | ErrorCode::ProviderError => 14,
             ErrorCode::ProviderTimeout | ErrorCode::Timeout => 4,

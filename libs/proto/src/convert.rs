@@ -147,6 +147,7 @@ enum_mapping!(ErrorCode, PbErrorCode, "error code", {
     ProviderError => ProviderError,
     SchemaValidationFailed => SchemaValidationFailed,
     Timeout => Timeout,
+    Conflict => Conflict,
 });
 
 enum_mapping!(SectionKind, PbSectionKind, "section kind", {

@@ -118,31 +118,69 @@ impl OptimizationService {
             .ok_or_else(|| Error::not_found("optimization"))
     }
 
-    /// The run an idempotent replay or a concurrent request for the same pair should answer with.
+    /// The run a request should answer with instead of starting one (DESIGN.md, `POST /optimize`):
+    /// the idempotency key is (user, resume, posting, strategy, `clientRequestId` when given).
+    /// The same key answers its active or completed run; a failed run may be retried; a
+    /// `clientRequestId` reused with other parameters, or a run of another strategy under way for
+    /// the pair (one active run per pair), is `conflict`.
     async fn existing_run(
         &self,
         user: &UserId,
         request: &StartOptimization,
     ) -> Result<Option<optimization_request::Model>> {
+        let same = |row: &optimization_request::Model| {
+            row.resume_id == request.resume_id.to_string()
+                && row.job_description_id == request.job_description_id.to_string()
+                && row.strategy == request.strategy.as_str()
+        };
+        let answers = |row: &optimization_request::Model| {
+            row.deleted_at.is_none() && row.status != OptimizationStatus::Failed.as_str()
+        };
         if let Some(key) = &request.client_request_id {
-            let replay = optimization_request::Entity::find()
+            let rows = optimization_request::Entity::find()
                 .filter(optimization_request::Column::UserId.eq(user.as_str()))
                 .filter(optimization_request::Column::IdempotencyKey.eq(key.as_str()))
-                .one(&self.db)
+                .order_by_desc(optimization_request::Column::CreatedAt)
+                .all(&self.db)
                 .await
                 .map_err(db_error("checking idempotency"))?;
-            if let Some(row) = replay {
-                if row.resume_id != request.resume_id.to_string()
-                    || row.job_description_id != request.job_description_id.to_string()
-                {
-                    return Err(Error::invalid_input(
-                        "clientRequestId was already used for a different request",
-                    ));
-                }
+            if rows.iter().any(|row| !same(row)) {
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    "clientRequestId was already used with another resume, posting or strategy",
+                ));
+            }
+            if let Some(row) = rows.into_iter().find(answers) {
                 return Ok(Some(row));
             }
+            return self.active_run(user, request).await;
         }
-        optimization_request::Entity::find()
+        let rows = optimization_request::Entity::find()
+            .filter(optimization_request::Column::UserId.eq(user.as_str()))
+            .filter(optimization_request::Column::ResumeId.eq(request.resume_id.to_string()))
+            .filter(optimization_request::Column::JobDescriptionId.eq(request.job_description_id.to_string()))
+            .filter(optimization_request::Column::Strategy.eq(request.strategy.as_str()))
+            // Runs asked for with a key are that key's; a request without one matches its own kind.
+            .filter(optimization_request::Column::IdempotencyKey.is_null())
+            .filter(optimization_request::Column::DeletedAt.is_null())
+            .filter(optimization_request::Column::Status.ne(OptimizationStatus::Failed.as_str()))
+            .order_by_desc(optimization_request::Column::CreatedAt)
+            .one(&self.db)
+            .await
+            .map_err(db_error("checking earlier runs"))?;
+        match rows {
+            Some(row) => Ok(Some(row)),
+            None => self.active_run(user, request).await,
+        }
+    }
+
+    /// The run under way for the request's pair, which must be of the same strategy.
+    async fn active_run(
+        &self,
+        user: &UserId,
+        request: &StartOptimization,
+    ) -> Result<Option<optimization_request::Model>> {
+        let active = optimization_request::Entity::find()
             .filter(optimization_request::Column::UserId.eq(user.as_str()))
             .filter(optimization_request::Column::ResumeId.eq(request.resume_id.to_string()))
             .filter(optimization_request::Column::JobDescriptionId.eq(request.job_description_id.to_string()))
@@ -152,7 +190,17 @@ impl OptimizationService {
             .filter(optimization_request::Column::DeletedAt.is_null())
             .one(&self.db)
             .await
-            .map_err(db_error("checking active runs"))
+            .map_err(db_error("checking active runs"))?;
+        match active {
+            Some(row) if row.strategy != request.strategy.as_str() => Err(Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "a {} run for this resume and posting is under way; start another once it ends",
+                    row.strategy
+                ),
+            )),
+            other => Ok(other),
+        }
     }
 
     async fn ensure_parsed(&self, user: &UserId, request: &StartOptimization) -> Result<()> {

@@ -131,3 +131,32 @@ fn explain_shows_the_flows_roles_and_layout_warning_of_a_real_two_column_resume(
         "{one}"
     );
 }
+
+/// `resumax optimize --format pdf|docx -o FILE` writes the accepted resume as that file, and
+/// `resumax parse` reads it back with the same person and sections.
+#[test]
+fn optimize_writes_pdf_and_docx_files_that_read_back() {
+    let (resume, job) = (corpus("resumes/resume_033.pdf"), corpus("jds/jd_025.txt"));
+    let (_, original) = run(&["parse", resume.to_str().unwrap(), "--json"]);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["pdf", "docx"] {
+        let out = dir.path().join(format!("optimized.{format}"));
+        let output = Command::new(BIN)
+            .args(["optimize", "--resume", resume.to_str().unwrap(), "--jd", job.to_str().unwrap()])
+            .args(["--format", format, "-o", out.to_str().unwrap()])
+            .output()
+            .expect("run resumax");
+        assert!(output.status.success(), "{format}: {}", String::from_utf8_lossy(&output.stderr));
+        let bytes = std::fs::read(&out).expect("the file was written");
+        let magic: &[u8] = if format == "pdf" { b"%PDF-" } else { b"PK\x03\x04" };
+        assert!(bytes.starts_with(magic), "{format}: not a {format} file");
+        let (ok, back) = run(&["parse", out.to_str().unwrap(), "--json"]);
+        assert!(ok, "{back}");
+        assert_eq!(back["contact"]["email"], original["contact"]["email"], "{format}: {back}");
+        assert_eq!(back["contact"]["name"], original["contact"]["name"], "{format}: {back}");
+        let kinds = |v: &serde_json::Value| -> Vec<String> {
+            v["sections"].as_array().unwrap().iter().map(|s| s["type"].to_string()).collect()
+        };
+        assert_eq!(kinds(&back), kinds(&original), "{format}: sections");
+    }
+}

@@ -176,23 +176,11 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     let pdf_run = optimize_and_check(&node, &token, pdf_id, job_id, &pdf_truth).await;
     optimize_and_check(&node, &token, docx_id, job_id, &docx_truth).await;
 
-    // A format that cannot be rendered yet is refused, and no version is saved for it.
-    let (status, refused) = node
-        .post_json(
-            &token,
-            &format!("/optimize/{pdf_run}/accept"),
-            json!({"applyAll": true, "exportFormats": ["pdf"]}),
-        )
-        .await;
-    assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "{refused}");
-    let (_, versions) = node.get(&token, "/versions").await;
-    assert_eq!(versions["items"].as_array().map(Vec::len), Some(0), "{versions}");
-
     let (status, accepted) = node
         .post_json(
             &token,
             &format!("/optimize/{pdf_run}/accept"),
-            json!({"applyAll": true, "exportFormats": ["text"]}),
+            json!({"applyAll": true, "exportFormats": ["text", "pdf", "docx"]}),
         )
         .await;
     assert_eq!(status, 201, "{accepted}");
@@ -216,6 +204,29 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     assert_eq!(download.status(), 200);
     let exported = download.text().await.unwrap();
     assert!(exported.contains(pdf_truth["contact"]["email"].as_str().unwrap()), "{exported}");
+    // PDF and DOCX are rendered too, each with its media type and the file's own signature.
+    for (index, media_type, magic) in [
+        (1, "application/pdf", &b"%PDF-"[..]),
+        (2, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    ] {
+        let export_id = accepted["exports"][index]["exportId"].as_str().unwrap();
+        let export = &node
+            .wait_for(&token, &format!("/exports/{export_id}"), "status", &["completed", "failed"])
+            .await;
+        assert_eq!(export["status"], "completed", "{export}");
+        let url = export["downloadUrl"].as_str().unwrap();
+        let download = if url.starts_with("http") {
+            node.http.get(url).send().await.unwrap()
+        } else {
+            node.http.get(node.url(url)).bearer_auth(&token).send().await.unwrap()
+        };
+        assert_eq!(download.status(), 200);
+        if !url.starts_with("http") {
+            assert_eq!(download.headers()["content-type"], media_type);
+        }
+        let bytes = download.bytes().await.unwrap();
+        assert!(bytes.starts_with(magic), "{media_type}: wrong signature");
+    }
 
     let (status, versions) = node.get(&token, "/versions").await;
     assert_eq!(status, 200, "{versions}");

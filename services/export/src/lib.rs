@@ -4,8 +4,8 @@
 //! renders the file, stores it and marks the export `completed` (or `failed` after the queue's
 //! last delivery). The version to render is stored beside the file, so the worker needs no peer.
 //!
-//! Formats: ATS-safe plain text. PDF and DOCX renderers are not built yet and are refused at the
-//! request with a clear message rather than faked.
+//! Formats: PDF, DOCX and plain text, rendered by `resumax-render` from the version's structured
+//! resume (one column, standard headings, embedded fonts; ADR 0015), in the classic design.
 
 pub mod grpc;
 
@@ -76,9 +76,9 @@ impl ExportService {
         let source = self.blobs.get(&keys::version_source(&row.user_id, &row.version_id)).await?;
         let version: Version =
             serde_json::from_slice(&source).map_err(|e| Error::internal("reading a stored version", e))?;
-        let (bytes, extension) = render(&version, format)?;
-        let key = keys::version_export(&row.user_id, &row.version_id, extension);
-        self.blobs.put(&key, bytes).await?;
+        let rendered = render(&version, format)?;
+        let key = keys::version_export(&row.user_id, &row.version_id, rendered.extension);
+        self.blobs.put(&key, rendered.bytes).await?;
         self.finish(export_id, COMPLETED, Some(key.to_string()), None).await
     }
 
@@ -143,21 +143,9 @@ fn export_job(row: &export_artifact::Model) -> Vec<u8> {
     .encode_to_vec()
 }
 
-/// Whether a format can be rendered, checked when the export is requested.
-fn supported(format: ExportFormat) -> Result<()> {
-    match format {
-        ExportFormat::Text => Ok(()),
-        ExportFormat::Pdf | ExportFormat::Docx => Err(Error::invalid_input(format!(
-            "{} export is not available yet: request text",
-            format.as_str()
-        ))),
-    }
-}
-
-/// The rendered file for a version, or why the format cannot be produced.
-pub fn render(version: &Version, format: ExportFormat) -> Result<(Vec<u8>, &'static str)> {
-    supported(format)?;
-    Ok((format!("{}\n", version.optimized.to_plain_text()).into_bytes(), "txt"))
+/// The rendered file for a version.
+pub fn render(version: &Version, format: ExportFormat) -> Result<resumax_render::Rendered> {
+    resumax_render::render(&version.optimized, format, resumax_render::Design::default())
 }
 
 fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
@@ -183,7 +171,6 @@ const DOWNLOAD_URL_TTL: std::time::Duration = std::time::Duration::from_secs(15 
 #[async_trait]
 impl ExportApi for ExportService {
     async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
-        supported(format)?;
         // The version is kept beside its files, so rendering needs nothing but this store.
         let source = serde_json::to_vec(version).map_err(|e| Error::internal("storing a version", e))?;
         self.blobs.put(&keys::version_source(user.as_str(), &version.version_id.to_string()), source).await?;

@@ -25,6 +25,7 @@ mod extract;
 mod handlers;
 mod json;
 mod rate_limit;
+mod serve;
 mod upload;
 
 pub use auth::{Auth, Caller, issue_token};
@@ -33,6 +34,7 @@ pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;
 pub use json::optimization_json;
 pub use rate_limit::RateLimit;
+pub use serve::{HttpLimits, serve};
 
 /// The services the gateway calls; each may be the service itself or its gRPC client.
 #[derive(Clone)]

@@ -750,3 +750,63 @@ async fn every_response_carries_security_headers_and_preflights_are_not_401() {
         .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn slow_clients_are_cut_off_and_connections_are_capped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = resumax_gateway::HttpLimits {
+        header_read: Duration::from_millis(500),
+        body_read: Duration::from_millis(800),
+        max_connections: 4,
+        drain: Duration::from_secs(1),
+    };
+    let s = support::serve_on(Auth::hs256(SECRET), resumax_gateway::RateLimit::disabled(), limits).await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    // Reads until the server closes the connection (or 5 s pass, which fails the test).
+    async fn closed_by_server(stream: &mut tokio::net::TcpStream) -> String {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "the server kept a slow connection open");
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    // A request head that never ends.
+    let mut slow_head = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow_head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    closed_by_server(&mut slow_head).await;
+
+    // A body sent a byte at a time: the request fails once the body deadline passes.
+    let mut slow_body = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /job-descriptions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+        token("alice", true)
+    );
+    slow_body.write_all(head.as_bytes()).await.unwrap();
+    let writer = async {
+        for _ in 0..30 {
+            if slow_body.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), writer).await;
+    let answer = closed_by_server(&mut slow_body).await;
+    assert!(!answer.starts_with("HTTP/1.1 2"), "a request whose body never came in succeeded: {answer}");
+
+    // Connections over the cap are closed at once; the ones under it are served.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let mut buf = [0u8; 12];
+        c.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"HTTP/1.1 200");
+        held.push(c);
+    }
+    let mut over = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _ = over.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let answer = closed_by_server(&mut over).await;
+    assert!(answer.is_empty(), "a connection over the cap was served: {answer}");
+    drop(held);
+}

@@ -326,12 +326,11 @@ impl Node {
 
         let mut http_signal = signal.clone();
         let http_task = tokio::spawn(async move {
-            axum::serve(http_listener, http)
-                .with_graceful_shutdown(async move {
-                    let _ = http_signal.wait_for(|stop| *stop).await;
-                })
-                .await
-                .context("http server")
+            resumax_gateway::serve(http_listener, http, resumax_gateway::HttpLimits::default(), async move {
+                let _ = http_signal.wait_for(|stop| *stop).await;
+            })
+            .await
+            .context("http server")
         });
         // The gateway's own gRPC service says where every service of this node runs.
         let server_info = config.runs(ServiceName::Gateway).then(|| {

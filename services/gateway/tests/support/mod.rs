@@ -388,6 +388,11 @@ pub async fn serve_with(auth: Auth) -> Server {
 }
 
 pub async fn serve_limited(auth: Auth, rate_limit: RateLimit) -> Server {
+    serve_on(auth, rate_limit, resumax_gateway::HttpLimits::default()).await
+}
+
+/// The gateway behind the product's own accept loop, with the given read limits.
+pub async fn serve_on(auth: Auth, rate_limit: RateLimit, limits: resumax_gateway::HttpLimits) -> Server {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let store = Arc::new(Store::default());
     let export = Arc::new(MemExport(store.clone()));
@@ -402,7 +407,9 @@ pub async fn serve_limited(auth: Auth, rate_limit: RateLimit) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
-        axum::serve(listener, resumax_gateway::router(gateway)).await.expect("serve");
+        resumax_gateway::serve(listener, resumax_gateway::router(gateway), limits, std::future::pending())
+            .await
+            .expect("serve");
     });
     Server { base: format!("http://{addr}"), store, client: reqwest::Client::new() }
 }

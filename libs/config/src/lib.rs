@@ -78,6 +78,9 @@ pub struct Settings {
     pub grpc_addr: Option<String>,
     pub jwt_secret: Option<String>,
     pub jwt_public_key: Option<String>,
+    /// A JWKS document (file path) of the identity provider's RS256 keys, chosen by `kid`;
+    /// replacing the file rotates keys.
+    pub jwt_jwks_file: Option<String>,
     /// The `iss` every token must carry; required with `jwt_public_key` (an outside identity
     /// provider), optional for the embedded key.
     pub jwt_issuer: Option<String>,
@@ -133,6 +136,7 @@ impl Settings {
             grpc_addr: get("GRPC_ADDR"),
             jwt_secret: get("JWT_SECRET"),
             jwt_public_key: get("JWT_PUBLIC_KEY"),
+            jwt_jwks_file: get("JWT_JWKS_FILE"),
             jwt_issuer: get("JWT_ISSUER"),
             jwt_audience: get("JWT_AUDIENCE"),
             cors_origins: get("CORS_ORIGINS"),
@@ -174,6 +178,7 @@ impl Settings {
             grpc_addr: over.grpc_addr.or(self.grpc_addr),
             jwt_secret: over.jwt_secret.or(self.jwt_secret),
             jwt_public_key: over.jwt_public_key.or(self.jwt_public_key),
+            jwt_jwks_file: over.jwt_jwks_file.or(self.jwt_jwks_file),
             jwt_issuer: over.jwt_issuer.or(self.jwt_issuer),
             jwt_audience: over.jwt_audience.or(self.jwt_audience),
             cors_origins: over.cors_origins.or(self.cors_origins),
@@ -244,10 +249,11 @@ impl Settings {
         let cors_origins = list(&self.cors_origins);
         // Tokens from an outside identity provider are only ours when they say who issued them
         // and whom they are for; a key alone would accept that provider's tokens for any app.
-        if self.jwt_public_key.is_some() && (self.jwt_issuer.is_none() || jwt_audience.is_empty()) {
+        let outside = self.jwt_public_key.is_some() || self.jwt_jwks_file.is_some();
+        if outside && (self.jwt_issuer.is_none() || jwt_audience.is_empty()) {
             return Err(Error::invalid_input(
-                "RESUMAX_JWT_PUBLIC_KEY needs RESUMAX_JWT_ISSUER and RESUMAX_JWT_AUDIENCE: tokens are \
-                 checked for the issuer and audience they name",
+                "RESUMAX_JWT_PUBLIC_KEY or RESUMAX_JWT_JWKS_FILE needs RESUMAX_JWT_ISSUER and \
+                 RESUMAX_JWT_AUDIENCE: tokens are checked for the issuer and audience they name",
             ));
         }
         Ok(Config {
@@ -260,6 +266,7 @@ impl Settings {
             grpc_addr,
             jwt_secret: self.jwt_secret,
             jwt_public_key: self.jwt_public_key,
+            jwt_jwks_file: self.jwt_jwks_file.map(PathBuf::from),
             jwt_issuer: self.jwt_issuer,
             jwt_audience,
             cors_origins,
@@ -285,6 +292,7 @@ pub struct Config {
     pub grpc_addr: SocketAddr,
     pub jwt_secret: Option<String>,
     pub jwt_public_key: Option<String>,
+    pub jwt_jwks_file: Option<PathBuf>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Vec<String>,
     pub cors_origins: Vec<String>,

@@ -1,7 +1,9 @@
 //! JWT bearer authentication: HS256 with a shared secret or RS256 with a public key.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
@@ -18,39 +20,128 @@ use crate::error::ApiError;
 /// Verifies bearer tokens. Cheap to clone.
 #[derive(Clone)]
 pub struct Auth {
-    // None when the configured key was unusable: every token is then refused rather than the
-    // process failing at start from an infallible constructor.
-    key: Option<Arc<DecodingKey>>,
+    keys: Arc<Keys>,
     validation: Arc<Validation>,
 }
 
+/// The keys tokens may be signed with.
+enum Keys {
+    /// None when the configured key was unusable: every token is then refused rather than the
+    /// process failing at start from an infallible constructor.
+    One(Option<DecodingKey>),
+    /// An identity provider's JWKS document, keys chosen by the token's `kid`. Kept in a file the
+    /// operator (or a sidecar) replaces to rotate keys: a `kid` not yet known reads the file
+    /// again, at most once every few seconds, so a new key works without a restart.
+    Set { path: PathBuf, reread: Duration, loaded: RwLock<LoadedSet> },
+}
+
+struct LoadedSet {
+    by_kid: HashMap<String, DecodingKey>,
+    read_at: Instant,
+}
+
+/// How often an unknown `kid` may make the JWKS file be read again.
+pub const JWKS_REREAD: Duration = Duration::from_secs(5);
+
 impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("algorithms", &self.validation.algorithms)
-            .field("usable_key", &self.key.is_some())
-            .finish()
+        let keys = match &*self.keys {
+            Keys::One(key) => format!("one usable: {}", key.is_some()),
+            Keys::Set { path, .. } => format!("jwks {}", path.display()),
+        };
+        f.debug_struct("Auth").field("algorithms", &self.validation.algorithms).field("keys", &keys).finish()
     }
+}
+
+/// Reads a JWKS document: every RSA key with a `kid`.
+fn read_jwks(path: &Path) -> Result<HashMap<String, DecodingKey>, Error> {
+    let text = std::fs::read(path).map_err(|err| {
+        Error::invalid_input(format!("cannot read the JWKS file {}: {err}", path.display()))
+    })?;
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_slice(&text)
+        .map_err(|err| Error::invalid_input(format!("{} is not a JWKS document: {err}", path.display())))?;
+    let by_kid: HashMap<String, DecodingKey> = set
+        .keys
+        .iter()
+        .filter(|jwk| matches!(jwk.algorithm, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)))
+        .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
+        .collect();
+    if by_kid.is_empty() {
+        return Err(Error::invalid_input(format!("{} holds no RSA key with a kid", path.display())));
+    }
+    Ok(by_kid)
 }
 
 impl Auth {
     /// HS256 with a shared secret. An empty secret accepts no token at all.
     pub fn hs256(secret: &[u8]) -> Self {
         let key = match DecodingKey::from_secret(secret) {
-            Ok(key) => Some(Arc::new(key)),
+            Ok(key) => Some(key),
             Err(err) => {
                 tracing::error!(%err, "jwt secret is unusable: every request will be refused");
                 None
             }
         };
-        Auth { key, validation: Arc::new(validation(Algorithm::HS256)) }
+        Auth { keys: Arc::new(Keys::One(key)), validation: Arc::new(validation(Algorithm::HS256)) }
     }
 
     /// RS256 with the identity provider's public key (PEM, PKCS#1 or SPKI).
     pub fn rs256_public_pem(pem: &[u8]) -> Result<Self, Error> {
         let key = DecodingKey::from_rsa_pem(pem)
             .map_err(|err| Error::invalid_input(format!("jwt public key is not a valid rsa pem: {err}")))?;
-        Ok(Auth { key: Some(Arc::new(key)), validation: Arc::new(validation(Algorithm::RS256)) })
+        Ok(Auth { keys: Arc::new(Keys::One(Some(key))), validation: Arc::new(validation(Algorithm::RS256)) })
+    }
+
+    /// RS256 with the keys of a JWKS document kept in a file (`RESUMAX_JWT_JWKS_FILE`); tokens
+    /// name their key by `kid`, and replacing the file rotates keys without a restart (an unknown
+    /// `kid` reads it again, at most once per `reread`; [`JWKS_REREAD`] in the product).
+    pub fn rs256_jwks_file(path: &Path, reread: Duration) -> Result<Self, Error> {
+        let by_kid = read_jwks(path)?;
+        let loaded = RwLock::new(LoadedSet { by_kid, read_at: Instant::now() });
+        Ok(Auth {
+            keys: Arc::new(Keys::Set { path: path.to_path_buf(), reread, loaded }),
+            validation: Arc::new(validation(Algorithm::RS256)),
+        })
+    }
+
+    /// The key a token says it is signed with.
+    fn key_for(&self, token: &str) -> Result<DecodingKey, Error> {
+        match &*self.keys {
+            Keys::One(key) => key.clone().ok_or_else(|| unauthorized("token cannot be verified")),
+            Keys::Set { path, reread, loaded } => {
+                let kid = jsonwebtoken::decode_header(token)
+                    .map_err(|_| unauthorized("token is invalid"))?
+                    .kid
+                    .ok_or_else(|| unauthorized("token names no key (kid)"))?;
+                let known = |set: &LoadedSet| set.by_kid.get(&kid).cloned();
+                let stale = {
+                    let set = loaded.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if let Some(key) = known(&set) {
+                        return Ok(key);
+                    }
+                    set.read_at.elapsed() >= *reread
+                };
+                if stale {
+                    match read_jwks(path) {
+                        Ok(by_kid) => {
+                            let mut set = loaded.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+                            *set = LoadedSet { by_kid, read_at: Instant::now() };
+                            if let Some(key) = known(&set) {
+                                return Ok(key);
+                            }
+                        }
+                        // A file half-written during rotation: keep the keys we had, and do
+                        // not read it again on every request.
+                        Err(err) => {
+                            tracing::warn!(%err, "re-reading the JWKS file failed");
+                            loaded.write().unwrap_or_else(std::sync::PoisonError::into_inner).read_at =
+                                Instant::now();
+                        }
+                    }
+                }
+                Err(unauthorized("token is signed by an unknown key"))
+            }
+        }
     }
 
     /// Also require the `aud` claim to name one of these audiences.
@@ -74,8 +165,8 @@ impl Auth {
 
     /// Verifies a raw token (without the `Bearer ` prefix).
     pub fn verify(&self, token: &str) -> Result<Caller, Error> {
-        let key = self.key.as_ref().ok_or_else(|| unauthorized("token cannot be verified"))?;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation).map_err(|err| {
+        let key = self.key_for(token)?;
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(|err| {
             tracing::debug!(%err, "token rejected");
             use jsonwebtoken::errors::ErrorKind;
             match err.kind() {

@@ -28,7 +28,7 @@ mod rate_limit;
 mod serve;
 mod upload;
 
-pub use auth::{Auth, Caller, issue_token};
+pub use auth::{Auth, Caller, JWKS_REREAD, issue_token};
 pub use browser::BrowserPolicy;
 pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;

@@ -810,3 +810,67 @@ async fn slow_clients_are_cut_off_and_connections_are_capped() {
     assert!(answer.is_empty(), "a connection over the cap was served: {answer}");
     drop(held);
 }
+
+#[tokio::test]
+async fn jwks_keys_are_chosen_by_kid_and_rotate_without_a_restart() {
+    let dir = std::env::temp_dir().join(format!("resumax-jwks-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jwks = dir.join("jwks.json");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwks_k1.json"), &jwks).unwrap();
+    let reread = Duration::from_millis(200);
+    let auth = Auth::rs256_jwks_file(&jwks, reread).unwrap().with_issuer("https://id.example");
+    let s = serve_with(auth).await;
+    let sign = |pem: &[u8], kid: Option<&str>, alg: Algorithm| {
+        let mut header = Header::new(alg);
+        header.kid = kid.map(str::to_string);
+        let claims = json!({ "sub": "alice", "exp": now() + 600, "iss": "https://id.example" });
+        let key = match alg {
+            Algorithm::HS256 => EncodingKey::from_secret(pem).unwrap(),
+            _ => EncodingKey::from_rsa_pem(pem).unwrap(),
+        };
+        jsonwebtoken::encode(&header, &claims, &key).unwrap()
+    };
+    let k1 = include_bytes!("fixtures/test_rsa_private.pem");
+    let k2 = include_bytes!("fixtures/test_rsa2_private.pem");
+    let url = s.url("/versions");
+    let status = |token: String| {
+        let request = s.client.get(&url).bearer_auth(token).send();
+        async move { request.await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(sign(k1, Some("k1"), Algorithm::RS256)).await, 200);
+    for (token, why) in [
+        (sign(k2, Some("k2"), Algorithm::RS256), "a kid the set does not hold"),
+        (sign(k1, None, Algorithm::RS256), "no kid"),
+        (sign(k2, Some("k1"), Algorithm::RS256), "another key under a known kid"),
+        (sign(b"a-shared-secret-of-enough-length!!", Some("k1"), Algorithm::HS256), "HS256 under an RSA kid"),
+    ] {
+        assert_eq!(status(token).await, 401, "{why}");
+    }
+    // `alg: none`, unsigned.
+    let none = format!(
+        "{}.{}.",
+        base64_url(br#"{"alg":"none","typ":"JWT","kid":"k1"}"#),
+        base64_url(
+            format!(r#"{{"sub":"alice","exp":{},"iss":"https://id.example"}}"#, now() + 600).as_bytes()
+        )
+    );
+    assert_eq!(status(none).await, 401, "alg none");
+    // Rotation: the provider publishes k2; tokens signed with it pass once the file has it.
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwks_k1_k2.json"), &jwks).unwrap();
+    tokio::time::sleep(reread * 2).await;
+    assert_eq!(status(sign(k2, Some("k2"), Algorithm::RS256)).await, 200);
+    assert_eq!(status(sign(k1, Some("k1"), Algorithm::RS256)).await, 200);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}

@@ -293,9 +293,12 @@ impl Node {
                 rate_limit: resumax_gateway::RateLimit::per_minute(config.rate_limit_per_minute),
                 browser: resumax_gateway::BrowserPolicy::allowing(&config.cors_origins),
                 auth: {
-                    let auth = match &config.jwt_public_key {
-                        Some(pem) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
-                        None => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),
+                    let auth = match (&config.jwt_jwks_file, &config.jwt_public_key) {
+                        (Some(jwks), _) => {
+                            resumax_gateway::Auth::rs256_jwks_file(jwks, resumax_gateway::JWKS_REREAD)?
+                        }
+                        (None, Some(pem)) => resumax_gateway::Auth::rs256_public_pem(pem.as_bytes())?,
+                        (None, None) => resumax_gateway::Auth::hs256(&jwt_secret(&config)?),
                     };
                     let audiences: Vec<&str> = config.jwt_audience.iter().map(String::as_str).collect();
                     let auth = if audiences.is_empty() { auth } else { auth.with_audience(&audiences) };

@@ -15,6 +15,8 @@ use crate::helpers::{Backends, Node, corpus, temp_dir, token_for};
 // A pair whose offline run suggests changes in three sections (summary, experience, skills).
 const RESUME: &str = "resumes/resume_028.pdf";
 const JOB: &str = "jds/jd_019.txt";
+// A two-column resume (rl_sidebar): the page must show its layout warning.
+const SIDEBAR_RESUME: &str = "resumes/resume_001.pdf";
 // The experience line "spreadsheet" -> "Excel": unticked in the browser.
 const UNTICKED: &str = "c2";
 
@@ -74,6 +76,7 @@ async fn page_signs_in_optimizes_accepts_and_downloads() {
         .env("RESUMAX_URL", &node.base)
         .env("RESUME_FILE", corpus(RESUME))
         .env("JD_FILE", corpus(JOB))
+        .env("SIDEBAR_RESUME_FILE", corpus(SIDEBAR_RESUME))
         .env("UNCHECK", UNTICKED)
         .env("OUT_DIR", &out)
         .env("CHROMIUM", &chromium);

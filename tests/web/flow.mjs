@@ -4,6 +4,7 @@
 // and checks the downloaded PDF; this script writes what it saw to $OUT_DIR/result.json.
 //
 // env: RESUMAX_URL, RESUME_FILE, JD_FILE, UNCHECK (a change id), OUT_DIR, CHROMIUM,
+//      SIDEBAR_RESUME_FILE (a two-column resume: its layout warning must show),
 //      SCREENSHOTS_DIR (optional: also write the README's screenshots there)
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -43,8 +44,10 @@ try {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   // A CSP violation or a script error shows up here; the page must have none.
+  // (The one refused upload below is expected: Chromium logs its 415.)
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    const expected = /status of 415/.test(message.text());
+    if (message.type() === "error" && !expected) problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.setDefaultTimeout(PATIENCE);
@@ -63,6 +66,25 @@ try {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("Signed in as web-e2e").waitFor();
 
+  // An error answers with the API's own message: a posting given as the resume (chosen with the
+  // file chooser, the keyboard path) is refused as unsupported_format.
+  await page.getByLabel("Paste the posting").fill(readFileSync(env("JD_FILE"), "utf8"));
+  await page.locator("#resume-file").setInputFiles(env("JD_FILE"));
+  await page.getByRole("button", { name: "Optimize" }).click();
+  await page.locator("#error").waitFor({ state: "visible" });
+  const shown = (await page.locator("#error").textContent()).trim();
+  const apiMessage = await page.evaluate(async (text) => {
+    const form = new FormData();
+    form.append("file", new File([text], "posting.txt", { type: "text/plain" }));
+    const response = await fetch("/resumes", {
+      method: "POST",
+      headers: { authorization: `Bearer ${sessionStorage.getItem("resumax.token")}` },
+      body: form,
+    });
+    return (await response.json()).message;
+  }, readFileSync(env("JD_FILE"), "utf8"));
+  check(shown === apiMessage, `the page shows the API's message: ${JSON.stringify(shown)} vs ${JSON.stringify(apiMessage)}`);
+
   // The resume arrives by drag and drop: a real `drop` event carrying the file.
   const resumeBytes = readFileSync(env("RESUME_FILE")).toString("base64");
   const dataTransfer = await page.evaluateHandle(
@@ -76,7 +98,6 @@ try {
   );
   await page.locator("#resume-drop").dispatchEvent("drop", { dataTransfer });
   await page.getByText(basename(env("RESUME_FILE"))).waitFor();
-  await page.getByLabel("Paste the posting").fill(readFileSync(env("JD_FILE"), "utf8"));
   await page.getByRole("button", { name: "Optimize" }).click();
 
   // Live status: the steps advance to "Done" from the event stream.
@@ -114,7 +135,11 @@ try {
   }
   const unticked = seen.find((c) => c.changeId === uncheck);
   check(unticked, `change ${uncheck} is on the page (have ${seen.map((c) => c.changeId)})`);
-  await page.getByLabel(new RegExp(`^Keep change ${uncheck}:`)).uncheck();
+  // Unticked from the keyboard: focus the checkbox, press Space.
+  const box = page.getByLabel(new RegExp(`^Keep change ${uncheck}:`));
+  await box.focus();
+  await page.keyboard.press("Space");
+  check(!(await box.isChecked()), `${uncheck} unticked by keyboard`);
   await page.getByText(`${count - 1} of ${count} changes kept`).waitFor();
   await screenshot(page.locator("#changes"), "diff.png");
 
@@ -138,6 +163,32 @@ try {
   check(versionText.includes(versionId.slice(0, 8)), "history shows the saved version first");
   await version.getByRole("button", { name: "Download PDF" }).waitFor();
   await screenshot(page, "history.png");
+
+  // A two-column resume shows the parser's layout warning, in the API's words.
+  const sidebar = process.env.SIDEBAR_RESUME_FILE;
+  if (sidebar) {
+    await page.getByRole("link", { name: "Optimize" }).click();
+    await page.locator("#resume-file").setInputFiles(sidebar);
+    await page.getByRole("button", { name: "Optimize" }).click();
+    await page.locator("#status li.current", { hasText: "Done" }).waitFor();
+    const warning = page.locator('#layout-warnings [data-code="multi_column_layout"]');
+    await warning.waitFor();
+    check((await warning.textContent()).includes("mixes the columns"), "layout warning text");
+  }
+
+  // Narrow screens: nothing is wider than the viewport.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const view of ["Optimize", "History"]) {
+    await page.getByRole("link", { name: view }).click();
+    const { overflow, wide } = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      wide: [...document.querySelectorAll("body *")]
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > window.innerWidth)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+    }));
+    check(overflow <= 0, `${view} fits a 390 px screen (overflows by ${overflow} px: ${wide.join(", ")})`);
+  }
 
   check(problems.length === 0, problems.join("; "));
   writeFileSync(

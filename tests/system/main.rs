@@ -13,3 +13,4 @@ mod mesh;
 mod outage;
 mod providers;
 mod restart;
+mod web;

@@ -6,6 +6,7 @@ mod node;
 mod oneshot;
 mod parse_cmd;
 mod score_cmd;
+mod web;
 
 use clap::Parser;
 

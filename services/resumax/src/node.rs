@@ -107,6 +107,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The key `POST /dev/token` signs with: only the one this data dir generated, and only on a
+/// loopback address. A configured secret or public key means an identity provider issues tokens.
+fn dev_sign_in(config: &Config) -> anyhow::Result<Option<Vec<u8>>> {
+    let generated = config.jwt_secret.is_none() && config.jwt_public_key.is_none();
+    if !generated || !config.http_addr.ip().is_loopback() {
+        return Ok(None);
+    }
+    Ok(Some(jwt_secret(config)?))
+}
+
 async fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
     if url.starts_with("inproc:") {
         return Ok(InProcessQueue::new());
@@ -308,7 +318,8 @@ impl Node {
                     }
                 },
             };
-            http = http.merge(resumax_gateway::router(gateway));
+            http =
+                http.merge(resumax_gateway::router(gateway)).merge(crate::web::router(dev_sign_in(&config)?));
         } else {
             http = http.route(
                 "/healthz",

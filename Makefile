@@ -9,8 +9,9 @@ BUF := node_modules/.bin/buf
 run:
 	$(CARGO) run --bin resumax -- serve
 
-## Build and run every test (unit, gRPC round trips, HTTP contract, system tests).
-test:
+## Build and run every test (unit, gRPC round trips, HTTP contract, system tests). The npm
+## packages (buf, and playwright-core for the browser test) are installed first when missing.
+test: $(BUF)
 	$(CARGO) test --workspace --all-targets
 
 ## Formatting, clippy with warnings denied, and buf lint of the protobuf contracts.

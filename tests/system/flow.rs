@@ -252,3 +252,89 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     let (status, _) = node.get(&node.token("bob", true), &format!("/versions/{version_id}")).await;
     assert_eq!(status, 404);
 }
+
+crate::on_both_backends!(accepting_a_chosen_and_edited_set_saves_one_auditable_version);
+
+/// Partial accept, an edited change, the same accept again, `applyAll` with a list: what a person
+/// trusting the version needs to hold.
+async fn accepting_a_chosen_and_edited_set_saves_one_auditable_version(backends: Backends) {
+    let dir = temp_dir();
+    let node = Node::start(dir.path(), &backends, &[]).await;
+    let token = node.token("dana", true);
+    let (_, resume) = node.upload_resume(&token, "resumes/resume_023.docx").await;
+    let resume_id = resume["resumeId"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(corpus(JOB)).unwrap();
+    let (_, job) = node.post_json(&token, "/job-descriptions", json!({"text": text})).await;
+    node.wait_parsed(&token, &format!("/resumes/{resume_id}")).await;
+    let (status, started) = node
+        .post_json(
+            &token,
+            "/optimize",
+            json!({"resumeId": resume_id, "jobDescriptionId": job["jobDescriptionId"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{started}");
+    let run_id = started["optimizationId"].as_str().unwrap().to_string();
+    let run = node.wait_for(&token, &format!("/optimize/{run_id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+    let ids: Vec<String> = run["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["changeId"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.len() >= 2, "the offline rewriter proposes several changes: {ids:?}");
+    let accept = format!("/optimize/{run_id}/accept");
+
+    // applyAll together with a list is ambiguous, and refused.
+    let (status, body) =
+        node.post_json(&token, &accept, json!({"applyAll": true, "acceptedChanges": [ids[0]]})).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
+
+    // Take the first in the person's own words, leave the rest.
+    let edit = "Ran the weekly release train for four product teams";
+    let request =
+        json!({"editedChanges": {ids[0].clone(): edit}, "notes": "for Acme", "exportFormats": ["text"]});
+    let (status, first) = node.post_json(&token, &accept, request.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let version_id = first["versionId"].as_str().unwrap().to_string();
+    let (_, version) = node.get(&token, &format!("/versions/{version_id}")).await;
+    assert_eq!(version["acceptedChanges"], json!([ids[0]]), "{version}");
+    assert_eq!(version["editedChanges"], json!([ids[0]]), "{version}");
+    let rejected: Vec<&str> =
+        version["rejectedChanges"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(rejected, ids[1..].iter().map(String::as_str).collect::<Vec<_>>());
+    // The edited text is in the saved resume; the suggestion it replaced is not.
+    let sections = version["optimizedSections"].to_string();
+    assert!(sections.contains(edit), "{sections}");
+    let replaced = run["suggestions"][0]["suggested"].as_str().unwrap();
+    assert!(!sections.contains(replaced), "the edited suggestion's own text stayed");
+    // "four" is a number the resume does not show: the edit is kept (it is the person's to
+    // write) and the guard's note about it stays on the version, naming the change.
+    let warnings: Vec<&str> =
+        version["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(
+        !warnings.is_empty() && warnings.iter().all(|w| w.starts_with(&format!("{} (your edit)", ids[0]))),
+        "{warnings:?}"
+    );
+
+    // The same accept again answers the same version, and saves no second one.
+    let (status, again) = node.post_json(&token, &accept, request).await;
+    assert_eq!((status, again["versionId"].as_str()), (200, Some(version_id.as_str())), "{again}");
+    assert_eq!(
+        again["exports"][0]["exportId"], first["exports"][0]["exportId"],
+        "one file per version and format"
+    );
+    let (_, versions) = node.get(&token, "/versions").await;
+    let of_run = versions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["optimizationId"] == run_id.as_str())
+        .count();
+    assert_eq!(of_run, 1, "{versions}");
+    // A different set is a new version.
+    let (status, other) = node.post_json(&token, &accept, json!({"acceptedChanges": [ids[1]]})).await;
+    assert_eq!(status, 201, "{other}");
+    assert_ne!(other["versionId"], first["versionId"]);
+}

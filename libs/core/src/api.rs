@@ -161,6 +161,8 @@ pub struct Started {
 pub struct AcceptChanges {
     pub apply_all: bool,
     pub accepted_changes: Vec<String>,
+    /// The person's own text for a change (`changeId -> text`); an edited change is accepted.
+    pub edited_changes: std::collections::BTreeMap<String, String>,
     pub notes: Option<String>,
     pub export_formats: Vec<ExportFormat>,
 }
@@ -170,6 +172,13 @@ pub struct AcceptChanges {
 pub struct Accepted {
     pub version: Version,
     pub exports: Vec<ExportRecord>,
+    /// False when the same accepted set had been saved before: the existing version answers.
+    #[serde(default = "yes")]
+    pub created: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

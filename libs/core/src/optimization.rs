@@ -204,6 +204,15 @@ pub struct Version {
     pub resume_id: uuid::Uuid,
     pub score: u8,
     pub accepted_changes: Vec<String>,
+    /// Accepted changes whose text the person wrote (their edit replaced the suggestion).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edited_changes: Vec<String>,
+    /// The run's changes not accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected_changes: Vec<String>,
+    /// What the guard noticed in the accepted text, the person's edits included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub optimized: ParsedResume,
     pub diff: Vec<SectionDiff>,
     pub notes: Option<String>,

@@ -18,6 +18,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "initial schema", statements: initial_schema },
     Migration { version: 2, name: "credits and provider accounting", statements: credits_and_accounting },
     Migration { version: 3, name: "trace context on outbox rows", statements: outbox_trace_context },
+    Migration { version: 4, name: "version audit and accept key", statements: version_audit },
 ];
 
 /// Applies every migration not yet applied, all in one transaction. Safe to run on every start
@@ -273,4 +274,20 @@ fn outbox_trace_context(backend: sea_orm::DatabaseBackend) -> Vec<String> {
         .add_column(ColumnDef::new("trace_context").text().null().to_owned())
         .to_owned();
     vec![backend.build(&alter).to_string()]
+}
+
+/// What a version records of its accept (edited and rejected change ids, the guard's warnings)
+/// and the key that makes the same accept answer the same version. SQLite adds one column per
+/// statement.
+fn version_audit(backend: sea_orm::DatabaseBackend) -> Vec<String> {
+    ["edited_changes", "rejected_changes", "warnings", "accept_key"]
+        .into_iter()
+        .map(|column| {
+            let alter = Table::alter()
+                .table("optimization_versions")
+                .add_column(ColumnDef::new(column).text().null().to_owned())
+                .to_owned();
+            backend.build(&alter).to_string()
+        })
+        .collect()
 }

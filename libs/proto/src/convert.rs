@@ -759,6 +759,9 @@ impl From<Version> for pb::Version {
             diff: into_vec(value.diff),
             notes: value.notes,
             created_at: Some(timestamp(value.created_at)),
+            edited_changes: value.edited_changes,
+            rejected_changes: value.rejected_changes,
+            warnings: value.warnings,
         }
     }
 }
@@ -772,6 +775,9 @@ impl TryFrom<pb::Version> for Version {
             resume_id: parse_uuid(&value.resume_id, "resumeId")?,
             score: score(value.score, "score")?,
             accepted_changes: value.accepted_changes,
+            edited_changes: value.edited_changes,
+            rejected_changes: value.rejected_changes,
+            warnings: value.warnings,
             optimized: required(value.optimized, "version.optimized")?.try_into()?,
             diff: try_vec(value.diff)?,
             notes: value.notes,
@@ -845,6 +851,7 @@ impl From<Accepted> for pb_optimization::AcceptOptimizationResponse {
         pb_optimization::AcceptOptimizationResponse {
             version: Some(value.version.into()),
             exports: into_vec(value.exports),
+            created: value.created,
         }
     }
 }
@@ -855,6 +862,7 @@ impl TryFrom<pb_optimization::AcceptOptimizationResponse> for Accepted {
         Ok(Accepted {
             version: required(value.version, "version")?.try_into()?,
             exports: try_vec(value.exports)?,
+            created: value.created,
         })
     }
 }

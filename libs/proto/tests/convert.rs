@@ -263,6 +263,9 @@ fn version() -> Version {
         resume_id: Uuid::now_v7(),
         score: 74,
         accepted_changes: vec!["c1".into(), "c3".into()],
+        edited_changes: vec!["c3".into()],
+        rejected_changes: vec!["c2".into()],
+        warnings: vec!["c3: the number \"40%\" is not in the resume".into()],
         optimized: resume(),
         diff: diff(),
         notes: Some("for the Acme application".into()),
@@ -332,6 +335,7 @@ fn versions_exports_and_records_round_trip() {
                     .then(|| chrono::DateTime::from_timestamp(1_764_500_000, 0).expect("valid time")),
             })
             .collect(),
+        created: false,
     };
     assert_eq!(round_trip::<_, pb_optimization::AcceptOptimizationResponse>(&accepted), accepted);
 

@@ -171,6 +171,20 @@ const DOWNLOAD_URL_TTL: std::time::Duration = std::time::Duration::from_secs(15 
 #[async_trait]
 impl ExportApi for ExportService {
     async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
+        // One file per version and format: asking again (an accept replayed) answers the export
+        // already queued or made; a failed one is made anew.
+        let earlier = export_artifact::Entity::find()
+            .filter(export_artifact::Column::UserId.eq(user.as_str()))
+            .filter(export_artifact::Column::VersionId.eq(version.version_id.to_string()))
+            .filter(export_artifact::Column::Format.eq(format.as_str()))
+            .filter(export_artifact::Column::DeletedAt.is_null())
+            .filter(export_artifact::Column::Status.ne(FAILED))
+            .one(&self.db)
+            .await
+            .map_err(db_error("checking earlier exports"))?;
+        if let Some(row) = earlier {
+            return self.with_download_url(record(&row)?).await;
+        }
         // The version is kept beside its files, so rendering needs nothing but this store.
         let source = serde_json::to_vec(version).map_err(|e| Error::internal("storing a version", e))?;
         self.blobs.put(&keys::version_source(user.as_str(), &version.version_id.to_string()), source).await?;

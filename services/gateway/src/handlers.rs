@@ -275,6 +275,7 @@ pub(crate) async fn get_score(State(gw): State<Gateway>, caller: Caller, PathId(
 pub struct AcceptBody {
     apply_all: Option<bool>,
     accepted_changes: Option<Vec<String>>,
+    edited_changes: Option<std::collections::BTreeMap<String, String>>,
     notes: Option<String>,
     export_formats: Option<Vec<String>>,
 }
@@ -301,17 +302,20 @@ pub(crate) async fn accept_optimization(
     let changes = AcceptChanges {
         apply_all: body.apply_all.unwrap_or(false),
         accepted_changes: body.accepted_changes.unwrap_or_default(),
+        edited_changes: body.edited_changes.unwrap_or_default(),
         notes,
         export_formats,
     };
     let accepted = gw.optimization.accept(&caller.user, id, changes).await?;
+    // The same accepted set again answers the version it saved.
+    let status = if accepted.created { StatusCode::CREATED } else { StatusCode::OK };
     let exports: Vec<_> = accepted.exports.iter().map(json::export_json).collect();
     let body = json!({
         "versionId": accepted.version.version_id,
         "status": "saved",
         "exports": exports,
     });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((status, Json(body)).into_response())
 }
 
 // ---- versions ----

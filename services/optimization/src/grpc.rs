@@ -106,6 +106,7 @@ impl OptimizationService for OptimizationGrpcServer {
                 let changes = AcceptChanges {
                     apply_all: request.apply_all,
                     accepted_changes: request.accepted_changes,
+                    edited_changes: request.edited_changes.into_iter().collect(),
                     notes: request.notes,
                     export_formats: decode_export_formats(&request.export_formats)?,
                 };
@@ -219,6 +220,7 @@ impl OptimizationApi for OptimizationGrpcClient {
             optimization_id: optimization_id.to_string(),
             apply_all: changes.apply_all,
             accepted_changes: changes.accepted_changes,
+            edited_changes: changes.edited_changes.into_iter().collect(),
             notes: changes.notes,
             export_formats: export_formats(&changes.export_formats),
         };
@@ -353,6 +355,9 @@ mod tests {
                 resume_id: run.resume_id,
                 score: result.score_after.alignment_score,
                 accepted_changes: accepted,
+                edited_changes: Vec::new(),
+                rejected_changes: Vec::new(),
+                warnings: Vec::new(),
                 optimized: result.optimized.clone(),
                 diff: result.diff.clone(),
                 notes: changes.notes,
@@ -376,7 +381,7 @@ mod tests {
                 .unwrap()
                 .versions
                 .insert(version.version_id, (user.to_string(), version.clone()));
-            Ok(Accepted { version, exports })
+            Ok(Accepted { version, exports, created: true })
         }
 
         async fn list_versions(
@@ -586,6 +591,7 @@ mod tests {
                     accepted_changes: vec!["c2".into()],
                     notes: Some("for Acme".into()),
                     export_formats: vec![ExportFormat::Pdf, ExportFormat::Text],
+                    ..AcceptChanges::default()
                 },
             )
             .await

@@ -272,6 +272,57 @@ pub fn accepted_changes(
         .collect()
 }
 
+/// The longest text a person may put in place of a suggestion.
+const MAX_EDIT_CHARS: usize = 2_000;
+
+/// An id as an error message may echo it: a short prefix.
+fn short(id: &str) -> String {
+    id.chars().take(64).collect()
+}
+
+/// [`accepted_changes`], and the person's edits: an edited change carries their text instead of
+/// the suggestion's. Their text is theirs to write, so it is kept; the guard still reads it, and
+/// what it notices (a number, an employer the resume does not show) is returned as warnings for
+/// the version, each naming its change.
+pub fn accepted_with_edits(
+    suggestions: &[Suggestion],
+    changes: &AcceptChanges,
+    resume: &ParsedResume,
+    report: &MatchReport,
+    job: &ParsedJobDescription,
+) -> (Vec<Suggestion>, Vec<String>) {
+    let edited = |s: &Suggestion| changes.edited_changes.contains_key(&s.change_id);
+    let unedited: Vec<Suggestion> = suggestions.iter().filter(|s| !edited(s)).cloned().collect();
+    let chosen = accepted_changes(&unedited, changes, resume, report, job);
+    let edits: Vec<Suggestion> = suggestions
+        .iter()
+        .filter_map(|s| {
+            let text = changes.edited_changes.get(&s.change_id)?;
+            // The reason was resuMAX's for its own text; the guard writes its doubts into it.
+            Some(Suggestion {
+                suggested: text.trim().to_string(),
+                uncertain: false,
+                reason: String::new(),
+                ..s.clone()
+            })
+        })
+        .collect();
+    let verdict = resumax_ai::guard_for_job(resume, Some(report), Some(job), edits.clone());
+    let mut warnings: Vec<String> =
+        verdict.dropped.iter().map(|(s, why)| format!("{} (your edit): {why}", s.change_id)).collect();
+    warnings.extend(
+        verdict
+            .kept
+            .iter()
+            .filter(|s| s.uncertain)
+            .map(|s| format!("{} (your edit): {}", s.change_id, s.reason.trim())),
+    );
+    let mut all: Vec<Suggestion> = chosen.into_iter().chain(edits).collect();
+    let order = |s: &Suggestion| suggestions.iter().position(|o| o.change_id == s.change_id);
+    all.sort_by_key(order);
+    (all, warnings)
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::internal("serializing a document", e))
 }
@@ -373,23 +424,62 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
                 optimization.status.as_str()
             )));
         };
-        if !changes.apply_all && changes.accepted_changes.is_empty() {
+        if changes.apply_all && !changes.accepted_changes.is_empty() {
+            return Err(Error::invalid_input(
+                "applyAll takes every change the guard is sure of; to choose, list acceptedChanges without applyAll",
+            ));
+        }
+        if !changes.apply_all && changes.accepted_changes.is_empty() && changes.edited_changes.is_empty() {
             return Err(Error::invalid_input("nothing to accept: set applyAll or list acceptedChanges"));
         }
-        for id in &changes.accepted_changes {
+        for id in changes.accepted_changes.iter().chain(changes.edited_changes.keys()) {
             if !result.suggestions.iter().any(|s| &s.change_id == id) {
-                return Err(Error::invalid_input(format!("unknown change id {id:?}")));
+                return Err(Error::invalid_input(format!("unknown change id {:?}", short(id))));
+            }
+        }
+        for (id, text) in &changes.edited_changes {
+            if text.trim().is_empty() || text.chars().count() > MAX_EDIT_CHARS {
+                return Err(Error::invalid_input(format!(
+                    "the edit of {id} must be 1 to {MAX_EDIT_CHARS} characters"
+                )));
             }
         }
         let resume = self.peers.parsing.get_resume(user, optimization.resume_id).await?;
         let original = resume.parsed.ok_or_else(|| Error::not_found("parsed resume"))?;
         let job = self.peers.parsing.get_job_description(user, optimization.job_description_id).await?;
         let job = job.parsed.ok_or_else(|| Error::not_found("parsed job description"))?;
-        let chosen = accepted_changes(&result.suggestions, &changes, &original, &result.score_before, &job);
+        let (chosen, warnings) =
+            accepted_with_edits(&result.suggestions, &changes, &original, &result.score_before, &job);
+        let accepted_ids: Vec<String> = chosen.iter().map(|s| s.change_id.clone()).collect();
+        let edited_ids: Vec<String> =
+            accepted_ids.iter().filter(|id| changes.edited_changes.contains_key(*id)).cloned().collect();
+        // The same accepted set (ids and edited texts) for the same run is one version.
+        let accept_key = to_json(&(&accepted_ids, &changes.edited_changes))?;
+        if let Some(existing) = optimization_version::Entity::find()
+            .filter(optimization_version::Column::UserId.eq(user.as_str()))
+            .filter(optimization_version::Column::OptimizationId.eq(row.id.as_str()))
+            .filter(optimization_version::Column::AcceptKey.eq(accept_key.as_str()))
+            .filter(optimization_version::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error("checking earlier versions"))?
+        {
+            let version = version_from_row(&existing)?;
+            let mut exports = Vec::new();
+            for format in changes.export_formats {
+                exports.push(self.peers.export.export(user, &version, format).await?);
+            }
+            return Ok(Accepted { version, exports, created: false });
+        }
         let optimized = diff::apply(&original, &chosen);
         let version_diff = diff::diff(&original, &optimized, &chosen);
         let score = self.peers.scoring.score(&optimized, &job).await?.alignment_score;
-        let accepted_ids: Vec<String> = chosen.iter().map(|s| s.change_id.clone()).collect();
+        let rejected_ids: Vec<String> = result
+            .suggestions
+            .iter()
+            .map(|s| s.change_id.clone())
+            .filter(|id| !accepted_ids.contains(id))
+            .collect();
 
         let version = Version {
             version_id: new_id(),
@@ -397,6 +487,9 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
             resume_id: optimization.resume_id,
             score,
             accepted_changes: accepted_ids,
+            edited_changes: edited_ids,
+            rejected_changes: rejected_ids,
+            warnings: warnings.iter().map(|w| resumax_ai::redact(w, &original.contact)).collect(),
             optimized,
             diff: version_diff,
             notes: changes.notes.clone(),
@@ -420,6 +513,10 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
             optimized: Set(to_json(&version.optimized)?),
             diff: Set(to_json(&version.diff)?),
             notes: Set(version.notes.clone()),
+            edited_changes: Set(Some(to_json(&version.edited_changes)?)),
+            rejected_changes: Set(Some(to_json(&version.rejected_changes)?)),
+            warnings: Set(Some(to_json(&version.warnings)?)),
+            accept_key: Set(Some(accept_key)),
             created_at: Set(version.created_at),
             updated_at: Set(version.created_at),
             deleted_at: Set(None),
@@ -427,12 +524,19 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
         .insert(&txn)
         .await
         .map_err(db_error("saving a version"))?;
-        audit(user, "version.saved", &id, Some(to_json(&version.accepted_changes)?), &row.request_id)
+        // The audit says which texts are the person's own, so a reviewer never takes an edit
+        // for a suggestion resuMAX made.
+        let detail = serde_json::json!({
+            "accepted": version.accepted_changes,
+            "editedByUser": version.edited_changes,
+            "rejected": version.rejected_changes,
+        });
+        audit(user, "version.saved", &id, Some(detail.to_string()), &row.request_id)
             .insert(&txn)
             .await
             .map_err(db_error("auditing a version"))?;
         txn.commit().await.map_err(db_error("committing a version"))?;
-        Ok(Accepted { version, exports })
+        Ok(Accepted { version, exports, created: true })
     }
 
     async fn list_versions(&self, user: &UserId, cursor: Option<String>, limit: u32) -> Result<VersionPage> {

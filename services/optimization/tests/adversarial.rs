@@ -450,7 +450,7 @@ const ADVERSARIAL: &[(&str, &str, &str, &str)] = &[
 ];
 
 fn apply_all() -> AcceptChanges {
-    AcceptChanges { apply_all: true, accepted_changes: vec![], notes: None, export_formats: vec![] }
+    AcceptChanges { apply_all: true, ..AcceptChanges::default() }
 }
 
 /// The text at a target of a resume: a line, or a skills list joined by ", ".
@@ -543,12 +543,8 @@ fn the_accept_time_check_refuses_a_stored_change_the_guard_would_drop() {
         reason: "".into(),
         uncertain: false,
     };
-    let named = AcceptChanges {
-        apply_all: false,
-        accepted_changes: vec!["c1".into()],
-        notes: None,
-        export_formats: vec![],
-    };
+    let named =
+        AcceptChanges { apply_all: false, accepted_changes: vec!["c1".into()], ..AcceptChanges::default() };
     for changes in [apply_all(), named] {
         let chosen = accepted_changes(
             std::slice::from_ref(&stored),
@@ -572,12 +568,8 @@ fn the_accept_time_check_refuses_a_stored_change_the_guard_would_drop() {
         &request.job,
     );
     assert!(all.is_empty(), "{all:?}");
-    let named = AcceptChanges {
-        apply_all: false,
-        accepted_changes: vec!["c1".into()],
-        notes: None,
-        export_formats: vec![],
-    };
+    let named =
+        AcceptChanges { apply_all: false, accepted_changes: vec!["c1".into()], ..AcceptChanges::default() };
     let chosen = accepted_changes(
         std::slice::from_ref(&doubted),
         &named,

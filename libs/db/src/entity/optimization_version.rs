@@ -13,6 +13,12 @@ pub struct Model {
     pub optimized: String,
     pub diff: String,
     pub notes: Option<String>,
+    /// JSON lists; null on versions saved before they existed.
+    pub edited_changes: Option<String>,
+    pub rejected_changes: Option<String>,
+    pub warnings: Option<String>,
+    /// The accepted set (ids and edits) as canonical JSON: the same set saves one version.
+    pub accept_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

@@ -226,6 +226,9 @@ mod tests {
             resume_id: Uuid::now_v7(),
             score: 81,
             accepted_changes: vec!["c1".into()],
+            edited_changes: Vec::new(),
+            rejected_changes: Vec::new(),
+            warnings: Vec::new(),
             optimized: ParsedResume {
                 contact: Contact { name: Some("Ada Lovelace".into()), ..Default::default() },
                 tagline: None,

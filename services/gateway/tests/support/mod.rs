@@ -293,6 +293,9 @@ impl OptimizationApi for MemOptimization {
             resume_id: optimization.resume_id,
             score: result.score_after.alignment_score,
             accepted_changes: chosen.iter().map(|s| s.change_id.clone()).collect(),
+            edited_changes: Vec::new(),
+            rejected_changes: Vec::new(),
+            warnings: Vec::new(),
             optimized: apply(&original.parsed.unwrap_or_default(), &chosen),
             diff: vec![],
             notes: changes.notes,
@@ -303,7 +306,7 @@ impl OptimizationApi for MemOptimization {
         for format in changes.export_formats {
             exports.push(self.1.export(user, &version, format).await?);
         }
-        Ok(Accepted { version, exports })
+        Ok(Accepted { version, exports, created: true })
     }
     async fn list_versions(&self, user: &UserId, cursor: Option<String>, limit: u32) -> Result<VersionPage> {
         let start: usize = match cursor {

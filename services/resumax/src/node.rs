@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use axum::Json;
 use axum::routing::get;
-use resumax_config::{Config, ServiceName};
+use resumax_config::{Config, ParseIsolation, ServiceName};
 use resumax_core::api::{ExportApi, OptimizationApi, ParsingApi, ScoringApi};
 use resumax_db::DatabaseConnection;
 use resumax_queue::{InProcessQueue, Queue};
@@ -76,6 +76,33 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The parser of this process: a pool of `resumax parse-child` processes (this binary), or a
+/// blocking thread when RESUMAX_PARSE_ISOLATION=inprocess.
+fn parser(config: &Config) -> anyhow::Result<resumax_parsing::pool::Parser> {
+    use resumax_parsing::pool::{ChildLimits, ParsePool, Parser, PoolConfig};
+    let parse = &config.parse;
+    let limits = resumax_document::Limits {
+        operators: parse.max_operators,
+        xobjects: parse.max_xobjects,
+        inflated_bytes: parse.max_inflated_mb.saturating_mul(1024 * 1024),
+        objects: parse.max_objects,
+        pages: parse.max_pages,
+    };
+    let timeout = std::time::Duration::from_millis(parse.timeout_ms);
+    Ok(match parse.isolation {
+        ParseIsolation::InProcess => Parser::InProcess { limits, timeout },
+        ParseIsolation::Process => {
+            let program = std::env::current_exe().context("finding this binary for the parse children")?;
+            let child = ChildLimits {
+                budget: limits,
+                memory_bytes: parse.child_memory_mb.saturating_mul(1024 * 1024),
+                cpu_seconds: parse.child_cpu_seconds,
+            };
+            Parser::Pool(ParsePool::start(PoolConfig { program, children: parse.children, timeout, child })?)
+        }
+    })
+}
+
 async fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
     if url.starts_with("inproc:") {
         return Ok(InProcessQueue::new());
@@ -122,7 +149,13 @@ impl Services {
         let parsing: Option<Arc<dyn ParsingApi>> = if let Some(db) = &db
             && config.runs(ServiceName::Parsing)
         {
-            let service = resumax_parsing::ParsingService::new(db.clone(), blobs.clone(), queue.clone());
+            let parser = parser(config)?;
+            let service = resumax_parsing::ParsingService::with_parser(
+                db.clone(),
+                blobs.clone(),
+                queue.clone(),
+                parser,
+            );
             service.start_relay();
             if config.workers > 0 {
                 service.start_workers(config.workers).await?;

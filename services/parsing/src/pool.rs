@@ -159,8 +159,7 @@ impl ParsePool {
     pub(crate) async fn parse(&self, kind: Document, bytes: Vec<u8>) -> Result<String> {
         let _permit =
             self.permits.acquire().await.map_err(|_| Error::internal("the parse pool", "closed"))?;
-        let taken = self.idle.lock().await.pop();
-        let mut worker = match taken {
+        let mut worker = match self.take_live().await {
             Some(worker) => worker,
             None => spawn(&self.config)?,
         };
@@ -194,6 +193,19 @@ impl ParsePool {
         }
     }
 
+    /// An idle child that is still alive. Children that died while idle (killed, out of memory)
+    /// are reaped here and replaced, so they never fail a parse they did not start.
+    async fn take_live(&self) -> Option<Worker> {
+        let mut idle = self.idle.lock().await;
+        let before = idle.len();
+        idle.retain_mut(|w| matches!(w.process.try_wait(), Ok(None)));
+        for _ in idle.len()..before {
+            tracing::warn!("a parse child died while idle; starting another");
+            self.spawn_into(&mut idle);
+        }
+        idle.pop()
+    }
+
     fn mark_busy(&self, pid: u32, busy: bool) {
         if let Ok(mut list) = self.busy.lock() {
             list.retain(|p| *p != pid);
@@ -204,9 +216,13 @@ impl ParsePool {
     }
 
     async fn replace(&self) {
+        self.spawn_into(&mut *self.idle.lock().await);
+    }
+
+    fn spawn_into(&self, idle: &mut Vec<Worker>) {
         match spawn(&self.config) {
-            Ok(worker) => self.idle.lock().await.push(worker),
-            // The next parse tries again.
+            Ok(worker) => idle.push(worker),
+            // The next parse starts one itself.
             Err(error) => tracing::error!(%error, "could not start a parse child"),
         }
     }

@@ -2,8 +2,7 @@
 //! the middle of a parse, past its CPU allowance or past the deadline costs that parse only; a
 //! new child takes its place and the next parse succeeds.
 
-use std::io::Write;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use resumax_core::ErrorCode;
@@ -12,25 +11,9 @@ use resumax_parsing::pool::{ChildLimits, ParsePool, Parser, PoolConfig};
 
 const RESUME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/resumes/resume_033.pdf");
 
-/// A page whose deflated content repeats `0 0 m` ten million times: seconds of work under a
-/// budget large enough to let it run.
-fn slow_pdf() -> &'static [u8] {
-    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
-    PDF.get_or_init(|| {
-        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        zlib.write_all(&b"0 0 m\n".repeat(10_000_000)).expect("deflate");
-        let content = zlib.finish().expect("deflate");
-        let head = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
-            2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
-            3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n";
-        let mut pdf = head.to_vec();
-        writeln!(pdf, "4 0 obj << /Length {} /Filter /FlateDecode >> stream", content.len()).expect("write");
-        pdf.extend_from_slice(&content);
-        // No xref table: the reader rebuilds it, as for any damaged file.
-        pdf.extend_from_slice(b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-        pdf
-    })
-}
+#[path = "../../../tests/system/fixtures.rs"]
+mod fixtures;
+use fixtures::slow_pdf;
 
 fn pool(children: usize, timeout: Duration, budget: Limits, cpu_seconds: u64) -> Arc<ParsePool> {
     ParsePool::start(PoolConfig {

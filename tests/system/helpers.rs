@@ -177,6 +177,11 @@ impl Node {
         String::from_utf8(output.stdout).expect("utf-8 output")
     }
 
+    /// The node's process id (its parse children are its child processes).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -101,6 +101,26 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// REST requests per minute per user at the gateway; 0 (the default) sets no limit.
     pub rate_limit_per_minute: Option<u32>,
+    /// `process` (parse children) or `inprocess`.
+    pub parse_isolation: Option<String>,
+    pub parse_children: Option<usize>,
+    pub parse_timeout_ms: Option<u64>,
+    pub parse_child_memory_mb: Option<u64>,
+    pub parse_child_cpu_seconds: Option<u64>,
+    pub parse_max_operators: Option<u64>,
+    pub parse_max_xobjects: Option<u64>,
+    pub parse_max_inflated_mb: Option<u64>,
+    pub parse_max_objects: Option<u64>,
+    pub parse_max_pages: Option<u64>,
+}
+
+/// A `RESUMAX_<KEY>` number, or an error that names the variable.
+fn env_number<T: std::str::FromStr>(value: Option<String>, key: &str) -> Result<Option<T>, Error> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| Error::invalid_input(format!("RESUMAX_{key} must be a number, not {v:?}")))
+        })
+        .transpose()
 }
 
 impl Settings {
@@ -147,22 +167,18 @@ impl Settings {
             optimization_endpoint: get("OPTIMIZATION_ENDPOINT"),
             scoring_endpoint: get("SCORING_ENDPOINT"),
             export_endpoint: get("EXPORT_ENDPOINT"),
-            rate_limit_per_minute: get("RATE_LIMIT_PER_MINUTE")
-                .map(|v| {
-                    v.parse().map_err(|_| {
-                        Error::invalid_input(format!(
-                            "RESUMAX_RATE_LIMIT_PER_MINUTE must be a number, not {v:?}"
-                        ))
-                    })
-                })
-                .transpose()?,
-            workers: get("WORKERS")
-                .map(|w| {
-                    w.parse().map_err(|_| {
-                        Error::invalid_input(format!("RESUMAX_WORKERS must be a number, not {w:?}"))
-                    })
-                })
-                .transpose()?,
+            rate_limit_per_minute: env_number(get("RATE_LIMIT_PER_MINUTE"), "RATE_LIMIT_PER_MINUTE")?,
+            workers: env_number(get("WORKERS"), "WORKERS")?,
+            parse_isolation: get("PARSE_ISOLATION"),
+            parse_children: env_number(get("PARSE_CHILDREN"), "PARSE_CHILDREN")?,
+            parse_timeout_ms: env_number(get("PARSE_TIMEOUT_MS"), "PARSE_TIMEOUT_MS")?,
+            parse_child_memory_mb: env_number(get("PARSE_CHILD_MEMORY_MB"), "PARSE_CHILD_MEMORY_MB")?,
+            parse_child_cpu_seconds: env_number(get("PARSE_CHILD_CPU_SECONDS"), "PARSE_CHILD_CPU_SECONDS")?,
+            parse_max_operators: env_number(get("PARSE_MAX_OPERATORS"), "PARSE_MAX_OPERATORS")?,
+            parse_max_xobjects: env_number(get("PARSE_MAX_XOBJECTS"), "PARSE_MAX_XOBJECTS")?,
+            parse_max_inflated_mb: env_number(get("PARSE_MAX_INFLATED_MB"), "PARSE_MAX_INFLATED_MB")?,
+            parse_max_objects: env_number(get("PARSE_MAX_OBJECTS"), "PARSE_MAX_OBJECTS")?,
+            parse_max_pages: env_number(get("PARSE_MAX_PAGES"), "PARSE_MAX_PAGES")?,
         })
     }
 
@@ -191,6 +207,16 @@ impl Settings {
             export_endpoint: over.export_endpoint.or(self.export_endpoint),
             workers: over.workers.or(self.workers),
             rate_limit_per_minute: over.rate_limit_per_minute.or(self.rate_limit_per_minute),
+            parse_isolation: over.parse_isolation.or(self.parse_isolation),
+            parse_children: over.parse_children.or(self.parse_children),
+            parse_timeout_ms: over.parse_timeout_ms.or(self.parse_timeout_ms),
+            parse_child_memory_mb: over.parse_child_memory_mb.or(self.parse_child_memory_mb),
+            parse_child_cpu_seconds: over.parse_child_cpu_seconds.or(self.parse_child_cpu_seconds),
+            parse_max_operators: over.parse_max_operators.or(self.parse_max_operators),
+            parse_max_xobjects: over.parse_max_xobjects.or(self.parse_max_xobjects),
+            parse_max_inflated_mb: over.parse_max_inflated_mb.or(self.parse_max_inflated_mb),
+            parse_max_objects: over.parse_max_objects.or(self.parse_max_objects),
+            parse_max_pages: over.parse_max_pages.or(self.parse_max_pages),
         }
     }
 
@@ -256,7 +282,30 @@ impl Settings {
                  RESUMAX_JWT_AUDIENCE: tokens are checked for the issuer and audience they name",
             ));
         }
+        let isolation = match self.parse_isolation.as_deref().unwrap_or("process") {
+            "process" => ParseIsolation::Process,
+            "inprocess" => ParseIsolation::InProcess,
+            other => {
+                return Err(Error::invalid_input(format!(
+                    "RESUMAX_PARSE_ISOLATION must be process or inprocess, not {other:?}"
+                )));
+            }
+        };
+        let defaults = ParseConfig::default();
+        let parse = ParseConfig {
+            isolation,
+            children: self.parse_children.unwrap_or(defaults.children).max(1),
+            timeout_ms: self.parse_timeout_ms.unwrap_or(defaults.timeout_ms).max(1),
+            child_memory_mb: self.parse_child_memory_mb.unwrap_or(defaults.child_memory_mb),
+            child_cpu_seconds: self.parse_child_cpu_seconds.unwrap_or(defaults.child_cpu_seconds).max(1),
+            max_operators: self.parse_max_operators.unwrap_or(defaults.max_operators),
+            max_xobjects: self.parse_max_xobjects.unwrap_or(defaults.max_xobjects),
+            max_inflated_mb: self.parse_max_inflated_mb.unwrap_or(defaults.max_inflated_mb),
+            max_objects: self.parse_max_objects.unwrap_or(defaults.max_objects),
+            max_pages: self.parse_max_pages.unwrap_or(defaults.max_pages),
+        };
         Ok(Config {
+            parse,
             data_dir,
             database_url,
             queue_url,
@@ -304,6 +353,53 @@ pub struct Config {
     pub endpoints: BTreeMap<ServiceName, String>,
     pub workers: usize,
     pub rate_limit_per_minute: u32,
+    pub parse: ParseConfig,
+}
+
+/// Where documents are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseIsolation {
+    /// In a pool of `resumax parse-child` processes under OS memory and CPU limits.
+    Process,
+    /// On a blocking thread of this process (tests and tools).
+    InProcess,
+}
+
+/// Where documents are parsed, and the bounds on each parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseConfig {
+    pub isolation: ParseIsolation,
+    /// Parse children in the pool (concurrent parses of this process).
+    pub children: usize,
+    /// One parse's deadline: its budget stops there, and a child still busy is killed.
+    pub timeout_ms: u64,
+    /// A child's address space (RLIMIT_AS).
+    pub child_memory_mb: u64,
+    /// CPU seconds a child may spend on one parse (RLIMIT_CPU, moved on before each parse).
+    pub child_cpu_seconds: u64,
+    /// The work budget of one parse (`resumax_document::Limits`).
+    pub max_operators: u64,
+    pub max_xobjects: u64,
+    pub max_inflated_mb: u64,
+    pub max_objects: u64,
+    pub max_pages: u64,
+}
+
+impl Default for ParseConfig {
+    fn default() -> Self {
+        ParseConfig {
+            isolation: ParseIsolation::Process,
+            children: 2,
+            timeout_ms: 60_000,
+            child_memory_mb: 1024,
+            child_cpu_seconds: 30,
+            max_operators: 2_000_000,
+            max_xobjects: 10_000,
+            max_inflated_mb: 32,
+            max_objects: 200_000,
+            max_pages: 1_000,
+        }
+    }
 }
 
 impl Config {
@@ -349,6 +445,29 @@ mod tests {
         assert!(err.message.contains("RESUMAX_HTTP_ADDR"), "{err}");
         assert!(ServiceName::parse_list("gateway,bogus").is_err());
         assert!(Settings::from_env(&env(&[("RESUMAX_CREDITS_ENABLED", "maybe")])).is_err());
+        let err = Settings::from_env(&env(&[("RESUMAX_PARSE_MAX_PAGES", "many")])).unwrap_err();
+        assert!(err.message.contains("RESUMAX_PARSE_MAX_PAGES"), "{err}");
+        let err = Settings::from_env(&env(&[("RESUMAX_PARSE_ISOLATION", "thread")]))
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(err.message.contains("RESUMAX_PARSE_ISOLATION"), "{err}");
+    }
+
+    #[test]
+    fn parse_settings_default_to_children_and_take_the_environment() {
+        let config = Settings::default().validate().unwrap();
+        assert_eq!(config.parse, ParseConfig::default());
+        let env = env(&[
+            ("RESUMAX_PARSE_ISOLATION", "inprocess"),
+            ("RESUMAX_PARSE_CHILDREN", "4"),
+            ("RESUMAX_PARSE_MAX_OPERATORS", "1000"),
+        ]);
+        let config = Settings::from_env(&env).unwrap().validate().unwrap();
+        assert_eq!(config.parse.isolation, ParseIsolation::InProcess);
+        assert_eq!(config.parse.children, 4);
+        assert_eq!(config.parse.max_operators, 1000);
+        assert_eq!(config.parse.max_pages, ParseConfig::default().max_pages);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::budget::{Budget, Work};
 use crate::layout::Column;
 use crate::{DocLine, DocumentError};
 
@@ -56,18 +57,24 @@ impl Package {
         self.archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect()
     }
 
-    /// One entry, read with a cap so that a lying size header cannot inflate past the limit.
-    pub(crate) fn read(&mut self, name: &str) -> Result<Vec<u8>, DocumentError> {
+    /// One entry, read with a cap so that a lying size header cannot inflate past the limit,
+    /// nor past what is left of the budget's inflated bytes.
+    pub(crate) fn read(&mut self, name: &str, budget: &Budget) -> Result<Vec<u8>, DocumentError> {
         let entry =
             self.archive.by_name(name).map_err(|e| DocumentError::Corrupt(format!("missing {name}: {e}")))?;
+        let left = budget.bytes_left() as u64;
         let mut out = Vec::new();
         entry
-            .take(MAX_TOTAL_BYTES + 1)
+            .take(MAX_TOTAL_BYTES.min(left) + 1)
             .read_to_end(&mut out)
             .map_err(|e| DocumentError::Corrupt(format!("unreadable {name}: {e}")))?;
+        if out.len() as u64 > left {
+            return Err(budget.inflation_exceeded());
+        }
         if out.len() as u64 > MAX_TOTAL_BYTES {
             return Err(DocumentError::TooLarge(format!("{name} expands to more than 50 MB")));
         }
+        budget.charge(Work::InflatedBytes, out.len() as u64)?;
         Ok(out)
     }
 }
@@ -79,7 +86,7 @@ pub(crate) fn is_docx(bytes: &[u8]) -> bool {
 }
 
 /// Lines of the document: page headers, body (text boxes after their anchor paragraph), footers.
-pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
+pub(crate) fn read_lines(bytes: &[u8], budget: &Budget) -> Result<Vec<DocLine>, DocumentError> {
     let mut pkg = Package::open(bytes)?;
     if !pkg.has("word/document.xml") {
         return Err(DocumentError::Unsupported("this archive is not a Word document".into()));
@@ -100,16 +107,16 @@ pub(crate) fn read_lines(bytes: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
         lines.into_iter().map(|l| DocLine { running: true, ..l }).collect()
     };
     for name in &headers {
-        let lines = running(walk(&pkg.read(name)?)?);
+        let lines = running(walk(&pkg.read(name, budget)?, budget)?);
         if !lines.is_empty() && !seen_parts.contains(&lines) {
             seen_parts.push(lines.clone());
             out.extend(lines);
         }
     }
-    let body = walk(&pkg.read("word/document.xml")?)?;
+    let body = walk(&pkg.read("word/document.xml", budget)?, budget)?;
     out.extend(body);
     for name in &footers {
-        let lines = running(walk(&pkg.read(name)?)?);
+        let lines = running(walk(&pkg.read(name, budget)?, budget)?);
         if !lines.is_empty() && !seen_parts.contains(&lines) {
             seen_parts.push(lines.clone());
             out.extend(lines);
@@ -198,7 +205,8 @@ impl Table {
     }
 }
 
-fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
+/// The lines of one part; every XML event is charged to the budget as one operator.
+fn walk(xml: &[u8], budget: &Budget) -> Result<Vec<DocLine>, DocumentError> {
     let text = String::from_utf8_lossy(xml);
     let mut reader = Reader::from_str(&text);
     let mut out: Vec<DocLine> = Vec::new();
@@ -213,6 +221,7 @@ fn walk(xml: &[u8]) -> Result<Vec<DocLine>, DocumentError> {
         let event = reader
             .read_event()
             .map_err(|e| DocumentError::Corrupt(format!("malformed document xml: {e}")))?;
+        budget.charge(Work::Operators, 1)?;
         match event {
             Event::Eof => break,
             Event::Start(e) => {

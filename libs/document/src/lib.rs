@@ -3,6 +3,7 @@
 //! Everything here is pure: bytes in, parsed values out. Inputs are untrusted, so every reader
 //! works under hard limits and reports a [`DocumentError`] instead of panicking.
 
+mod budget;
 mod dates;
 mod docx;
 mod explain;
@@ -18,6 +19,7 @@ use resumax_core::job_description::ParsedJobDescription;
 use resumax_core::resume::ParsedResume;
 use resumax_core::{Error, ErrorCode};
 
+pub use budget::{Budget, Limits, Usage};
 pub use dates::{DateRange, normalize_date, parse_date_range};
 pub use explain::{ExplainedLine, Explanation, Role, render as render_explanation};
 pub use jd::{requirements_of, shown_requirements};
@@ -41,6 +43,8 @@ pub enum DocumentError {
     Corrupt(String),
     Empty,
     TooLarge(String),
+    /// The reader's work budget ran out (hostile or pathological content): see [`Budget`].
+    TooComplex(String),
 }
 
 impl std::fmt::Display for DocumentError {
@@ -65,6 +69,10 @@ impl std::fmt::Display for DocumentError {
             DocumentError::TooLarge(what) => write!(
                 f,
                 "this document is too large to read ({what}); upload a smaller file"
+            ),
+            DocumentError::TooComplex(what) => write!(
+                f,
+                "this document is too complex to read ({what}); save it again from your editor as a simple PDF or DOCX"
             ),
         }
     }
@@ -203,12 +211,12 @@ fn check_size(bytes: &[u8]) -> Result<(), DocumentError> {
     Ok(())
 }
 
-fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentError> {
+fn lines_of(bytes: &[u8], allow_text: bool, budget: &Budget) -> Result<Vec<DocLine>, DocumentError> {
     check_size(bytes)?;
     match sniff(bytes) {
         Some(Format::Pdf) => {
             let mut out: Vec<DocLine> = Vec::new();
-            for l in pdf::extract(bytes)? {
+            for l in pdf::extract(bytes, budget)? {
                 let text = text::clean_line(&l.text);
                 if text.is_empty() {
                     continue;
@@ -231,7 +239,7 @@ fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentErro
             }
             Ok(out)
         }
-        Some(Format::Docx) => Ok(docx::read_lines(bytes)?
+        Some(Format::Docx) => Ok(docx::read_lines(bytes, budget)?
             .into_iter()
             .map(|l| DocLine { text: text::clean_line(&l.text), ..l })
             .filter(|l| !l.text.is_empty())
@@ -252,7 +260,7 @@ fn lines_of(bytes: &[u8], allow_text: bool) -> Result<Vec<DocLine>, DocumentErro
 /// Plain text in reading order, one logical line per line (PDF, DOCX or TXT); a line's
 /// right-aligned annotations follow it after a TAB.
 pub fn extract_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    Ok(plain_text(&logical_lines(&lines_of(bytes, true)?)))
+    Ok(plain_text(&logical_lines(&lines_of(bytes, true, &Budget::default())?)))
 }
 
 /// The lines as text, each with its annotations after a TAB.
@@ -271,9 +279,14 @@ impl DocLine {
     }
 }
 
-/// A resume: PDF or DOCX only.
+/// A resume: PDF or DOCX only, within the default work budget.
 pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
-    let lines = lines_of(bytes, false)?;
+    read_resume_within(bytes, &Budget::default())
+}
+
+/// A resume read within `budget` (which then tells the work it took).
+pub fn read_resume_within(bytes: &[u8], budget: &Budget) -> Result<ParsedResume, DocumentError> {
+    let lines = lines_of(bytes, false, budget)?;
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(DocumentError::Empty);
     }
@@ -282,7 +295,7 @@ pub fn read_resume(bytes: &[u8]) -> Result<ParsedResume, DocumentError> {
 
 /// A resume with the reading behind it: each line's page, column, role and the field it fed.
 pub fn explain_resume(bytes: &[u8]) -> Result<Explanation, DocumentError> {
-    let lines = lines_of(bytes, false)?;
+    let lines = lines_of(bytes, false, &Budget::default())?;
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(DocumentError::Empty);
     }
@@ -291,7 +304,15 @@ pub fn explain_resume(bytes: &[u8]) -> Result<Explanation, DocumentError> {
 
 /// A job description: PDF, DOCX or TXT (UTF-8, UTF-16 with BOM, Windows-1252).
 pub fn read_job_description(bytes: &[u8]) -> Result<ParsedJobDescription, DocumentError> {
-    let lines = logical_lines(&lines_of(bytes, true)?);
+    read_job_description_within(bytes, &Budget::default())
+}
+
+/// A job description read within `budget`.
+pub fn read_job_description_within(
+    bytes: &[u8],
+    budget: &Budget,
+) -> Result<ParsedJobDescription, DocumentError> {
+    let lines = logical_lines(&lines_of(bytes, true, budget)?);
     let text = jd::text_of(lines);
     if text.trim().is_empty() {
         return Err(DocumentError::Empty);

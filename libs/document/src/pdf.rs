@@ -9,6 +9,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::DocumentError;
+use crate::budget::{Budget, Work};
 use crate::layout::{self, Glyph};
 
 /// Pages beyond this are not read: no resume or job posting is that long, and it bounds the work.
@@ -33,12 +34,14 @@ fn mul(m: &Matrix, n: &Matrix) -> Matrix {
 }
 
 /// Lines of every page in reading order, pages in order.
-pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentError> {
-    let doc = load(bytes)?;
+pub(crate) fn extract(bytes: &[u8], budget: &Budget) -> Result<Vec<layout::LayoutLine>, DocumentError> {
+    let doc = load(bytes, budget.bytes_left())?;
+    budget.charge(Work::Objects, doc.objects.len() as u64)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(DocumentError::Corrupt("the PDF has no pages".into()));
     }
+    budget.charge(Work::Pages, pages.len() as u64)?;
     let mut fonts = FontCache::default();
     let mut out: Vec<layout::LayoutLine> = Vec::new();
     let mut images = 0usize;
@@ -50,9 +53,10 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
             fonts: &mut fonts,
             glyphs: Vec::new(),
             images: 0,
-            budget: MAX_GLYPHS.saturating_sub(glyph_total),
+            glyphs_left: MAX_GLYPHS.saturating_sub(glyph_total),
+            budget,
         };
-        interp.run_page(page_id);
+        interp.run_page(page_id)?;
         images += interp.images;
         glyph_total += interp.glyphs.len();
         let bounds = interp.page_box(page_id);
@@ -88,16 +92,27 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Vec<layout::LayoutLine>, DocumentE
 
 /// Pages of a readable PDF (as its page tree lists them).
 pub(crate) fn page_count(bytes: &[u8]) -> Option<usize> {
-    load(bytes).ok().map(|doc| doc.get_pages().len())
+    load(bytes, crate::budget::Limits::default().inflated_bytes as usize)
+        .ok()
+        .map(|doc| doc.get_pages().len())
 }
 
-fn load(bytes: &[u8]) -> Result<Document, DocumentError> {
+/// The document, its object and cross-reference streams each inflated to at most `max_stream`
+/// bytes (lopdf decodes them while loading, before any budget can be charged).
+fn load(bytes: &[u8], max_stream: usize) -> Result<Document, DocumentError> {
     let declares_encryption = bytes.windows(8).any(|w| w == b"/Encrypt");
-    let mut doc = match Document::load_mem(bytes) {
+    let options = lopdf::LoadOptions::with_max_decompressed_size(max_stream);
+    let mut doc = match Document::load_mem_with_options(bytes, options) {
         Ok(doc) => doc,
         Err(err) => {
             return Err(match err {
                 lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => DocumentError::Encrypted,
+                lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+                    DocumentError::TooComplex(format!(
+                        "a stream of more than {} MB once decompressed",
+                        max_stream / (1024 * 1024)
+                    ))
+                }
                 _ if declares_encryption => DocumentError::Encrypted,
                 other => DocumentError::Corrupt(other.to_string()),
             });
@@ -203,20 +218,35 @@ fn dict_get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&
     dict.get(key).ok().map(|o| deref(doc, o))
 }
 
-fn stream_bytes(doc: &Document, obj: &Object) -> Option<Vec<u8>> {
+/// A stream's content, inflated within the budget. A stream that does not fit spends the
+/// budget (the reader stops at its next check) and reads as absent.
+fn stream_bytes(doc: &Document, obj: &Object, budget: &Budget) -> Option<Vec<u8>> {
     let stream = deref(doc, obj).as_stream().ok()?;
-    stream.decompressed_content_with_limit(MAX_STREAM_BYTES).ok().or_else(|| {
-        // Unfiltered streams report an error from the decompressor; their content is raw.
-        if stream.dict.get(b"Filter").is_err() { Some(stream.content.clone()) } else { None }
-    })
+    inflate(stream, budget).ok()
 }
 
-fn build_font(doc: &Document, dict: &Dictionary) -> Font {
+/// A stream's content, inflated within what is left of the budget and charged to it.
+/// Unfiltered streams report an error from the decompressor; their content is raw.
+fn inflate(stream: &lopdf::Stream, budget: &Budget) -> Result<Vec<u8>, DocumentError> {
+    let cap = budget.bytes_left().min(MAX_STREAM_BYTES);
+    let content = match stream.decompressed_content_with_limit(cap) {
+        Ok(content) => content,
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            return Err(budget.inflation_exceeded());
+        }
+        Err(_) if stream.dict.get(b"Filter").is_err() => stream.content.clone(),
+        Err(_) => return Err(DocumentError::Corrupt("an undecodable stream".into())),
+    };
+    budget.charge(Work::InflatedBytes, content.len() as u64)?;
+    Ok(content)
+}
+
+fn build_font(doc: &Document, dict: &Dictionary, budget: &Budget) -> Font {
     let subtype = dict_get(doc, dict, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let is_type0 = subtype == b"Type0";
     let mut to_unicode = HashMap::new();
     let mut ranges = Vec::new();
-    if let Some(bytes) = dict.get(b"ToUnicode").ok().and_then(|o| stream_bytes(doc, o)) {
+    if let Some(bytes) = dict.get(b"ToUnicode").ok().and_then(|o| stream_bytes(doc, o, budget)) {
         parse_cmap(&bytes, &mut to_unicode, &mut ranges);
     }
     let code_len = if is_type0 {
@@ -673,17 +703,22 @@ struct Interpreter<'a> {
     fonts: &'a mut FontCache,
     glyphs: Vec<Glyph>,
     images: usize,
-    budget: usize,
+    /// Glyphs this page may still add (the document's glyph cap, shared by its pages).
+    glyphs_left: usize,
+    budget: &'a Budget,
 }
 
 impl<'a> Interpreter<'a> {
-    fn run_page(&mut self, page_id: ObjectId) {
-        let Ok(content) = self.doc.get_page_content_with_limit(page_id, MAX_STREAM_BYTES) else {
-            return;
+    fn run_page(&mut self, page_id: ObjectId) -> Result<(), DocumentError> {
+        // lopdf fails a page's content only when it would inflate past the cap.
+        let cap = self.budget.bytes_left().min(MAX_STREAM_BYTES);
+        let Ok(content) = self.doc.get_page_content_with_limit(page_id, cap) else {
+            return Err(self.budget.inflation_exceeded());
         };
+        self.budget.charge(Work::InflatedBytes, content.len() as u64)?;
         let resources = self.page_resources(page_id);
         let mut state = GState::default();
-        self.run(&content, resources, &mut state, 0);
+        self.run(&content, resources, &mut state, 0)
     }
 
     /// The visible page: the crop box (else the media box), inherited from the page tree.
@@ -730,26 +765,38 @@ impl<'a> Interpreter<'a> {
                 return Some(f.clone());
             }
             let dict = doc.get_object(*id).ok()?.as_dict().ok()?;
-            let font = Rc::new(build_font(doc, dict));
+            let font = Rc::new(build_font(doc, dict, self.budget));
             self.fonts.by_id.insert(*id, font.clone());
             return Some(font);
         }
-        Some(Rc::new(build_font(doc, raw.as_dict().ok()?)))
+        Some(Rc::new(build_font(doc, raw.as_dict().ok()?, self.budget)))
     }
 
-    fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs: &mut GState, depth: usize) {
-        let Ok(content) = Content::decode(content) else {
-            return;
-        };
+    /// Interprets a content stream, operation by operation (never all of them held at once). A
+    /// stream that turns out not to decode contributes nothing, as if never drawn.
+    fn run(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'a Dictionary>,
+        gs: &mut GState,
+        depth: usize,
+    ) -> Result<(), DocumentError> {
+        let before = (self.glyphs.len(), self.images, self.glyphs_left, gs.clone());
         let mut stack: Vec<GState> = Vec::new();
         // Marked content with /ActualText (an icon that reads "email:", a hyphenated word that
         // reads whole): the replacement text and the first glyph it replaces.
         let mut marked: Vec<Option<(String, usize)>> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        for op in &content.operations {
-            if self.budget == 0 {
-                return;
+        for op in Content::decode_iter(content) {
+            let Ok(op) = op else {
+                (self.images, self.glyphs_left, *gs) = (before.1, before.2, before.3);
+                self.glyphs.truncate(before.0);
+                return Ok(());
+            };
+            self.budget.charge(Work::Operators, 1)?;
+            if self.glyphs_left == 0 {
+                return Ok(());
             }
             let args = &op.operands;
             let num = |i: usize| args.get(i).and_then(number).unwrap_or(0.0);
@@ -844,33 +891,42 @@ impl<'a> Interpreter<'a> {
                 }
                 "Do" => {
                     if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
-                        self.do_xobject(resources, name, gs, depth);
+                        self.do_xobject(resources, name, gs, depth)?;
                     }
                 }
                 _ => {}
             }
         }
+        // A font map that did not fit spent the budget without an error to return.
+        self.budget.check()
     }
 
-    fn do_xobject(&mut self, resources: Option<&'a Dictionary>, name: &[u8], gs: &GState, depth: usize) {
+    fn do_xobject(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        gs: &GState,
+        depth: usize,
+    ) -> Result<(), DocumentError> {
         let doc = self.doc;
         let Some(xobjects) =
             resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok())
         else {
-            return;
+            return Ok(());
         };
         let Some(stream) = xobjects.get(name).ok().map(|o| deref(doc, o)).and_then(|o| o.as_stream().ok())
         else {
-            return;
+            return Ok(());
         };
+        self.budget.charge(Work::XObjects, 1)?;
         let subtype = dict_get(doc, &stream.dict, b"Subtype").and_then(|o| o.as_name().ok());
         match subtype {
             Some(b"Image") => self.images += 1,
             Some(b"Form") if depth < MAX_FORM_DEPTH => {
-                let Ok(content) = stream.decompressed_content_with_limit(MAX_STREAM_BYTES).or_else(|e| {
-                    if stream.dict.get(b"Filter").is_err() { Ok(stream.content.clone()) } else { Err(e) }
-                }) else {
-                    return;
+                let content = match inflate(stream, self.budget) {
+                    Ok(content) => content,
+                    Err(DocumentError::Corrupt(_)) => return Ok(()),
+                    Err(exceeded) => return Err(exceeded),
                 };
                 let mut inner = gs.clone();
                 if let Some(m) = dict_get(doc, &stream.dict, b"Matrix").and_then(|o| o.as_array().ok()) {
@@ -881,10 +937,11 @@ impl<'a> Interpreter<'a> {
                 }
                 let res =
                     dict_get(doc, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok()).or(resources);
-                self.run(&content, res, &mut inner, depth + 1);
+                self.run(&content, res, &mut inner, depth + 1)?;
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// The /ActualText of a marked-content property list (inline, or named in /Properties).
@@ -943,7 +1000,7 @@ impl<'a> Interpreter<'a> {
             return;
         };
         for (code, len) in font.codes(bytes) {
-            if self.budget == 0 {
+            if self.glyphs_left == 0 {
                 return;
             }
             let w0 = font.width(code);
@@ -968,7 +1025,7 @@ impl<'a> Interpreter<'a> {
                     exact: font.default_exact || font.widths.contains_key(&code),
                     bold: font.bold,
                 });
-                self.budget -= 1;
+                self.glyphs_left -= 1;
             }
             let space = if len == 1 && code == 32 { gs.word_spacing } else { 0.0 };
             let tx = (w0 * gs.size + gs.char_spacing + space) * gs.hscale;

@@ -155,8 +155,8 @@ fn section_json(s: &Section) -> Value {
     v
 }
 
-/// The corpus name of a rejection: `image_only`, `encrypted`, `corrupt`, `empty`, `too_large` or
-/// `unsupported`.
+/// The corpus name of a rejection: `image_only`, `encrypted`, `corrupt`, `empty`, `too_large`,
+/// `too_complex` (the work budget ran out) or `unsupported`.
 pub fn rejection_kind(err: &DocumentError) -> &'static str {
     match err {
         DocumentError::NoTextLayer => "image_only",
@@ -164,6 +164,7 @@ pub fn rejection_kind(err: &DocumentError) -> &'static str {
         DocumentError::Corrupt(_) => "corrupt",
         DocumentError::Empty => "empty",
         DocumentError::TooLarge(_) => "too_large",
+        DocumentError::TooComplex(_) => "too_complex",
         DocumentError::Unsupported(_) => "unsupported",
     }
 }

@@ -3,9 +3,9 @@
 //! `job_descriptions` tables. Parse status: `pending -> parsing -> completed | failed`.
 
 pub mod grpc;
+pub mod pool;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use prost::Message;
@@ -28,21 +28,31 @@ use sea_orm::{
 use tracing::Instrument;
 use uuid::Uuid;
 
-/// A document that takes longer than this to parse is reported as failed rather than holding a
-/// worker forever (a pathological PDF must not stall the queue).
-const PARSE_TIMEOUT: Duration = Duration::from_secs(60);
+use crate::pool::Parser;
 
 pub struct ParsingService {
     db: DatabaseConnection,
     blobs: BlobStore,
     queue: Arc<dyn Queue>,
     relay: Arc<resumax_outbox::Relay>,
+    parser: Parser,
 }
 
 impl ParsingService {
+    /// A service that parses on blocking threads of this process (tests and tools).
     pub fn new(db: DatabaseConnection, blobs: BlobStore, queue: Arc<dyn Queue>) -> Arc<Self> {
+        Self::with_parser(db, blobs, queue, Parser::in_process())
+    }
+
+    /// A service that parses with `parser` (the node gives it the pool of parse children).
+    pub fn with_parser(
+        db: DatabaseConnection,
+        blobs: BlobStore,
+        queue: Arc<dyn Queue>,
+        parser: Parser,
+    ) -> Arc<Self> {
         let relay = resumax_outbox::Relay::new(db.clone(), queue.clone(), &[subjects::PARSE]);
-        Arc::new(ParsingService { db, blobs, queue, relay })
+        Arc::new(ParsingService { db, blobs, queue, relay, parser })
     }
 
     /// Starts publishing recorded parse jobs (every process running this service relays).
@@ -118,7 +128,7 @@ impl ParsingService {
         let bytes = self.blobs.get(&keys::parse(&storage_key)?).await?;
         kind.set_status(&self.db, &job.id, ParseStatus::Parsing, None, None).await?;
         let started = std::time::Instant::now();
-        let outcome = parse_off_thread(move || kind.read(&bytes)).await;
+        let outcome = self.parser.parse(kind, bytes).await;
         record_parse(kind.name(), &outcome, started);
         match outcome {
             Ok(parsed) => {
@@ -193,11 +203,29 @@ impl Document {
         }))
     }
 
-    /// The parsed document as stored JSON.
-    fn read(self, bytes: &[u8]) -> Result<String> {
+    /// The parsed document as stored JSON, read within `budget`.
+    fn read(self, bytes: &[u8], budget: &resumax_document::Budget) -> Result<String> {
         match self {
-            Document::Resume => to_json(&resumax_document::read_resume(bytes)?),
-            Document::JobDescription => to_json(&resumax_document::read_job_description(bytes)?),
+            Document::Resume => to_json(&resumax_document::read_resume_within(bytes, budget)?),
+            Document::JobDescription => {
+                to_json(&resumax_document::read_job_description_within(bytes, budget)?)
+            }
+        }
+    }
+
+    /// The kind's byte in the parse-child protocol.
+    fn wire(self) -> u8 {
+        match self {
+            Document::Resume => b'r',
+            Document::JobDescription => b'j',
+        }
+    }
+
+    fn from_wire(byte: u8) -> Option<Document> {
+        match byte {
+            b'r' => Some(Document::Resume),
+            b'j' => Some(Document::JobDescription),
+            _ => None,
         }
     }
 
@@ -242,24 +270,6 @@ fn parse_job(kind: ParseJobKind, id: &str, user: &str, request_id: &str) -> Vec<
 /// The deduplication id of a document's parse job.
 fn parse_job_id(id: &str) -> String {
     format!("parse-{id}")
-}
-
-/// Parsing is CPU work: keep it off the async workers, and bound it in time.
-async fn parse_off_thread<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    match tokio::time::timeout(PARSE_TIMEOUT, tokio::task::spawn_blocking(work)).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => {
-            tracing::error!(%panic, "document parser panicked");
-            Err(Error::new(
-                ErrorCode::ParseFailed,
-                "this file could not be read; save it again from your editor and re-upload",
-            ))
-        }
-        Err(_) => Err(Error::new(
-            ErrorCode::ParseFailed,
-            "this file took too long to read; simplify it or save it as a plain PDF",
-        )),
-    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -402,14 +412,21 @@ impl ParsingApi for ParsingService {
                 if text.text.len() > MAX_JOB_DESCRIPTION_BYTES {
                     return Err(Error::new(ErrorCode::SizeExceeded, "job descriptions are limited to 10 MB"));
                 }
-                // Pasted text is cheap to analyse: answer with the result (and its warnings) at once.
-                let parsed = resumax_document::analyze_job_description(
-                    &text.text,
-                    text.title.as_deref(),
-                    text.company.as_deref(),
-                    text.location.as_deref(),
-                );
-                self.blobs.put(&key, text.text.into_bytes()).await?;
+                // Pasted text is analysed at once, so the answer carries the result and its
+                // warnings; on a blocking thread, since 10 MB of text is seconds of CPU that would
+                // otherwise stall every request on this async worker (health checks included).
+                let (parsed, text) = tokio::task::spawn_blocking(move || {
+                    let parsed = resumax_document::analyze_job_description(
+                        &text.text,
+                        text.title.as_deref(),
+                        text.company.as_deref(),
+                        text.location.as_deref(),
+                    );
+                    (parsed, text.text)
+                })
+                .await
+                .map_err(|e| Error::internal("analysing a job description", e))?;
+                self.blobs.put(&key, text.into_bytes()).await?;
                 row.source = Set("text".into());
                 row.file_name = Set(None);
                 row.parse_status = Set(ParseStatus::Completed.as_str().into());

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use resumax_config::{Config, Settings};
 
@@ -88,6 +88,23 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// A parse child of the pool (started by `serve`, speaks frames on stdin and stdout).
+    #[command(hide = true)]
+    ParseChild {
+        /// The child's budget and OS limits, as JSON.
+        #[arg(long)]
+        limits: String,
+    },
+}
+
+impl Cli {
+    /// The limits of a `parse-child` invocation, which runs before any runtime starts.
+    pub fn parse_child(&self) -> Option<&str> {
+        match &self.command {
+            Command::ParseChild { limits } => Some(limits),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -164,6 +181,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
         }
+        Command::ParseChild { .. } => bail!("parse-child runs before the runtime starts"),
         Command::Parse { file, jd, json, explain } => crate::parse_cmd::run(&file, jd, json, explain),
         Command::Score { resume, jd, json } => {
             crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json }).context("score")

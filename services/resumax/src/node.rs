@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use axum::Json;
 use axum::routing::get;
-use resumax_config::{Config, ServiceName};
+use resumax_config::{Config, ParseIsolation, ServiceName};
 use resumax_core::api::{ExportApi, OptimizationApi, ParsingApi, ScoringApi};
 use resumax_db::DatabaseConnection;
 use resumax_queue::{InProcessQueue, Queue};
@@ -110,11 +110,39 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// The key `POST /dev/token` signs with: only the one this data dir generated, and only on a
 /// loopback address. A configured secret or public key means an identity provider issues tokens.
 fn dev_sign_in(config: &Config) -> anyhow::Result<Option<Vec<u8>>> {
-    let generated = config.jwt_secret.is_none() && config.jwt_public_key.is_none();
+    let generated =
+        config.jwt_secret.is_none() && config.jwt_public_key.is_none() && config.jwt_jwks_file.is_none();
     if !generated || !config.http_addr.ip().is_loopback() {
         return Ok(None);
     }
     Ok(Some(jwt_secret(config)?))
+}
+
+/// The parser of this process: a pool of `resumax parse-child` processes (this binary), or a
+/// blocking thread when RESUMAX_PARSE_ISOLATION=inprocess.
+fn parser(config: &Config) -> anyhow::Result<resumax_parsing::pool::Parser> {
+    use resumax_parsing::pool::{ChildLimits, ParsePool, Parser, PoolConfig};
+    let parse = &config.parse;
+    let limits = resumax_document::Limits {
+        operators: parse.max_operators,
+        xobjects: parse.max_xobjects,
+        inflated_bytes: parse.max_inflated_mb.saturating_mul(1024 * 1024),
+        objects: parse.max_objects,
+        pages: parse.max_pages,
+    };
+    let timeout = std::time::Duration::from_millis(parse.timeout_ms);
+    Ok(match parse.isolation {
+        ParseIsolation::InProcess => Parser::InProcess { limits, timeout },
+        ParseIsolation::Process => {
+            let program = std::env::current_exe().context("finding this binary for the parse children")?;
+            let child = ChildLimits {
+                budget: limits,
+                memory_bytes: parse.child_memory_mb.saturating_mul(1024 * 1024),
+                cpu_seconds: parse.child_cpu_seconds,
+            };
+            Parser::Pool(ParsePool::start(PoolConfig { program, children: parse.children, timeout, child })?)
+        }
+    })
 }
 
 async fn open_queue(url: &str) -> anyhow::Result<Arc<dyn Queue>> {
@@ -164,7 +192,13 @@ impl Services {
         let parsing: Option<Arc<dyn ParsingApi>> = if let Some(db) = &db
             && config.runs(ServiceName::Parsing)
         {
-            let service = resumax_parsing::ParsingService::new(db.clone(), blobs.clone(), queue.clone());
+            let parser = parser(config)?;
+            let service = resumax_parsing::ParsingService::with_parser(
+                db.clone(),
+                blobs.clone(),
+                queue.clone(),
+                parser,
+            );
             service.start_relay();
             if config.workers > 0 {
                 service.start_workers(config.workers).await?;

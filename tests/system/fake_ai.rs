@@ -21,6 +21,8 @@ pub struct Behaviour {
     pub anthropic_fails: bool,
     pub openai_calls: AtomicU32,
     pub anthropic_calls: AtomicU32,
+    /// OpenAI's answer text instead of a bare "no rewrite" (prose around the JSON, say).
+    pub openai_content: Option<String>,
 }
 
 pub struct FakeAi {
@@ -77,7 +79,8 @@ async fn openai(State(behaviour): State<Arc<Behaviour>>, Json(request): Json<Val
         "object": "chat.completion",
         "created": 1_764_460_800,
         "model": request["model"],
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": NO_REWRITES, "refusal": null},
+        "choices": [{"index": 0, "message": {"role": "assistant",
+            "content": behaviour.openai_content.as_deref().unwrap_or(NO_REWRITES), "refusal": null},
             "logprobs": null, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 812, "completion_tokens": 9, "total_tokens": 821},
     }))

@@ -89,3 +89,51 @@ async fn stored_prompts_and_outputs_carry_no_contact_details() {
     let prompt = std::fs::read_to_string(folder.join("prompt.json")).unwrap();
     assert!(prompt.contains("templateVersion"), "{prompt}");
 }
+
+#[tokio::test]
+async fn contact_details_a_model_echoes_never_reach_stored_output() {
+    // A chatty model that answers in prose around the JSON and repeats what it knows of the
+    // person: name in capitals, email, the phone whole and in pieces, a profile user name.
+    let truth = ground_truth("resumes/resume_023.json");
+    let contact = |field: &str| truth["contact"][field].as_str().unwrap().to_string();
+    let (name, email, phone) = (contact("name"), contact("email"), contact("phone"));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let pieces = [&digits[digits.len() - 7..digits.len() - 4], &digits[digits.len() - 4..]];
+    let chatter = format!(
+        "Sure! Here are the rewrites for {} ({email}, call {phone} or {}-{}; github.com/{}): {{\"rewrites\":[]}}",
+        name.to_uppercase(),
+        pieces[0],
+        pieces[1],
+        email.split('@').next().unwrap(),
+    );
+    let ai = FakeAi::start(Behaviour { openai_content: Some(chatter), ..Default::default() }).await;
+    let dir = temp_dir();
+    let env: Vec<(String, String)> = ai.env("openai");
+    let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    let request = parsed_pair(&node, &token).await;
+    let (_, started) = node.post_json(&token, "/optimize", request).await;
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "prose around the JSON is read: {run}");
+    let folder = dir.path().join("blobs/users/alice/optimizations").join(id);
+    let user_name = email.split('@').next().unwrap().to_string();
+    for artifact in ["prompt.json", "output.json"] {
+        let stored = std::fs::read_to_string(folder.join(artifact)).unwrap_or_else(|e| panic!("{artifact}: {e}"));
+        let lower = stored.to_lowercase();
+        for (what, value) in [
+            ("name", name.to_lowercase()),
+            ("email", email.to_lowercase()),
+            ("phone", phone.clone()),
+            ("phone digits", digits.clone()),
+            ("a phone piece", pieces[1].to_string()),
+            ("profile user name", format!("github.com/{}", user_name.to_lowercase())),
+        ] {
+            assert!(!lower.contains(&value), "{artifact} holds the {what} {value:?}: {stored}");
+        }
+    }
+    // Nor does what the API shows of the run.
+    let shown = run.to_string().to_lowercase();
+    assert!(!shown.contains(&email.to_lowercase()) && !shown.contains(&name.to_lowercase()), "{shown}");
+}

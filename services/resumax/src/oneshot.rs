@@ -64,11 +64,11 @@ impl Progress {
     }
 
     fn finish(&mut self) {
-        if let Some((_, started)) = self.stage.take() {
-            if self.on {
-                let mark = if self.color { "\x1b[32mdone\x1b[0m" } else { "done" };
-                let _ = writeln!(std::io::stderr(), " {mark} ({:.1} s)", started.elapsed().as_secs_f64());
-            }
+        if let Some((_, started)) = self.stage.take()
+            && self.on
+        {
+            let mark = if self.color { "\x1b[32mdone\x1b[0m" } else { "done" };
+            let _ = writeln!(std::io::stderr(), " {mark} ({:.1} s)", started.elapsed().as_secs_f64());
         }
     }
 }

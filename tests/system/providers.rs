@@ -120,7 +120,8 @@ async fn contact_details_a_model_echoes_never_reach_stored_output() {
     let folder = dir.path().join("blobs/users/alice/optimizations").join(id);
     let user_name = email.split('@').next().unwrap().to_string();
     for artifact in ["prompt.json", "output.json"] {
-        let stored = std::fs::read_to_string(folder.join(artifact)).unwrap_or_else(|e| panic!("{artifact}: {e}"));
+        let stored =
+            std::fs::read_to_string(folder.join(artifact)).unwrap_or_else(|e| panic!("{artifact}: {e}"));
         let lower = stored.to_lowercase();
         for (what, value) in [
             ("name", name.to_lowercase()),

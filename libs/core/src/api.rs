@@ -13,7 +13,10 @@ use crate::score::{MatchReport, RankedJob};
 use crate::{ErrorCode, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ParseStatus {
     Pending,
     Parsing,
@@ -23,20 +26,16 @@ pub enum ParseStatus {
 
 impl ParseStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ParseStatus::Pending => "pending",
-            ParseStatus::Parsing => "parsing",
-            ParseStatus::Completed => "completed",
-            ParseStatus::Failed => "failed",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Parsing, Self::Completed, Self::Failed].into_iter().find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// Why a parse failed, for the client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParseError {
     pub code: ErrorCode,
@@ -44,6 +43,7 @@ pub struct ParseError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResumeRecord {
     pub resume_id: Uuid,
@@ -55,6 +55,7 @@ pub struct ResumeRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct JobDescriptionRecord {
     pub job_description_id: Uuid,
@@ -168,6 +169,7 @@ pub struct AcceptChanges {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Accepted {
     pub version: Version,
@@ -182,6 +184,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VersionPage {
     pub items: Vec<Version>,
@@ -200,6 +203,7 @@ pub trait OptimizationApi: Send + Sync {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportStatus {
     Queued,
@@ -208,6 +212,7 @@ pub enum ExportStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRecord {
     pub export_id: Uuid,

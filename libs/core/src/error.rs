@@ -6,7 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
     Unauthorized,
@@ -33,54 +36,14 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
-        ErrorCode::InvalidInput,
-        ErrorCode::Unauthorized,
-        ErrorCode::NotVerified,
-        ErrorCode::NotFound,
-        ErrorCode::ParseNotReady,
-        ErrorCode::Conflict,
-        ErrorCode::InsufficientCredits,
-        ErrorCode::SizeExceeded,
-        ErrorCode::UnsupportedFormat,
-        ErrorCode::ParseFailed,
-        ErrorCode::RateLimited,
-        ErrorCode::StorageError,
-        ErrorCode::QueueFailed,
-        ErrorCode::Internal,
-        ErrorCode::ProviderTimeout,
-        ErrorCode::ProviderThrottled,
-        ErrorCode::ProviderError,
-        ErrorCode::SchemaValidationFailed,
-        ErrorCode::Timeout,
-    ];
+    pub const ALL: &'static [ErrorCode] = <ErrorCode as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::NotVerified => "not_verified",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::ParseNotReady => "parse_not_ready",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::InsufficientCredits => "insufficient_credits",
-            ErrorCode::SizeExceeded => "size_exceeded",
-            ErrorCode::UnsupportedFormat => "unsupported_format",
-            ErrorCode::ParseFailed => "parse_failed",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::StorageError => "storage_error",
-            ErrorCode::QueueFailed => "queue_failed",
-            ErrorCode::Internal => "internal",
-            ErrorCode::ProviderTimeout => "provider_timeout",
-            ErrorCode::ProviderThrottled => "provider_throttled",
-            ErrorCode::ProviderError => "provider_error",
-            ErrorCode::SchemaValidationFailed => "schema_validation_failed",
-            ErrorCode::Timeout => "timeout",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+        code.parse().ok()
     }
 
     /// HTTP status of the REST contract (DESIGN.md section 5).
@@ -174,7 +137,8 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_through_its_name() {
-        for code in ErrorCode::ALL {
+        assert_eq!(ErrorCode::ALL.len(), 19);
+        for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

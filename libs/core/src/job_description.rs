@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::score::Importance;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParsedJobDescription {
     pub title: Option<String>,
@@ -33,6 +34,7 @@ pub struct ParsedJobDescription {
 
 /// What kind of thing a requirement asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequirementKind {
     /// A method or field of knowledge ("machine learning", "budgeting").
@@ -50,6 +52,7 @@ pub enum RequirementKind {
 
 /// One requirement of a posting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Requirement {
     /// The canonical name (the taxonomy's when it knows the concept): for a group, its category

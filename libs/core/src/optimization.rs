@@ -7,7 +7,10 @@ use crate::score::MatchReport;
 use crate::{Error, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum OptimizationStatus {
     Queued,
     Processing,
@@ -21,18 +24,10 @@ impl OptimizationStatus {
         [OptimizationStatus::Queued, OptimizationStatus::Processing, OptimizationStatus::Generating];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            OptimizationStatus::Queued => "queued",
-            OptimizationStatus::Processing => "processing",
-            OptimizationStatus::Generating => "generating",
-            OptimizationStatus::Completed => "completed",
-            OptimizationStatus::Failed => "failed",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Queued, Self::Processing, Self::Generating, Self::Completed, Self::Failed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        s.parse().ok()
     }
     pub fn is_terminal(self) -> bool {
         matches!(self, OptimizationStatus::Completed | OptimizationStatus::Failed)
@@ -40,7 +35,10 @@ impl OptimizationStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Strategy {
     #[default]
     Default,
@@ -50,26 +48,17 @@ pub enum Strategy {
 
 impl Strategy {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Strategy::Default => "default",
-            Strategy::Conservative => "conservative",
-            Strategy::AggressiveKeywords => "aggressive_keywords",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "default" => Ok(Strategy::Default),
-            "conservative" => Ok(Strategy::Conservative),
-            "aggressive_keywords" => Ok(Strategy::AggressiveKeywords),
-            other => Err(Error::invalid_input(format!(
-                "unknown strategy {other:?}: use default, conservative or aggressive_keywords"
-            ))),
-        }
+        s.parse()
+            .map_err(|_| Error::invalid_input(format!("unknown strategy {s:?}: use {}", one_of::<Self>())))
     }
 }
 
 /// What kind of change a suggestion makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeType {
     /// Uses the JD's wording for something the resume already says.
@@ -101,16 +90,21 @@ impl ChangeType {
 
 /// Where a suggestion applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum SuggestionTarget {
     /// Replace one line (bullet or summary sentence).
-    Line { item: ItemId },
+    Line {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1.0.2"))]
+        item: ItemId,
+    },
     /// Replace the skill list of a section; `suggested` holds the whole new list joined by ", ".
     Skills { section: usize },
 }
 
 /// One proposed change. Every suggestion carries the original it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// Stable within a run: the change id a client accepts.
@@ -128,6 +122,7 @@ pub struct Suggestion {
 
 /// A span of a word-level diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DiffSpan {
     /// `equal`, `insert` or `delete`.
@@ -136,6 +131,7 @@ pub struct DiffSpan {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LineChange {
     pub change_id: String,
@@ -149,6 +145,7 @@ pub struct LineChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SectionDiff {
     pub section: SectionKind,
@@ -162,6 +159,7 @@ pub struct SectionDiff {
 
 /// Everything a completed run produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OptimizationResult {
     pub summary: Vec<String>,
@@ -176,6 +174,7 @@ pub struct OptimizationResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FailureInfo {
     pub code: ErrorCode,
@@ -183,6 +182,7 @@ pub struct FailureInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Optimization {
     pub optimization_id: uuid::Uuid,
@@ -197,6 +197,7 @@ pub struct Optimization {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Version {
     pub version_id: uuid::Uuid,
@@ -220,7 +221,10 @@ pub struct Version {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ExportFormat {
     Pdf,
     Docx,
@@ -229,20 +233,21 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ExportFormat::Pdf => "pdf",
-            ExportFormat::Docx => "docx",
-            ExportFormat::Text => "text",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "pdf" => Ok(ExportFormat::Pdf),
-            "docx" => Ok(ExportFormat::Docx),
-            "text" => Ok(ExportFormat::Text),
-            other => {
-                Err(Error::invalid_input(format!("unknown export format {other:?}: use pdf, docx or text")))
-            }
-        }
+        s.parse().map_err(|_| {
+            Error::invalid_input(format!("unknown export format {s:?}: use {}", one_of::<Self>()))
+        })
+    }
+}
+
+/// The accepted names of an enum for a message: "a, b or c".
+pub fn one_of<T: strum::VariantArray + Copy + Into<&'static str>>() -> String {
+    let names: Vec<&'static str> = T::VARIANTS.iter().map(|v| (*v).into()).collect();
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

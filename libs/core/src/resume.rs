@@ -6,7 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum SectionKind {
     Summary,
     Experience,
@@ -19,30 +22,16 @@ pub enum SectionKind {
 
 impl SectionKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SectionKind::Summary => "summary",
-            SectionKind::Experience => "experience",
-            SectionKind::Education => "education",
-            SectionKind::Skills => "skills",
-            SectionKind::Projects => "projects",
-            SectionKind::Certifications => "certifications",
-            SectionKind::Other => "other",
-        }
+        self.into()
     }
+    /// A name this build does not know reads as `other`.
     pub fn parse(name: &str) -> SectionKind {
-        match name {
-            "summary" => SectionKind::Summary,
-            "experience" => SectionKind::Experience,
-            "education" => SectionKind::Education,
-            "skills" => SectionKind::Skills,
-            "projects" => SectionKind::Projects,
-            "certifications" => SectionKind::Certifications,
-            _ => SectionKind::Other,
-        }
+        name.parse().unwrap_or(SectionKind::Other)
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     pub name: Option<String>,
@@ -56,6 +45,7 @@ pub struct Contact {
 /// One entry of a section: a job, a degree, a project, a certification, or (for summary and
 /// skills) the single body of the section. `lines` are the bullets or paragraph lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     /// Employer, institution, project or certification name.
@@ -92,6 +82,7 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Section {
     pub kind: SectionKind,
@@ -125,6 +116,7 @@ impl Section {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParsedResume {
     pub contact: Contact,

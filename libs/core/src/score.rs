@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Importance {
     Required,
@@ -12,6 +13,7 @@ pub enum Importance {
 
 /// A JD term found in the resume.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct KeywordMatch {
     /// The JD's wording.
@@ -28,6 +30,7 @@ pub struct KeywordMatch {
 
 /// A JD term absent from the resume.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct KeywordGap {
     pub term: String,
@@ -37,6 +40,7 @@ pub struct KeywordGap {
 
 /// Each component in 0..=100, with its share of the total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ScoreComponent {
     pub name: String,
@@ -46,6 +50,7 @@ pub struct ScoreComponent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MatchReport {
     /// 0..=100.
@@ -59,6 +64,7 @@ pub struct MatchReport {
 
 /// One job description's place when one resume is ranked against many.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RankedJob {
     /// Position of the job description in the request.

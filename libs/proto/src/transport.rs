@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn every_code_survives_a_status() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let error = Error::new(code, format!("{code} happened: ünïcode and \"quotes\""));
             let status = status_from_error(&error);
             assert_eq!(status.code() as i32, code.grpc_code());

@@ -393,7 +393,7 @@ fn versions_exports_and_records_round_trip() {
 
 #[test]
 fn every_error_code_round_trips_as_data() {
-    for code in ErrorCode::ALL {
+    for &code in ErrorCode::ALL {
         let info = FailureInfo { code, message: format!("{code}") };
         assert_eq!(round_trip::<_, pb::ErrorInfo>(&info), info);
     }

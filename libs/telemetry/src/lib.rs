@@ -15,10 +15,16 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// keeps tests that start several nodes in one process simple. With an OTLP endpoint configured
 /// it must run inside a Tokio runtime, and the binary calls [`shutdown`] at exit.
 pub fn init() {
-    // lopdf warns (with a dump of the font) about every odd font encoding it falls back from,
-    // which real-world PDFs have plenty of; our own extractor handles them.
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,lopdf=error"));
+    init_with(DEFAULT_FILTER)
+}
+
+/// The filter of a server. lopdf warns (with a dump of the font) about every odd font encoding
+/// it falls back from, which real-world PDFs have plenty of; our own extractor handles them.
+pub const DEFAULT_FILTER: &str = "info,sqlx=warn,lopdf=error";
+
+/// Like [`init`], with the filter to use when `RUST_LOG` is not set.
+pub fn init_with(default_filter: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let json = std::env::var("RESUMAX_LOG_FORMAT").is_ok_and(|v| v == "json");
     // One of the two is installed; `Option` layers keep the subscriber's type the same either way.
     let text_logs = (!json).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));

@@ -15,7 +15,6 @@ use resumax_core::api::{
 use resumax_core::ids::parse_id;
 use resumax_core::optimization::{ExportFormat, OptimizationStatus, Strategy};
 use resumax_core::{Error, ErrorCode};
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::Gateway;
@@ -23,13 +22,20 @@ use crate::auth::{Caller, VerifiedCaller};
 use crate::context::RequestId;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, PathId, json_rejection};
-use crate::json;
+use crate::json::{
+    AcceptBody, AcceptedView, ErrorBody, ExportView, FileUpload, Health, JobDescriptionBody,
+    JobDescriptionCreated, JobDescriptionView, OptimizationStarted, OptimizationView, OptimizeBody,
+    ResumeCreated, ResumeView, ScoreView, VersionList, VersionStatus, VersionView, VersionsQuery,
+};
 use crate::upload::{read_file_field, too_large};
 
 type ApiResult = Result<Response, ApiError>;
 
-pub(crate) async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", security(()),
+    responses((status = 200, body = Health)))]
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok".into() })
 }
 
 pub(crate) async fn not_found() -> ApiError {
@@ -38,6 +44,18 @@ pub(crate) async fn not_found() -> ApiError {
 
 // ---- resumes ----
 
+/// Uploads a resume (PDF or DOCX, at most 5 MB) and queues its parse.
+#[utoipa::path(post, path = "/resumes", tag = "resumes",
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = ResumeCreated, description = "stored; the parse runs in the background"),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: no `file` part"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 413, body = ErrorBody, description = "`size_exceeded`"),
+        (status = 415, body = ErrorBody, description = "`unsupported_format`: not a PDF or DOCX"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+        (status = 503, body = ErrorBody, description = "`storage_error`, `queue_failed`"),
+    ))]
 pub(crate) async fn upload_resume(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -45,15 +63,33 @@ pub(crate) async fn upload_resume(
 ) -> ApiResult {
     let upload = read_file_field(multipart, MAX_RESUME_BYTES, "resume").await?;
     let record = gw.parsing.upload_resume(&caller.user, upload).await?;
-    let body = json!({ "resumeId": record.resume_id, "parseStatus": record.parse_status.as_str() });
+    let body = ResumeCreated { resume_id: record.resume_id, parse_status: record.parse_status };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// The parsed resume: sections, contact, per-entry `uncertain` fields and layout warnings.
+#[utoipa::path(get, path = "/resumes/{id}", tag = "resumes", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ResumeView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`: no such resume of this user"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_resume(State(gw): State<Gateway>, caller: Caller, PathId(id): PathId) -> ApiResult {
     let record = gw.parsing.get_resume(&caller.user, id).await?;
-    Ok(Json(json::resume_json(&record)).into_response())
+    Ok(Json(ResumeView::from(&record)).into_response())
 }
 
+/// Soft-deletes a resume and hides everything derived from it.
+#[utoipa::path(delete, path = "/resumes/{id}", tag = "resumes", params(("id" = Uuid, Path)),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn delete_resume(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -66,16 +102,22 @@ pub(crate) async fn delete_resume(
 
 // ---- job descriptions ----
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JobDescriptionBody {
-    text: String,
-    title: Option<String>,
-    company: Option<String>,
-    location: Option<String>,
-}
-
-/// JSON text or a multipart file, told apart by the content type.
+/// A job description as JSON text, or a PDF/DOCX/TXT file (multipart `file`), told apart by the
+/// content type.
+#[utoipa::path(post, path = "/job-descriptions", tag = "job descriptions",
+    request_body(content(
+        (JobDescriptionBody = "application/json"),
+        (FileUpload = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, body = JobDescriptionCreated),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: malformed body, empty text"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 413, body = ErrorBody, description = "`size_exceeded`"),
+        (status = 415, body = ErrorBody, description = "`unsupported_format`"),
+        (status = 422, body = ErrorBody, description = "`parse_failed`: an unreadable file"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn create_job_description(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -119,39 +161,50 @@ pub(crate) async fn create_job_description(
         ));
     };
     let record = gw.parsing.create_job_description(&caller.user, source).await?;
-    let body = json!({
-        "jobDescriptionId": record.job_description_id,
-        "parseStatus": record.parse_status.as_str(),
-        "warnings": json::job_description_warnings(&record),
-        "warningDetails": json::warning_details(json::job_description_warnings(&record)),
-    });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((StatusCode::CREATED, Json(JobDescriptionCreated::from(&record))).into_response())
 }
 
 fn non_blank(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// The analysed posting: metadata, required and preferred skills, the requirement model.
+#[utoipa::path(get, path = "/job-descriptions/{id}", tag = "job descriptions", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = JobDescriptionView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_job_description(
     State(gw): State<Gateway>,
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult {
     let record = gw.parsing.get_job_description(&caller.user, id).await?;
-    Ok(Json(json::job_description_json(&record)).into_response())
+    Ok(Json(JobDescriptionView::from(&record)).into_response())
 }
 
 // ---- optimizations ----
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OptimizeBody {
-    resume_id: String,
-    job_description_id: String,
-    strategy: Option<String>,
-    client_request_id: Option<String>,
-}
-
+/// Starts a run for a parsed resume and posting (needs `email_verified`). A repeated request
+/// answers the run already asked for.
+#[utoipa::path(post, path = "/optimize", tag = "optimizations", request_body = OptimizeBody,
+    responses(
+        (status = 202, body = OptimizationStarted, description = "a new run, queued"),
+        (status = 200, body = OptimizationStarted, description = "the run already asked for (a replay)"),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: ids, strategy, clientRequestId"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 402, body = ErrorBody, description = "`insufficient_credits`"),
+        (status = 403, body = ErrorBody, description = "`not_verified`: the token's email is not verified"),
+        (status = 404, body = ErrorBody, description = "`not_found`: the resume or posting"),
+        (status = 409, body = ErrorBody, description = "`parse_not_ready`, `conflict`"),
+        (status = 415, body = ErrorBody, description = "`unsupported_format`: not JSON"),
+        (status = 422, body = ErrorBody, description = "`parse_failed`: the input could not be read"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+        (status = 503, body = ErrorBody, description = "`storage_error`, `queue_failed`"),
+    ))]
 pub(crate) async fn start_optimization(
     State(gw): State<Gateway>,
     VerifiedCaller(caller): VerifiedCaller,
@@ -180,26 +233,47 @@ pub(crate) async fn start_optimization(
         )
         .await?;
     let status = if started.created { StatusCode::ACCEPTED } else { StatusCode::OK };
-    let body = json!({
-        "optimizationId": started.optimization.optimization_id,
-        "status": started.optimization.status.as_str(),
-    });
+    let body = OptimizationStarted {
+        optimization_id: started.optimization.optimization_id,
+        status: started.optimization.status,
+    };
     Ok((status, Json(body)).into_response())
 }
 
+/// A run: its status; once completed the scores, match report, diff and suggestions; once
+/// failed its error.
+#[utoipa::path(get, path = "/optimize/{id}", tag = "optimizations", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = OptimizationView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_optimization(
     State(gw): State<Gateway>,
     caller: Caller,
     PathId(id): PathId,
 ) -> ApiResult {
     let optimization = gw.optimization.get(&caller.user, id).await?;
-    Ok(Json(json::optimization_json(&optimization)).into_response())
+    Ok(Json(OptimizationView::from(&optimization)).into_response())
 }
 
 /// `GET /optimize/{id}/events`: Server-Sent Events, one `status` event per status change (the
 /// data is `{optimizationId, status, error?}`), ending after a terminal status. The gateway polls
 /// the optimization service, so the stream works the same whether that service runs in this
 /// process or behind gRPC; ownership is checked before the stream starts (404 otherwise).
+#[utoipa::path(get, path = "/optimize/{id}/events", tag = "optimizations", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, content_type = "text/event-stream", body = String,
+            description = "`event: status` with data `{optimizationId, status, error?}` per status change, \
+                           ending after `completed` or `failed`; `event: error` with `{optimizationId, error}` \
+                           if the run vanishes"),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn optimization_events(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -251,6 +325,14 @@ const EVENT_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Scores exist only for a completed run; before that (or after a failure) the answer is 404
 /// `not_found`, since there is no score resource yet.
+#[utoipa::path(get, path = "/optimize/{id}/score", tag = "optimizations", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ScoreView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`: no such run, or not completed"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_score(State(gw): State<Gateway>, caller: Caller, PathId(id): PathId) -> ApiResult {
     let optimization = gw.optimization.get(&caller.user, id).await?;
     let result = match (&optimization.status, &optimization.result) {
@@ -262,26 +344,30 @@ pub(crate) async fn get_score(State(gw): State<Gateway>, caller: Caller, PathId(
             ));
         }
     };
-    Ok(Json(json!({
-        "scoreBefore": result.score_before.alignment_score,
-        "scoreAfter": result.score_after.alignment_score,
-        "breakdown": result.score_after.breakdown,
-    }))
+    Ok(Json(ScoreView {
+        score_before: result.score_before.alignment_score,
+        score_after: result.score_after.alignment_score,
+        breakdown: result.score_after.breakdown.clone(),
+    })
     .into_response())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct AcceptBody {
-    apply_all: Option<bool>,
-    accepted_changes: Option<Vec<String>>,
-    edited_changes: Option<std::collections::BTreeMap<String, String>>,
-    notes: Option<String>,
-    export_formats: Option<Vec<String>>,
 }
 
 const MAX_NOTES_CHARS: usize = 2000;
 
+/// Saves the accepted changes as a version and queues the exports asked for.
+#[utoipa::path(post, path = "/optimize/{id}/accept", tag = "optimizations", params(("id" = Uuid, Path)),
+    request_body = AcceptBody,
+    responses(
+        (status = 201, body = AcceptedView, description = "a new version"),
+        (status = 200, body = AcceptedView, description = "the same accepted set again: the version it saved"),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: unknown change id or format, notes or an edit too long, `applyAll` with `acceptedChanges`"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 409, body = ErrorBody, description = "`conflict`: the run is not completed"),
+        (status = 415, body = ErrorBody, description = "`unsupported_format`: not JSON"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+        (status = 503, body = ErrorBody, description = "`storage_error`, `queue_failed`"),
+    ))]
 pub(crate) async fn accept_optimization(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -309,26 +395,27 @@ pub(crate) async fn accept_optimization(
     let accepted = gw.optimization.accept(&caller.user, id, changes).await?;
     // The same accepted set again answers the version it saved.
     let status = if accepted.created { StatusCode::CREATED } else { StatusCode::OK };
-    let exports: Vec<_> = accepted.exports.iter().map(json::export_json).collect();
-    let body = json!({
-        "versionId": accepted.version.version_id,
-        "status": "saved",
-        "exports": exports,
-    });
+    let body = AcceptedView {
+        version_id: accepted.version.version_id,
+        status: VersionStatus::Saved,
+        exports: accepted.exports.iter().map(ExportView::from).collect(),
+    };
     Ok((status, Json(body)).into_response())
 }
 
 // ---- versions ----
 
-#[derive(Deserialize)]
-pub struct VersionsQuery {
-    cursor: Option<String>,
-    limit: Option<String>,
-}
-
 const DEFAULT_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 100;
 
+/// Saved versions, newest first, cursor paging.
+#[utoipa::path(get, path = "/versions", tag = "versions", params(VersionsQuery),
+    responses(
+        (status = 200, body = VersionList),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: limit or cursor"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn list_versions(
     State(gw): State<Gateway>,
     caller: Caller,
@@ -344,26 +431,56 @@ pub(crate) async fn list_versions(
     };
     let cursor = query.cursor.filter(|c| !c.is_empty());
     let page = gw.optimization.list_versions(&caller.user, cursor, limit).await?;
-    let items: Vec<_> = page.items.iter().map(json::version_json).collect();
-    let mut body = json!({ "items": items });
-    if let Some(next) = page.next_cursor {
-        body["nextCursor"] = json!(next);
-    }
+    let body = VersionList {
+        items: page.items.iter().map(VersionView::from).collect(),
+        next_cursor: page.next_cursor,
+    };
     Ok(Json(body).into_response())
 }
 
+#[utoipa::path(get, path = "/versions/{id}", tag = "versions", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = VersionView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_version(State(gw): State<Gateway>, caller: Caller, PathId(id): PathId) -> ApiResult {
     let version = gw.optimization.get_version(&caller.user, id).await?;
-    Ok(Json(json::version_json(&version)).into_response())
+    Ok(Json(VersionView::from(&version)).into_response())
 }
 
 // ---- exports ----
 
+/// An export's status: `queued` until a worker has rendered it, then `completed` with its URL.
+#[utoipa::path(get, path = "/exports/{id}", tag = "exports", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ExportView),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+    ))]
 pub(crate) async fn get_export(State(gw): State<Gateway>, caller: Caller, PathId(id): PathId) -> ApiResult {
     let record = gw.export.get_export(&caller.user, id).await?;
-    Ok(Json(json::export_json(&record)).into_response())
+    Ok(Json(ExportView::from(&record)).into_response())
 }
 
+/// The rendered file of a completed export.
+#[utoipa::path(get, path = "/exports/{id}/download", tag = "exports", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "the file, as an attachment", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (String = "text/plain"),
+        )),
+        (status = 400, body = ErrorBody, description = "`invalid_input`: not a UUID"),
+        (status = 401, body = ErrorBody, description = "`unauthorized`"),
+        (status = 404, body = ErrorBody, description = "`not_found`: no such export, or not rendered yet"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`"),
+        (status = 503, body = ErrorBody, description = "`storage_error`"),
+    ))]
 pub(crate) async fn download_export(
     State(gw): State<Gateway>,
     caller: Caller,

@@ -10,12 +10,14 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use resumax_core::Error;
 use resumax_core::api::{
     ExportApi, MAX_JOB_DESCRIPTION_BYTES, MAX_RESUME_BYTES, OptimizationApi, ParsingApi,
 };
 use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 mod auth;
 mod browser;
@@ -24,6 +26,7 @@ mod error;
 mod extract;
 mod handlers;
 mod json;
+mod openapi;
 mod rate_limit;
 mod serve;
 mod upload;
@@ -32,7 +35,7 @@ pub use auth::{Auth, Caller, JWKS_REREAD, issue_token};
 pub use browser::BrowserPolicy;
 pub use context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use error::ApiError;
-pub use json::optimization_json;
+pub use json::{OptimizationView, optimization_json};
 pub use rate_limit::RateLimit;
 pub use serve::{HttpLimits, serve};
 
@@ -50,32 +53,21 @@ pub struct Gateway {
 /// JSON bodies are small (ids, flags, change ids); uploads get their own larger limits.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
-/// All API routes plus `/healthz`. `/readyz`, `/metrics` and the page are added by the binary.
+/// All API routes plus `/healthz`, `/openapi.json` and `/docs`. `/readyz`, `/metrics` and the
+/// page are added by the binary.
 pub fn router(gateway: Gateway) -> Router {
-    let resume_limit = DefaultBodyLimit::max(MAX_RESUME_BYTES + upload::MULTIPART_OVERHEAD);
-    let job_description_limit = DefaultBodyLimit::max(MAX_JOB_DESCRIPTION_BYTES + upload::MULTIPART_OVERHEAD);
-    let api = Router::new()
-        .route("/resumes", post(handlers::upload_resume).layer(resume_limit))
-        .route("/resumes/{id}", get(handlers::get_resume).delete(handlers::delete_resume))
-        .route("/job-descriptions", post(handlers::create_job_description).layer(job_description_limit))
-        .route("/job-descriptions/{id}", get(handlers::get_job_description))
-        .route("/optimize", post(handlers::start_optimization))
-        .route("/optimize/{id}", get(handlers::get_optimization))
-        .route("/optimize/{id}/score", get(handlers::get_score))
-        .route("/optimize/{id}/events", get(handlers::optimization_events))
-        .route("/optimize/{id}/accept", post(handlers::accept_optimization))
-        .route("/versions", get(handlers::list_versions))
-        .route("/versions/{id}", get(handlers::get_version))
-        .route("/exports/{id}", get(handlers::get_export))
-        .route("/exports/{id}/download", get(handlers::download_export))
+    let (open, mut document) = open_routes().split_for_parts();
+    let (api, api_document) = authenticated_routes().split_for_parts();
+    document.merge(api_document);
+    let api = api
         // Route layers run only for matched routes, so an unknown path stays 404, not 401. The
         // one added last runs first: authenticate, then count the request against its user.
         .route_layer(from_fn_with_state(gateway.rate_limit.clone(), rate_limit::limit))
         .route_layer(from_fn_with_state(gateway.auth.clone(), auth::require_auth));
-
     Router::new()
-        .route("/healthz", get(handlers::healthz))
+        .merge(open)
         .merge(api)
+        .merge(openapi::viewer(openapi::complete(document)))
         .fallback(handlers::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
@@ -83,6 +75,41 @@ pub fn router(gateway: Gateway) -> Router {
         // Outermost, so ids, spans and error bodies cover every response, rejections included.
         .layer(from_fn(context::request_context))
         .with_state(gateway)
+}
+
+// Each route is registered once: `routes!` adds the handler to the router and its
+// `#[utoipa::path]` to the document, so the two cannot list different routes.
+
+/// Routes that need no token.
+fn open_routes() -> OpenApiRouter<Gateway> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).routes(routes!(handlers::healthz))
+}
+
+/// Routes behind the bearer token (and the rate limit).
+fn authenticated_routes() -> OpenApiRouter<Gateway> {
+    let resume_limit = DefaultBodyLimit::max(MAX_RESUME_BYTES + upload::MULTIPART_OVERHEAD);
+    let job_description_limit = DefaultBodyLimit::max(MAX_JOB_DESCRIPTION_BYTES + upload::MULTIPART_OVERHEAD);
+    OpenApiRouter::new()
+        .routes(routes!(handlers::upload_resume).layer(resume_limit))
+        .routes(routes!(handlers::get_resume, handlers::delete_resume))
+        .routes(routes!(handlers::create_job_description).layer(job_description_limit))
+        .routes(routes!(handlers::get_job_description))
+        .routes(routes!(handlers::start_optimization))
+        .routes(routes!(handlers::get_optimization))
+        .routes(routes!(handlers::get_score))
+        .routes(routes!(handlers::optimization_events))
+        .routes(routes!(handlers::accept_optimization))
+        .routes(routes!(handlers::list_versions))
+        .routes(routes!(handlers::get_version))
+        .routes(routes!(handlers::get_export))
+        .routes(routes!(handlers::download_export))
+}
+
+/// The OpenAPI document `/openapi.json` serves.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = open_routes().into_openapi();
+    document.merge(authenticated_routes().into_openapi());
+    openapi::complete(document)
 }
 
 // A panic is a bug, never the client's fault: log it and answer a plain internal error.

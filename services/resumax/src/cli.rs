@@ -5,11 +5,27 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand};
 use resumax_config::{Config, Settings};
+use resumax_core::optimization::{ExportFormat, Strategy};
+use strum::VariantArray;
+
+fn strategies() -> PossibleValuesParser {
+    PossibleValuesParser::new(Strategy::VARIANTS.iter().map(|s| s.as_str()))
+}
+
+fn formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(ExportFormat::VARIANTS.iter().map(|f| f.as_str()))
+}
 
 #[derive(Parser)]
-#[command(name = "resumax", version, about = "Aligns a resume to a job description, truthfully")]
+#[command(
+    name = "resumax",
+    version,
+    about = "Aligns a resume to a job description, truthfully",
+    after_help = "Examples:\n  resumax optimize --resume cv.pdf --jd posting.txt\n  resumax score --resume cv.pdf --jd posting.txt --json\n  resumax serve\n  TOKEN=$(resumax token --user alice)"
+)]
 pub struct Cli {
     /// A TOML file with the same keys as the RESUMAX_* variables (lowercase, no prefix).
     #[arg(long, global = true)]
@@ -17,6 +33,10 @@ pub struct Cli {
     /// Where the embedded mode keeps its data (RESUMAX_DATA_DIR).
     #[arg(long, global = true)]
     data_dir: Option<String>,
+    /// Log to stderr: -v info, -vv debug. The one-shot commands are quiet without it (RUST_LOG
+    /// also turns logs on); `serve` logs at info either way.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,41 +44,62 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run services: all of them (embedded) or a comma-separated subset.
+    #[command(after_help = "Examples:\n  resumax serve\n  resumax serve --services gateway,parsing")]
     Serve {
-        #[arg(long)]
+        /// `all`, or a comma-separated subset of gateway, parsing, scoring, optimization, export
+        /// (RESUMAX_SERVICES); peers not run here need RESUMAX_<SERVICE>_ENDPOINT.
+        #[arg(long, value_name = "LIST")]
         services: Option<String>,
     },
-    /// One-shot optimization in this process, no server.
+    /// One-shot optimization in this process, no server: parse, score, rewrite, diff.
+    #[command(
+        after_help = "Examples:\n  resumax optimize --resume cv.pdf --jd posting.txt\n  resumax optimize --resume cv.docx --jd posting.pdf --json > run.json\n  resumax optimize --resume cv.pdf --jd posting.txt --format pdf -o optimized.pdf"
+    )]
     Optimize {
-        #[arg(long)]
+        /// The resume: a PDF or DOCX file.
+        #[arg(long, value_name = "FILE")]
         resume: PathBuf,
-        #[arg(long)]
+        /// The job description: a PDF, DOCX or TXT file.
+        #[arg(long, value_name = "FILE")]
         jd: PathBuf,
-        #[arg(long, default_value = "default")]
+        /// How far rewrites may go: `conservative` keeps closest to the original,
+        /// `aggressive_keywords` uses the posting's wording wherever the resume supports it.
+        #[arg(long, default_value = "default", value_parser = strategies())]
         strategy: String,
-        /// Also render the optimized resume (all changes applied) to this format.
-        #[arg(long)]
+        /// Also render the optimized resume, every change accepted, in this format (needs -o).
+        #[arg(long, value_parser = formats(), requires = "output")]
         format: Option<String>,
-        /// Where to write the rendered file (default: stdout).
-        #[arg(short = 'o', long)]
+        /// Where to write the rendered file; stdout carries only the report.
+        #[arg(short = 'o', long, value_name = "FILE", requires = "format")]
         output: Option<PathBuf>,
-        /// Print the same object as `GET /optimize/{id}`.
+        /// Print the same object as `GET /optimize/{id}` instead of the report.
         #[arg(long)]
         json: bool,
+        /// No colour in the report and progress (also NO_COLOR; off anyway when not a terminal).
+        #[arg(long)]
+        no_color: bool,
     },
     /// Score a resume against a job description in this process, no server.
+    #[command(after_help = "Example:\n  resumax score --resume cv.pdf --jd posting.txt")]
     Score {
-        #[arg(long)]
+        /// The resume: a PDF or DOCX file.
+        #[arg(long, value_name = "FILE")]
         resume: PathBuf,
-        #[arg(long)]
+        /// The job description: a PDF, DOCX or TXT file.
+        #[arg(long, value_name = "FILE")]
         jd: PathBuf,
         /// Print `{alignmentScore, breakdown, matchReport}` as in `GET /optimize/{id}`.
         #[arg(long)]
         json: bool,
+        /// No colour in the report (also NO_COLOR; off anyway when not a terminal).
+        #[arg(long)]
+        no_color: bool,
     },
     /// Print a bearer token signed with this node's key.
+    #[command(after_help = "Example:\n  TOKEN=$(resumax token --user alice)")]
     Token {
-        #[arg(long)]
+        /// The user id the token names (its `sub`).
+        #[arg(long, value_name = "ID")]
         user: String,
         /// Leave `email_verified` false (such a token cannot optimize).
         #[arg(long)]
@@ -76,6 +117,7 @@ enum Command {
     },
     /// Parse one document and print it in the corpus ground-truth schema.
     Parse {
+        /// The document: PDF or DOCX (a resume), or also TXT with --jd.
         file: PathBuf,
         /// Read the file as a job description (PDF, DOCX or TXT) instead of a resume.
         #[arg(long)]
@@ -111,14 +153,17 @@ impl Cli {
 enum CreditsAction {
     /// Add credits to a user's balance.
     Grant {
-        #[arg(long)]
+        /// The user id (a token's `sub`).
+        #[arg(long, value_name = "ID")]
         user: String,
-        #[arg(long)]
+        /// Credits to add (negative to take away).
+        #[arg(long, allow_negative_numbers = true)]
         amount: i32,
     },
     /// Print a user's balance.
     Balance {
-        #[arg(long)]
+        /// The user id (a token's `sub`).
+        #[arg(long, value_name = "ID")]
         user: String,
     },
 }
@@ -135,6 +180,18 @@ fn load_config(
     let env: BTreeMap<String, String> = std::env::vars().collect();
     let flags = Settings { data_dir, services, ..Settings::default() };
     Ok(file.overridden_by(Settings::from_env(&env)?).overridden_by(flags).validate()?)
+}
+
+impl Cli {
+    /// The log filter when RUST_LOG is not set: a server logs its work; a one-shot command
+    /// prints its answer and stays quiet unless asked (-v).
+    pub fn default_log_filter(&self) -> &'static str {
+        match (self.verbose, &self.command) {
+            (0, Command::Serve { .. }) | (1, _) => resumax_telemetry::DEFAULT_FILTER,
+            (0, _) => "error,lopdf=off",
+            _ => "debug,sqlx=info,lopdf=error",
+        }
+    }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -183,16 +240,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ParseChild { .. } => bail!("parse-child runs before the runtime starts"),
         Command::Parse { file, jd, json, explain } => crate::parse_cmd::run(&file, jd, json, explain),
-        Command::Score { resume, jd, json } => {
-            crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json }).context("score")
+        Command::Score { resume, jd, json, no_color } => {
+            crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json, no_color }).context("score")
         }
-        Command::Optimize { resume, jd, strategy, format, output, json } => {
-            let strategy = resumax_core::optimization::Strategy::parse(&strategy)?;
-            let format =
-                format.as_deref().map(resumax_core::optimization::ExportFormat::parse).transpose()?;
-            crate::oneshot::optimize(crate::oneshot::OneShot { resume, jd, strategy, format, output, json })
-                .await
-                .context("optimize")
+        Command::Optimize { resume, jd, strategy, format, output, json, no_color } => {
+            let strategy = Strategy::parse(&strategy)?;
+            let format = format.as_deref().map(ExportFormat::parse).transpose()?;
+            let args = crate::oneshot::OneShot { resume, jd, strategy, format, output, json, no_color };
+            crate::oneshot::optimize(args).await.context("optimize")
         }
     }
 }

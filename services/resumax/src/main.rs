@@ -5,6 +5,7 @@ mod cli;
 mod node;
 mod oneshot;
 mod parse_cmd;
+mod report;
 mod score_cmd;
 mod web;
 
@@ -39,7 +40,7 @@ async fn serve(cli: cli::Cli) -> std::process::ExitCode {
     // Two rustls providers are compiled in (ring via some dependencies, aws-lc-rs via others);
     // without a process default, building a TLS client config panics.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    resumax_telemetry::init();
+    resumax_telemetry::init_with(cli.default_log_filter());
     let result = cli::run(cli).await;
     // Spans still buffered go to the collector before the process ends. The flush blocks until
     // exported, so it runs off the runtime's threads, which drive the exporter's gRPC channel.

@@ -464,16 +464,20 @@ async fn serve_grpc(
 ) -> anyhow::Result<()> {
     use tonic_health::ServingStatus;
     let (health, health_service) = tonic_health::server::health_reporter();
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(resumax_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .context("building grpc reflection")?;
+    // Reflection in both versions: v1alpha is what grpcurl 1.8 and many other clients still ask.
+    let reflection_builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(resumax_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection = reflection_builder().build_v1().context("building grpc reflection")?;
+    let reflection_v1alpha = reflection_builder().build_v1alpha().context("building grpc reflection")?;
     let local = &services.local;
     let has_gateway = server_info.is_some();
     let router = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection)
+        .add_service(reflection_v1alpha)
         .add_optional_service(server_info)
         .add_optional_service(local.parsing.clone().map(resumax_parsing::grpc::server))
         .add_optional_service(local.scoring.clone().map(resumax_scoring::grpc::server))

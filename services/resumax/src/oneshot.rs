@@ -1,16 +1,18 @@
 //! `resumax optimize`: the whole flow in this process, through the same services a server runs,
 //! on a throw-away data directory.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use resumax_config::Settings;
 use resumax_core::api::{AcceptChanges, JobDescriptionSource, ParseStatus, StartOptimization, Upload};
 use resumax_core::ids::UserId;
-use resumax_core::optimization::{ExportFormat, Optimization, OptimizationStatus, Strategy};
+use resumax_core::optimization::{ExportFormat, OptimizationStatus, Strategy};
 
 use crate::node::Services;
+use crate::report::{Style, optimization_report};
 
 pub struct OneShot {
     pub resume: PathBuf,
@@ -19,6 +21,56 @@ pub struct OneShot {
     pub format: Option<ExportFormat>,
     pub output: Option<PathBuf>,
     pub json: bool,
+    pub no_color: bool,
+}
+
+/// One line per stage on stderr, only when stderr is a terminal (scripts see nothing).
+struct Progress {
+    on: bool,
+    color: bool,
+    stage: Option<(&'static str, Instant)>,
+    /// Index of the next stage to show.
+    next: usize,
+}
+
+const STAGES: [&str; 4] = ["parse", "score", "generate", "diff"];
+const DOING: [&str; 4] = [
+    "reading the resume and the job description",
+    "scoring the resume against the posting",
+    "proposing truthful rewrites",
+    "comparing before and after",
+];
+
+impl Progress {
+    fn new(no_color: bool) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        Progress { on: terminal, color: terminal && !no_color, stage: None, next: 0 }
+    }
+
+    /// Ends the stage under way and starts `stage`. A stage the run went through between two
+    /// looks (a fast provider) is still shown, so every run shows the same four lines.
+    fn enter(&mut self, stage: &'static str) {
+        let target = STAGES.iter().position(|s| *s == stage).unwrap_or(0);
+        while self.next <= target {
+            self.finish();
+            let (name, doing) = (STAGES[self.next], DOING[self.next]);
+            self.stage = Some((name, Instant::now()));
+            self.next += 1;
+            if self.on {
+                let _ = write!(std::io::stderr(), "[{}/{}] {name:<8} {doing}...", self.next, STAGES.len());
+                let _ = std::io::stderr().flush();
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some((_, started)) = self.stage.take()
+            && self.on
+        {
+            let mark = if self.color { "\x1b[32mdone\x1b[0m" } else { "done" };
+            let _ = writeln!(std::io::stderr(), " {mark} ({:.1} s)", started.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Removes the throw-away data directory however the run ends.
@@ -52,6 +104,8 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
         bail!("the one-shot mode needs every service in process");
     };
     let user = UserId::parse("local")?;
+    let mut progress = Progress::new(args.no_color);
+    progress.enter("parse");
 
     let resume = parsing.upload_resume(&user, read(&args.resume)?).await?;
     let job = parsing.create_job_description(&user, JobDescriptionSource::File(read(&args.jd)?)).await?;
@@ -85,7 +139,17 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
     let id = optimization.start(&user, request).await?.optimization.optimization_id;
     let run = loop {
         let run = optimization.get(&user, id).await?;
+        match run.status {
+            OptimizationStatus::Queued | OptimizationStatus::Processing => progress.enter("score"),
+            OptimizationStatus::Generating => progress.enter("generate"),
+            OptimizationStatus::Completed | OptimizationStatus::Failed => {}
+        }
         if run.status.is_terminal() {
+            if run.status == OptimizationStatus::Completed {
+                // The diff and the rescore are the last step of the run; show it as its own.
+                progress.enter("diff");
+            }
+            progress.finish();
             break run;
         }
         if tokio::time::Instant::now() > deadline {
@@ -97,7 +161,13 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&resumax_gateway::optimization_json(&run))?);
     } else {
-        print_report(&run);
+        match (&run.result, &run.error) {
+            (_, Some(error)) => println!("failed: {} ({})", error.message, error.code),
+            (Some(result), None) => {
+                print!("{}", optimization_report(result, Style::for_stdout(args.no_color)))
+            }
+            (None, None) => {}
+        }
     }
     if run.status == OptimizationStatus::Failed {
         bail!("the optimization failed");
@@ -126,68 +196,8 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
             }
         }
         let (_, bytes) = export.download(&user, export_id).await?;
-        match &args.output {
-            Some(path) => {
-                std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?
-            }
-            None => {
-                use std::io::Write;
-                std::io::stdout().write_all(&bytes)?;
-            }
-        }
+        let path = args.output.as_ref().context("--format needs -o FILE")?;
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
-}
-
-/// Human-readable report: scores, the match report, and a colored diff (when on a terminal).
-fn print_report(run: &Optimization) {
-    use std::io::IsTerminal;
-    let color = std::io::stdout().is_terminal();
-    let paint =
-        |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
-    if let Some(error) = &run.error {
-        println!("failed: {} ({})", error.message, error.code);
-        return;
-    }
-    let Some(result) = &run.result else { return };
-    println!(
-        "alignment score: {} -> {}",
-        result.score_before.alignment_score, result.score_after.alignment_score
-    );
-    for line in &result.summary {
-        println!("  {line}");
-    }
-    let report = &result.score_after;
-    println!("\nmatched keywords:");
-    for k in &report.matched_keywords {
-        let how = if k.literal { String::new() } else { format!(" (as {:?})", k.resume_term) };
-        println!("  {}{how}", k.term);
-    }
-    println!("missing keywords:");
-    for k in &report.missing_keywords {
-        println!("  {} ({:?})", k.term, k.importance);
-    }
-    for advice in &report.recommendations {
-        println!("  -> {advice}");
-    }
-    println!("\nchanges:");
-    for section in result.diff.iter().filter(|s| !s.changes.is_empty()) {
-        println!("[{}]", section.heading);
-        for change in &section.changes {
-            let spans: String = change
-                .spans
-                .iter()
-                .map(|s| match s.op.as_str() {
-                    "insert" => paint("32", &format!("{{+{}+}}", s.text)),
-                    "delete" => paint("31", &format!("[-{}-]", s.text)),
-                    _ => s.text.clone(),
-                })
-                .collect();
-            let flag = if change.uncertain { " (uncertain)" } else { "" };
-            println!("  {} {}{flag}: {spans}", change.change_id, change.change_type.describe());
-        }
-    }
-    for warning in &result.warnings {
-        println!("warning: {warning}");
-    }
 }

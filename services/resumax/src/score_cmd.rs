@@ -4,13 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use resumax_core::score::{Importance, MatchReport};
+use resumax_core::score::MatchReport;
 use serde_json::json;
 
 pub struct ScoreArgs {
     pub resume: PathBuf,
     pub jd: PathBuf,
     pub json: bool,
+    pub no_color: bool,
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -26,7 +27,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&score_json(&report))?);
     } else {
-        print!("{}", render(&report));
+        print!("{}", crate::report::score_report(&report, crate::report::Style::for_stdout(args.no_color)));
     }
     Ok(())
 }
@@ -38,40 +39,6 @@ fn score_json(report: &MatchReport) -> serde_json::Value {
         "breakdown": report.breakdown,
         "matchReport": report,
     })
-}
-
-fn importance(i: Importance) -> &'static str {
-    match i {
-        Importance::Required => "required",
-        Importance::Preferred => "preferred",
-        Importance::Mentioned => "mentioned",
-    }
-}
-
-fn render(report: &MatchReport) -> String {
-    let mut out = format!("alignment score: {}/100\n\n", report.alignment_score);
-    for c in &report.breakdown {
-        out.push_str(&format!("  {:<14} {:>5.1}  x {:.2}  {}\n", c.name, c.score, c.weight, c.detail));
-    }
-    out.push_str("\nmatched keywords:\n");
-    for k in &report.matched_keywords {
-        let how = if k.literal { String::new() } else { format!(", as \"{}\"", k.resume_term) };
-        out.push_str(&format!(
-            "  {} ({}{how}) in {}\n",
-            k.term,
-            importance(k.importance),
-            k.sections.join(", ")
-        ));
-    }
-    out.push_str("missing keywords, biggest gain first:\n");
-    for k in &report.missing_keywords {
-        out.push_str(&format!("  {} ({})\n", k.term, importance(k.importance)));
-    }
-    out.push_str("recommendations:\n");
-    for advice in &report.recommendations {
-        out.push_str(&format!("  -> {advice}\n"));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -117,10 +84,12 @@ mod tests {
     }
 
     #[test]
-    fn text_output_explains_aliases_and_gaps() {
-        let text = render(&report());
-        assert!(text.contains("PostgreSQL (required, as \"Postgres\") in experience"), "{text}");
-        assert!(text.contains("  Kafka (required)"), "{text}");
+    fn text_output_groups_requirements_and_explains_aliases_and_gaps() {
+        let text = crate::report::score_report(&report(), crate::report::Style { color: false });
+        assert!(text.contains("  required\n    matched: PostgreSQL (as \"Postgres\")"), "{text}");
+        assert!(text.contains("    missing: Kafka"), "{text}");
         assert!(text.contains("use the JD's term"), "{text}");
+        assert!(text.contains("component") && text.contains("weight"), "{text}");
+        assert!(!text.contains('\x1b'), "{text}");
     }
 }

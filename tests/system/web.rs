@@ -107,8 +107,13 @@ async fn page_signs_in_optimizes_accepts_and_downloads() {
     assert_ne!(original, suggested, "the unticked change changes its line");
     assert!(text.contains(&original), "the PDF keeps the original of {UNTICKED}: {original:?}\n{text}");
     assert!(!text.contains(&suggested), "the PDF leaves out {UNTICKED}: {suggested:?}\n{text}");
+    // The edited change holds the person's words, not the suggestion they replaced.
+    let edited = &result["edited"];
+    let words = flat(edited["text"].as_str().unwrap());
+    assert!(text.contains(&words), "the PDF holds the edit of {}: {words:?}\n{text}", edited["changeId"]);
+    let replaced = flat(edited["suggested"].as_str().unwrap());
+    assert!(!text.contains(&replaced), "the PDF leaves out the suggestion that was edited: {replaced:?}\n{text}");
     let kept = result["kept"].as_array().unwrap();
-    assert!(!kept.is_empty());
     for change in kept {
         let suggested = flat(change["suggested"].as_str().unwrap());
         assert!(
@@ -127,8 +132,10 @@ async fn page_signs_in_optimizes_accepts_and_downloads() {
         version["acceptedChanges"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     accepted.sort_unstable();
     let mut expected: Vec<&str> = kept.iter().map(|c| c["changeId"].as_str().unwrap()).collect();
+    expected.push(edited["changeId"].as_str().unwrap());
     expected.sort_unstable();
     assert_eq!(accepted, expected, "the version keeps exactly the ticked changes");
+    assert_eq!(version["editedChanges"], serde_json::json!([edited["changeId"]]), "{version}");
     assert_eq!(version["notes"], "web e2e");
 }
 

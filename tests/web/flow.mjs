@@ -19,6 +19,8 @@ const base = env("RESUMAX_URL");
 const out = env("OUT_DIR");
 const uncheck = env("UNCHECK");
 const shots = process.env.SCREENSHOTS_DIR;
+// What the person writes instead of one suggestion; the saved file must hold it.
+const EDITED_TEXT = "Rebuilt the release checklist with the support team";
 // Generous waits for a slow shared machine; the test asserts outcomes, never durations.
 const PATIENCE = 120_000;
 
@@ -141,6 +143,12 @@ try {
   await page.keyboard.press("Space");
   check(!(await box.isChecked()), `${uncheck} unticked by keyboard`);
   await page.getByText(`${count - 1} of ${count} changes kept`).waitFor();
+  // Another change in the person's own words: Edit opens its text, starting from the suggestion.
+  const edited = seen.find((c) => c.changeId !== uncheck);
+  await page.getByRole("button", { name: `Edit change ${edited.changeId}` }).click();
+  const area = page.getByLabel(`Your text for change ${edited.changeId}`);
+  check((await area.inputValue()).trim() === edited.suggested, `the edit of ${edited.changeId} starts from the suggestion`);
+  await area.fill(EDITED_TEXT);
   await screenshot(page.locator("#changes"), "diff.png");
 
   // Accept with a PDF, then download it.
@@ -193,7 +201,17 @@ try {
   check(problems.length === 0, problems.join("; "));
   writeFileSync(
     join(out, "result.json"),
-    JSON.stringify({ versionId, pdf, unchecked: unticked, kept: seen.filter((c) => c.changeId !== uncheck) }, null, 2),
+    JSON.stringify(
+      {
+        versionId,
+        pdf,
+        unchecked: unticked,
+        edited: { ...edited, text: EDITED_TEXT },
+        kept: seen.filter((c) => c.changeId !== uncheck && c.changeId !== edited.changeId),
+      },
+      null,
+      2,
+    ),
   );
 } finally {
   await browser.close();

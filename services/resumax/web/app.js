@@ -397,6 +397,15 @@ function renderChanges(optimization) {
             el("div", { class: "original" }, el("h4", { text: "Original" }), side(change.spans, "delete")),
             el("div", { class: "optimized" }, el("h4", { text: "Suggested" }), side(change.spans, "insert")),
           ),
+          el("button", { type: "button", class: "link edit", onclick: () => startEdit(change.changeId, suggestion.suggested || "") },
+            `Edit change ${change.changeId}`),
+          el(
+            "div",
+            { class: "edit-box", id: `edit-box-${change.changeId}`, hidden: true },
+            el("label", { for: `edit-${change.changeId}`, text: `Your text for change ${change.changeId}` }),
+            el("textarea", { id: `edit-${change.changeId}`, name: "edit", rows: 3, "data-change-id": change.changeId,
+              "data-suggested": suggestion.suggested || "" }),
+          ),
         );
       }),
     ),
@@ -408,6 +417,33 @@ function renderChanges(optimization) {
   $("#accept").disabled = !blocks.length;
   countChecked();
   $("#changes").hidden = false;
+}
+
+// Opens the person's own text for a change, starting from the suggestion, and keeps the change:
+// what they write is saved instead (the server still checks it and notes what it finds).
+function startEdit(changeId, suggested) {
+  const box = document.getElementById(`edit-box-${changeId}`);
+  const text = document.getElementById(`edit-${changeId}`);
+  if (box.hidden) {
+    box.hidden = false;
+    if (!text.value) text.value = suggested;
+  }
+  document.getElementById(`keep-${changeId}`).checked = true;
+  countChecked();
+  text.focus();
+}
+
+// Ticked changes whose text the person rewrote: `changeId -> text`.
+function editedChanges() {
+  const edits = {};
+  for (const text of document.querySelectorAll('#diff textarea[name="edit"]')) {
+    const id = text.dataset.changeId;
+    const kept = document.getElementById(`keep-${id}`).checked;
+    if (kept && !text.closest(".edit-box").hidden && text.value.trim() && text.value.trim() !== text.dataset.suggested.trim()) {
+      edits[id] = text.value.trim();
+    }
+  }
+  return edits;
 }
 
 function checkedChanges() {
@@ -432,19 +468,22 @@ function knownExports(versionId) {
 async function accept(event) {
   event.preventDefault();
   showError("");
-  const acceptedChanges = checkedChanges();
-  if (!acceptedChanges.length) return showError("Tick at least one change to save a version.");
+  const edits = editedChanges();
+  const acceptedChanges = checkedChanges().filter((id) => !(id in edits));
+  if (!acceptedChanges.length && !Object.keys(edits).length) return showError("Tick at least one change to save a version.");
   const exportFormats = [...document.querySelectorAll('#accept-form input[name="format"]:checked')].map((b) => b.value);
   $("#accept").disabled = true;
   try {
     const saved = await api("POST", `/optimize/${run.optimization.optimizationId}/accept`, {
-      acceptedChanges,
+      acceptedChanges: acceptedChanges.length ? acceptedChanges : undefined,
+      editedChanges: Object.keys(edits).length ? edits : undefined,
       exportFormats,
       notes: $("#notes").value || undefined,
     });
     rememberExports(saved.versionId, saved.exports);
     $("#saved-text").textContent =
-      `Saved version ${saved.versionId.slice(0, 8)} with ${acceptedChanges.length} change(s).` +
+      `Saved version ${saved.versionId.slice(0, 8)} with ${acceptedChanges.length + Object.keys(edits).length} change(s)` +
+      (Object.keys(edits).length ? `, ${Object.keys(edits).length} in your words.` : ".") +
       (saved.exports.length ? " Your files are being rendered:" : "");
     $("#saved").hidden = false;
     $("#saved-title").focus();

@@ -236,6 +236,13 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     assert_eq!(version["optimizationId"], pdf_run.as_str());
     assert!(version["optimizedSections"].as_array().is_some_and(|s| !s.is_empty()), "{version}");
     assert!(version["acceptedChanges"].as_array().is_some_and(|c| !c.is_empty()), "{version}");
+    // The version lists its files, each with where to download it now that it is rendered.
+    let links = version["downloadLinks"].as_array().expect("downloadLinks");
+    let formats: Vec<&str> = links.iter().map(|l| l["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["text", "pdf", "docx"], "{version}");
+    assert!(links.iter().all(|l| l["status"] == "completed" && l["downloadUrl"].is_string()), "{version}");
+    let listed = versions["items"].as_array().unwrap().iter().find(|v| v["versionId"] == version_id).unwrap();
+    assert_eq!(listed["downloadLinks"].as_array().map(Vec::len), Some(3), "{listed}");
     // The node's Prometheus metrics saw the requests and the job stages.
     let (status, metrics) = node.get(&token, "/metrics").await;
     let metrics = metrics.as_str().unwrap_or_default().to_string();

@@ -112,7 +112,10 @@ async fn page_signs_in_optimizes_accepts_and_downloads() {
     let words = flat(edited["text"].as_str().unwrap());
     assert!(text.contains(&words), "the PDF holds the edit of {}: {words:?}\n{text}", edited["changeId"]);
     let replaced = flat(edited["suggested"].as_str().unwrap());
-    assert!(!text.contains(&replaced), "the PDF leaves out the suggestion that was edited: {replaced:?}\n{text}");
+    assert!(
+        !text.contains(&replaced),
+        "the PDF leaves out the suggestion that was edited: {replaced:?}\n{text}"
+    );
     let kept = result["kept"].as_array().unwrap();
     for change in kept {
         let suggested = flat(change["suggested"].as_str().unwrap());

@@ -236,4 +236,6 @@ pub trait ExportApi: Send + Sync {
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord>;
     /// The rendered bytes of a completed export.
     async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)>;
+    /// The exports of one version (oldest first), with fresh download URLs where completed.
+    async fn exports_of(&self, user: &UserId, version_id: Uuid) -> Result<Vec<ExportRecord>>;
 }

@@ -70,6 +70,22 @@ impl ExportService for ExportGrpcServer {
         )
     }
 
+    async fn list_version_exports(
+        &self,
+        request: Request<pb::ListVersionExportsRequest>,
+    ) -> Result<Response<pb::ListVersionExportsResponse>, Status> {
+        let request = request.into_inner();
+        respond(
+            async {
+                let user = UserId::parse(&request.user_id)?;
+                let version_id = parse_uuid(&request.version_id, "versionId")?;
+                let exports = self.api.exports_of(&user, version_id).await?;
+                Ok(pb::ListVersionExportsResponse { exports: exports.into_iter().map(Into::into).collect() })
+            }
+            .await,
+        )
+    }
+
     async fn download_export(
         &self,
         request: Request<pb::DownloadExportRequest>,
@@ -140,6 +156,15 @@ impl ExportApi for ExportGrpcClient {
         let record = decode_response(required(response.export, "export")?)?;
         Ok((record, response.content))
     }
+
+    async fn exports_of(&self, user: &UserId, version_id: Uuid) -> Result<Vec<ExportRecord>> {
+        let request = pb::ListVersionExportsRequest {
+            user_id: user.as_str().to_string(),
+            version_id: version_id.to_string(),
+        };
+        let response = unwrap_response(self.client().list_version_exports(request).await)?;
+        response.exports.into_iter().map(decode_response).collect()
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +230,17 @@ mod tests {
                 }
                 _ => Err(Error::not_found("export")),
             }
+        }
+
+        async fn exports_of(&self, user: &UserId, version_id: Uuid) -> Result<Vec<ExportRecord>> {
+            let files = self.files.lock().unwrap();
+            let mut of: Vec<ExportRecord> = files
+                .values()
+                .filter(|(owner, record, _)| owner == user.as_str() && record.version_id == version_id)
+                .map(|(_, record, _)| record.clone())
+                .collect();
+            of.sort_by_key(|r| r.export_id);
+            Ok(of)
         }
     }
 

@@ -23,7 +23,7 @@ use resumax_proto::queue::v1::ExportJob;
 use resumax_queue::{Delivery, JobHandler, Outcome, Queue, subjects};
 use resumax_storage::{BlobStore, keys};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -213,6 +213,22 @@ impl ExportApi for ExportService {
 
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord> {
         self.with_download_url(record(&self.find(user, export_id).await?)?).await
+    }
+
+    async fn exports_of(&self, user: &UserId, version_id: Uuid) -> Result<Vec<ExportRecord>> {
+        let rows = export_artifact::Entity::find()
+            .filter(export_artifact::Column::UserId.eq(user.as_str()))
+            .filter(export_artifact::Column::VersionId.eq(version_id.to_string()))
+            .filter(export_artifact::Column::DeletedAt.is_null())
+            .order_by_asc(export_artifact::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .map_err(db_error("listing a version's exports"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.with_download_url(record(row)?).await?);
+        }
+        Ok(out)
     }
 
     async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)> {

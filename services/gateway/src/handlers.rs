@@ -431,8 +431,12 @@ pub(crate) async fn list_versions(
     };
     let cursor = query.cursor.filter(|c| !c.is_empty());
     let page = gw.optimization.list_versions(&caller.user, cursor, limit).await?;
+    let exports = futures_util::future::try_join_all(
+        page.items.iter().map(|v| gw.export.exports_of(&caller.user, v.version_id)),
+    )
+    .await?;
     let body = VersionList {
-        items: page.items.iter().map(VersionView::from).collect(),
+        items: page.items.iter().zip(&exports).map(|(v, e)| VersionView::new(v, e)).collect(),
         next_cursor: page.next_cursor,
     };
     Ok(Json(body).into_response())
@@ -448,7 +452,8 @@ pub(crate) async fn list_versions(
     ))]
 pub(crate) async fn get_version(State(gw): State<Gateway>, caller: Caller, PathId(id): PathId) -> ApiResult {
     let version = gw.optimization.get_version(&caller.user, id).await?;
-    Ok(Json(VersionView::from(&version)).into_response())
+    let exports = gw.export.exports_of(&caller.user, id).await?;
+    Ok(Json(VersionView::new(&version, &exports)).into_response())
 }
 
 // ---- exports ----

@@ -293,8 +293,8 @@ impl From<&ExportRecord> for ExportView {
     }
 }
 
-/// A saved version (`GET /versions/{id}`, and each item of `GET /versions`). `downloadLinks` is
-/// empty: exports are reached through the ids returned by accept.
+/// A saved version (`GET /versions/{id}`, and each item of `GET /versions`), with its exports:
+/// `downloadLinks` fills in as they complete.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionView {
@@ -315,11 +315,12 @@ pub struct VersionView {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub status: VersionStatus,
-    pub download_links: Vec<String>,
+    /// The version's exports, each with its download URL once completed.
+    pub download_links: Vec<ExportView>,
 }
 
-impl From<&Version> for VersionView {
-    fn from(v: &Version) -> Self {
+impl VersionView {
+    pub fn new(v: &Version, exports: &[ExportRecord]) -> Self {
         VersionView {
             version_id: v.version_id,
             optimization_id: v.optimization_id,
@@ -334,7 +335,7 @@ impl From<&Version> for VersionView {
             notes: v.notes.clone(),
             created_at: v.created_at,
             status: VersionStatus::Saved,
-            download_links: Vec::new(),
+            download_links: exports.iter().map(ExportView::from).collect(),
         }
     }
 }

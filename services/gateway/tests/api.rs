@@ -637,7 +637,11 @@ async fn full_flow_from_upload_to_download() {
         .await
         .unwrap();
     assert_eq!(&v, first, "list items and the single version share one shape");
-    assert_eq!(v["downloadLinks"], json!([]));
+    // The version lists the files its accept asked for, each with where to download it.
+    let formats: Vec<&str> =
+        v["downloadLinks"].as_array().unwrap().iter().map(|l| l["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["text", "pdf"], "{v}");
+    assert!(v["downloadLinks"].as_array().unwrap().iter().all(|l| l["downloadUrl"].is_string()), "{v}");
     assert_eq!(
         v["optimizedSections"][0]["entries"][0]["lines"][1],
         "Supported Rust services and PostgreSQL tuning"

@@ -5,9 +5,6 @@
 const $ = (selector) => document.querySelector(selector);
 const TOKEN_KEY = "resumax.token";
 const USER_KEY = "resumax.user";
-// Export ids per version: `GET /versions` does not list a version's exports, so the page keeps
-// the ids that accept answered with (this browser only).
-const EXPORTS_KEY = "resumax.exports";
 
 const STATUS_TEXT = {
   uploading: "Uploading",
@@ -455,16 +452,6 @@ function countChecked() {
   $("#accept-count").textContent = `${checkedChanges().length} of ${all} changes kept`;
 }
 
-function rememberExports(versionId, exports) {
-  const known = JSON.parse(localStorage.getItem(EXPORTS_KEY) || "{}");
-  known[versionId] = exports.map((e) => ({ exportId: e.exportId, format: e.format }));
-  localStorage.setItem(EXPORTS_KEY, JSON.stringify(known));
-}
-
-function knownExports(versionId) {
-  return JSON.parse(localStorage.getItem(EXPORTS_KEY) || "{}")[versionId] || [];
-}
-
 async function accept(event) {
   event.preventDefault();
   showError("");
@@ -480,7 +467,6 @@ async function accept(event) {
       exportFormats,
       notes: $("#notes").value || undefined,
     });
-    rememberExports(saved.versionId, saved.exports);
     $("#saved-text").textContent =
       `Saved version ${saved.versionId.slice(0, 8)} with ${acceptedChanges.length + Object.keys(edits).length} change(s)` +
       (Object.keys(edits).length ? `, ${Object.keys(edits).length} in your words.` : ".") +
@@ -551,7 +537,7 @@ async function loadHistory(more = false) {
   const items = page.items.map((version) => {
     const changed = version.diff.filter((s) => s.changes.length).map((s) => s.heading);
     const downloads = el("ul", { class: "downloads" });
-    const exports = knownExports(version.versionId);
+    const exports = version.downloadLinks || [];
     const item = el(
       "li",
       { class: "version", "data-version-id": version.versionId },
@@ -568,7 +554,7 @@ async function loadHistory(more = false) {
           (changed.length ? ` in ${changed.join(", ")}` : ""),
       ),
       version.notes ? el("p", { class: "notes", text: version.notes }) : null,
-      exports.length ? downloads : el("p", { class: "hint", text: "Downloads are listed in the browser that saved this version." }),
+      exports.length ? downloads : el("p", { class: "hint", text: "No file was asked for with this version." }),
     );
     if (exports.length) showDownloads(downloads, version.versionId, exports);
     return item;

@@ -368,6 +368,16 @@ impl ExportApi for MemExport {
             _ => Err(Error::not_found("export")),
         }
     }
+    async fn exports_of(&self, user: &UserId, version_id: Uuid) -> Result<Vec<ExportRecord>> {
+        let exports = lock(&self.0.exports);
+        let mut of: Vec<ExportRecord> = exports
+            .values()
+            .filter(|(owner, record, _)| owner == user && record.version_id == version_id)
+            .map(|(_, record, _)| record.clone())
+            .collect();
+        of.sort_by_key(|r| r.export_id);
+        Ok(of)
+    }
 }
 
 pub struct Server {

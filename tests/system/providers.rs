@@ -138,3 +138,48 @@ async fn contact_details_a_model_echoes_never_reach_stored_output() {
     let shown = run.to_string().to_lowercase();
     assert!(!shown.contains(&email.to_lowercase()) && !shown.contains(&name.to_lowercase()), "{shown}");
 }
+
+#[tokio::test]
+async fn the_logs_of_a_whole_run_hold_no_contact_details() {
+    // Debug logs of every crate, a run through a chatty provider, accept and export: nothing the
+    // node writes to its log names the person's email or phone.
+    let truth = ground_truth("resumes/resume_023.json");
+    let (email, phone) = (
+        truth["contact"]["email"].as_str().unwrap().to_string(),
+        truth["contact"]["phone"].as_str().unwrap().to_string(),
+    );
+    let chatter = format!("Noted {email} and {phone}. {{\"rewrites\":[]}}");
+    let ai = FakeAi::start(Behaviour { openai_content: Some(chatter), ..Default::default() }).await;
+    let dir = temp_dir();
+    let mut env: Vec<(String, String)> = ai.env("openai");
+    env.push(("RUST_LOG".into(), "debug,h2=info,hyper=info,tower=info,sqlx=info".into()));
+    let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    let request = parsed_pair(&node, &token).await;
+    let (_, started) = node.post_json(&token, "/optimize", request).await;
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    assert_eq!(run["status"], "completed", "{run}");
+    let (status, accepted) = node
+        .post_json(
+            &token,
+            &format!("/optimize/{id}/accept"),
+            json!({"applyAll": true, "exportFormats": ["text"]}),
+        )
+        .await;
+    // A run without rewrites has nothing to accept; either way the log is what is checked.
+    assert!(status == 201 || status == 400, "{accepted}");
+    node.kill();
+    let log = std::fs::read_to_string(dir.path().join("node.log")).expect("node.log");
+    assert!(
+        log.contains("provider_call") && log.contains("DEBUG"),
+        "the node logged the run at debug level: {log}"
+    );
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    for (what, value) in
+        [("email", email.as_str()), ("phone", phone.as_str()), ("phone digits", digits.as_str())]
+    {
+        assert!(!log.contains(value), "node.log holds the {what} {value:?}");
+    }
+}

@@ -340,6 +340,33 @@ async fn accepting_a_chosen_and_edited_set_saves_one_auditable_version(backends:
         .filter(|v| v["optimizationId"] == run_id.as_str())
         .count();
     assert_eq!(of_run, 1, "{versions}");
+    // The look of a file is chosen per export: the same version in two designs is two files.
+    let mut pdfs = Vec::new();
+    for design in ["classic", "compact"] {
+        let request =
+            json!({"editedChanges": {ids[0].clone(): edit}, "exportFormats": ["pdf"], "design": design});
+        let (status, body) = node.post_json(&token, &accept, request).await;
+        assert_eq!((status, body["versionId"].as_str()), (200, Some(version_id.as_str())), "{body}");
+        assert_eq!(body["exports"][0]["design"], design, "{body}");
+        let export_id = body["exports"][0]["exportId"].as_str().unwrap().to_string();
+        let export =
+            node.wait_for(&token, &format!("/exports/{export_id}"), "status", &["completed", "failed"]).await;
+        assert_eq!(export["status"], "completed", "{export}");
+        let url = export["downloadUrl"].as_str().unwrap();
+        let download = if url.starts_with("http") {
+            node.http.get(url).send().await.unwrap()
+        } else {
+            node.http.get(node.url(url)).bearer_auth(&token).send().await.unwrap()
+        };
+        pdfs.push((export_id, download.bytes().await.unwrap()));
+    }
+    assert_ne!(pdfs[0].0, pdfs[1].0, "one export per design");
+    assert!(pdfs.iter().all(|(_, b)| b.starts_with(b"%PDF-")));
+    assert_ne!(pdfs[0].1, pdfs[1].1, "compact is not classic");
+    let (status, body) =
+        node.post_json(&token, &accept, json!({"acceptedChanges": [ids[0]], "design": "baroque"})).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
+
     // A different set is a new version.
     let (status, other) = node.post_json(&token, &accept, json!({"acceptedChanges": [ids[1]]})).await;
     assert_eq!(status, 201, "{other}");

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::ids::UserId;
 use crate::job_description::ParsedJobDescription;
-use crate::optimization::{ExportFormat, Optimization, Strategy, Version};
+use crate::optimization::{ExportDesign, ExportFormat, Optimization, Strategy, Version};
 use crate::resume::ParsedResume;
 use crate::score::{MatchReport, RankedJob};
 use crate::{ErrorCode, Result};
@@ -166,6 +166,8 @@ pub struct AcceptChanges {
     pub edited_changes: std::collections::BTreeMap<String, String>,
     pub notes: Option<String>,
     pub export_formats: Vec<ExportFormat>,
+    /// The look of the exports asked for.
+    pub design: ExportDesign,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,6 +220,8 @@ pub struct ExportRecord {
     pub export_id: Uuid,
     pub version_id: Uuid,
     pub format: ExportFormat,
+    #[serde(default)]
+    pub design: ExportDesign,
     pub status: ExportStatus,
     /// Object key of the rendered file, once completed.
     pub storage_key: Option<String>,
@@ -231,8 +235,14 @@ pub struct ExportRecord {
 
 #[async_trait]
 pub trait ExportApi: Send + Sync {
-    /// Renders a version in one format and stores it.
-    async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord>;
+    /// Renders a version in one format and design and stores it.
+    async fn export(
+        &self,
+        user: &UserId,
+        version: &Version,
+        format: ExportFormat,
+        design: ExportDesign,
+    ) -> Result<ExportRecord>;
     async fn get_export(&self, user: &UserId, export_id: Uuid) -> Result<ExportRecord>;
     /// The rendered bytes of a completed export.
     async fn download(&self, user: &UserId, export_id: Uuid) -> Result<(ExportRecord, Vec<u8>)>;

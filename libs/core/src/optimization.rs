@@ -242,6 +242,35 @@ impl ExportFormat {
     }
 }
 
+/// The look of an export. All are single column, ATS-safe, with the same reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum ExportDesign {
+    /// Serif type, centred name, ruled headings in capitals.
+    #[default]
+    Classic,
+    /// Sans-serif type, a coloured name and headings, generous spacing.
+    Modern,
+    /// Sans-serif type at a smaller size and tight spacing, to keep a long career on fewer pages.
+    Compact,
+}
+
+impl ExportDesign {
+    pub const ALL: [ExportDesign; 3] = [ExportDesign::Classic, ExportDesign::Modern, ExportDesign::Compact];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        s.parse().map_err(|_| {
+            Error::invalid_input(format!("unknown export design {s:?}: use {}", one_of::<Self>()))
+        })
+    }
+}
+
 /// The accepted names of an enum for a message: "a, b or c".
 pub fn one_of<T: strum::VariantArray + Copy + Into<&'static str>>() -> String {
     let names: Vec<&'static str> = T::VARIANTS.iter().map(|v| (*v).into()).collect();

@@ -19,6 +19,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "credits and provider accounting", statements: credits_and_accounting },
     Migration { version: 3, name: "trace context on outbox rows", statements: outbox_trace_context },
     Migration { version: 4, name: "version audit and accept key", statements: version_audit },
+    Migration { version: 5, name: "export design", statements: export_design },
 ];
 
 /// Applies every migration not yet applied, all in one transaction. Safe to run on every start
@@ -290,4 +291,13 @@ fn version_audit(backend: sea_orm::DatabaseBackend) -> Vec<String> {
             backend.build(&alter).to_string()
         })
         .collect()
+}
+
+/// The look an export was asked in (null on older rows: classic).
+fn export_design(backend: sea_orm::DatabaseBackend) -> Vec<String> {
+    let alter = Table::alter()
+        .table("export_artifacts")
+        .add_column(ColumnDef::new("design").text().null().to_owned())
+        .to_owned();
+    vec![backend.build(&alter).to_string()]
 }

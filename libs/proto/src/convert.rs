@@ -12,8 +12,8 @@ use resumax_core::api::{
 };
 use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::optimization::{
-    ChangeType, DiffSpan, ExportFormat, FailureInfo, LineChange, Optimization, OptimizationResult,
-    OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
+    ChangeType, DiffSpan, ExportDesign, ExportFormat, FailureInfo, LineChange, Optimization,
+    OptimizationResult, OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
 };
 use resumax_core::resume::{Contact, Entry, ItemId, ParsedResume, Section, SectionKind};
 use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, RankedJob, ScoreComponent};
@@ -796,6 +796,7 @@ impl From<ExportRecord> for pb::ExportRecord {
             storage_key: value.storage_key,
             download_url: value.download_url,
             expires_at: value.expires_at.map(timestamp),
+            design: design_to_wire(value.design),
         }
     }
 }
@@ -811,7 +812,27 @@ impl TryFrom<pb::ExportRecord> for ExportRecord {
             storage_key: value.storage_key,
             download_url: value.download_url,
             expires_at: value.expires_at.map(|at| datetime(Some(at), "expiresAt")).transpose()?,
+            design: design_from_wire(value.design),
         })
+    }
+}
+
+/// An export design on the wire.
+pub fn design_to_wire(design: ExportDesign) -> i32 {
+    match design {
+        ExportDesign::Classic => pb::ExportDesign::Classic,
+        ExportDesign::Modern => pb::ExportDesign::Modern,
+        ExportDesign::Compact => pb::ExportDesign::Compact,
+    }
+    .into()
+}
+
+/// An export design from the wire: unspecified (a peer from before designs) is classic.
+pub fn design_from_wire(value: i32) -> ExportDesign {
+    match pb::ExportDesign::try_from(value) {
+        Ok(pb::ExportDesign::Modern) => ExportDesign::Modern,
+        Ok(pb::ExportDesign::Compact) => ExportDesign::Compact,
+        _ => ExportDesign::Classic,
     }
 }
 

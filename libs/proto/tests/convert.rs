@@ -9,8 +9,8 @@ use resumax_core::api::{
 };
 use resumax_core::job_description::{ParsedJobDescription, Requirement, RequirementKind};
 use resumax_core::optimization::{
-    ChangeType, DiffSpan, ExportFormat, FailureInfo, LineChange, Optimization, OptimizationResult,
-    OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
+    ChangeType, DiffSpan, ExportDesign, ExportFormat, FailureInfo, LineChange, Optimization,
+    OptimizationResult, OptimizationStatus, SectionDiff, Strategy, Suggestion, SuggestionTarget, Version,
 };
 use resumax_core::resume::{Contact, Entry, ItemId, ParsedResume, Section, SectionKind};
 use resumax_core::score::{Importance, KeywordGap, KeywordMatch, MatchReport, ScoreComponent};
@@ -324,6 +324,11 @@ fn versions_exports_and_records_round_trip() {
                 export_id: Uuid::now_v7(),
                 version_id: version.version_id,
                 format,
+                design: if format == ExportFormat::Docx {
+                    ExportDesign::Compact
+                } else {
+                    ExportDesign::Modern
+                },
                 status,
                 storage_key: (status == ExportStatus::Completed)
                     .then(|| "users/u/versions/v/resume.docx".into()),

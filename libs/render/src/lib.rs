@@ -10,41 +10,15 @@ mod blocks;
 mod docx;
 mod pdf;
 
+use resumax_core::Result;
 use resumax_core::optimization::ExportFormat;
 use resumax_core::resume::ParsedResume;
-use resumax_core::{Error, Result};
 
 pub use blocks::{Block, plan};
 
-/// The look of an export. All are single column with the same reading order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Design {
-    /// Serif type, centred name, ruled headings in capitals.
-    #[default]
-    Classic,
-    /// Sans-serif type, a coloured name and headings, generous spacing.
-    Modern,
-    /// Sans-serif type at a smaller size and tight spacing, to keep a long career on fewer pages.
-    Compact,
-}
-
-impl Design {
-    pub const ALL: [Design; 3] = [Design::Classic, Design::Modern, Design::Compact];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Design::Classic => "classic",
-            Design::Modern => "modern",
-            Design::Compact => "compact",
-        }
-    }
-
-    pub fn parse(name: &str) -> Result<Design> {
-        Design::ALL.into_iter().find(|d| d.as_str() == name).ok_or_else(|| {
-            Error::invalid_input(format!("unknown export design {name:?}: use classic, modern or compact"))
-        })
-    }
-}
+/// The look of an export: the core's one shape, so the export request, the job and the renderer
+/// name designs alike.
+pub use resumax_core::optimization::ExportDesign as Design;
 
 /// A rendered file.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use resumax_core::Result;
 use resumax_core::api::{ExportApi, ExportRecord};
 use resumax_core::ids::UserId;
-use resumax_core::optimization::{ExportFormat, Version};
+use resumax_core::optimization::{ExportDesign, ExportFormat, Version};
 use resumax_proto::TracedChannel;
 use resumax_proto::common::v1::ExportFormat as ProtoExportFormat;
 use resumax_proto::convert::{decode_enum, parse_uuid, required};
@@ -47,7 +47,8 @@ impl ExportService for ExportGrpcServer {
                 let user = UserId::parse(&request.user_id)?;
                 let version = Version::try_from(required(request.version, "version")?)?;
                 let format = decode_enum::<ProtoExportFormat, ExportFormat>(request.format, "format")?;
-                let record = self.api.export(&user, &version, format).await?;
+                let design = resumax_proto::convert::design_from_wire(request.design);
+                let record = self.api.export(&user, &version, format, design).await?;
                 Ok(pb::ExportVersionResponse { export: Some(record.into()) })
             }
             .await,
@@ -130,11 +131,18 @@ impl ExportGrpcClient {
 
 #[async_trait]
 impl ExportApi for ExportGrpcClient {
-    async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
+    async fn export(
+        &self,
+        user: &UserId,
+        version: &Version,
+        format: ExportFormat,
+        design: ExportDesign,
+    ) -> Result<ExportRecord> {
         let request = pb::ExportVersionRequest {
             user_id: user.as_str().to_string(),
             version: Some(version.clone().into()),
             format: ProtoExportFormat::from(format).into(),
+            design: resumax_proto::convert::design_to_wire(design),
         };
         let response = unwrap_response(self.client().export_version(request).await)?;
         decode_response(required(response.export, "export")?)
@@ -197,6 +205,7 @@ mod tests {
             user: &UserId,
             version: &Version,
             format: ExportFormat,
+            design: ExportDesign,
         ) -> Result<ExportRecord> {
             if format != ExportFormat::Text {
                 return Err(Error::new(
@@ -209,6 +218,7 @@ mod tests {
                 export_id,
                 version_id: version.version_id,
                 format,
+                design,
                 status: ExportStatus::Completed,
                 storage_key: Some(format!("users/{user}/versions/{}/resume.txt", version.version_id)),
                 download_url: None,
@@ -295,8 +305,10 @@ mod tests {
         let bob = UserId::parse("bob").unwrap();
         let version = version();
 
-        let record = remote.export(&alice, &version, ExportFormat::Text).await.unwrap();
+        let record =
+            remote.export(&alice, &version, ExportFormat::Text, ExportDesign::Compact).await.unwrap();
         assert_eq!(record.version_id, version.version_id);
+        assert_eq!(record.design, ExportDesign::Compact, "the design crosses gRPC");
         assert_eq!(remote.get_export(&alice, record.export_id).await.unwrap(), record);
         let (downloaded, content) = remote.download(&alice, record.export_id).await.unwrap();
         assert_eq!(downloaded, record);
@@ -307,7 +319,8 @@ mod tests {
         assert_eq!(remote_error, local.download(&bob, record.export_id).await.unwrap_err());
         assert_eq!(remote_error.code, ErrorCode::NotFound);
 
-        let unsupported = remote.export(&alice, &version, ExportFormat::Pdf).await.unwrap_err();
+        let unsupported =
+            remote.export(&alice, &version, ExportFormat::Pdf, ExportDesign::Classic).await.unwrap_err();
         assert_eq!(unsupported, Error::new(ErrorCode::UnsupportedFormat, "pdf is not rendered here"));
     }
 
@@ -318,6 +331,7 @@ mod tests {
             user_id: "alice".into(),
             version: Some(version().into()),
             format: ProtoExportFormat::Unspecified.into(),
+            design: 0,
         };
         let status = remote.client().export_version(request).await.unwrap_err();
         assert_eq!(resumax_proto::error_from_status(&status), Error::invalid_input("format is unspecified"));

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use prost::Message;
 use resumax_core::api::{ExportApi, ExportRecord, ExportStatus};
 use resumax_core::ids::{UserId, new_id};
-use resumax_core::optimization::{ExportFormat, Version};
+use resumax_core::optimization::{ExportDesign, ExportFormat, Version};
 use resumax_core::{Error, ErrorCode, Result};
 use resumax_db::entity::export_artifact;
 use resumax_db::{DatabaseConnection, db_error, now};
@@ -76,8 +76,11 @@ impl ExportService {
         let source = self.blobs.get(&keys::version_source(&row.user_id, &row.version_id)).await?;
         let version: Version =
             serde_json::from_slice(&source).map_err(|e| Error::internal("reading a stored version", e))?;
-        let rendered = render(&version, format)?;
-        let key = keys::version_export(&row.user_id, &row.version_id, rendered.extension);
+        let design = design_of(&row)?;
+        let rendered = render(&version, format, design)?;
+        // Each design of a format is a file of its own.
+        let name = format!("{}.{}", design.as_str(), rendered.extension);
+        let key = keys::version_export(&row.user_id, &row.version_id, &name);
         self.blobs.put(&key, rendered.bytes).await?;
         self.finish(export_id, COMPLETED, Some(key.to_string()), None).await
     }
@@ -139,13 +142,22 @@ fn export_job(row: &export_artifact::Model) -> Vec<u8> {
         format: resumax_proto::common::v1::ExportFormat::from(format) as i32,
         user_id: row.user_id.clone(),
         request_id: String::new(),
+        design: resumax_proto::convert::design_to_wire(design_of(row).unwrap_or_default()),
     }
     .encode_to_vec()
 }
 
 /// The rendered file for a version.
-pub fn render(version: &Version, format: ExportFormat) -> Result<resumax_render::Rendered> {
-    resumax_render::render(&version.optimized, format, resumax_render::Design::default())
+pub fn render(
+    version: &Version,
+    format: ExportFormat,
+    design: ExportDesign,
+) -> Result<resumax_render::Rendered> {
+    resumax_render::render(&version.optimized, format, design)
+}
+
+fn design_of(row: &export_artifact::Model) -> Result<ExportDesign> {
+    row.design.as_deref().map_or(Ok(ExportDesign::Classic), ExportDesign::parse)
 }
 
 fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
@@ -154,6 +166,7 @@ fn record(row: &export_artifact::Model) -> Result<ExportRecord> {
         export_id: id(&row.id)?,
         version_id: id(&row.version_id)?,
         format: ExportFormat::parse(&row.format)?,
+        design: design_of(row)?,
         status: match row.status.as_str() {
             COMPLETED => ExportStatus::Completed,
             FAILED => ExportStatus::Failed,
@@ -170,7 +183,13 @@ const DOWNLOAD_URL_TTL: std::time::Duration = std::time::Duration::from_secs(15 
 
 #[async_trait]
 impl ExportApi for ExportService {
-    async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
+    async fn export(
+        &self,
+        user: &UserId,
+        version: &Version,
+        format: ExportFormat,
+        design: ExportDesign,
+    ) -> Result<ExportRecord> {
         // One file per version and format: asking again (an accept replayed) answers the export
         // already queued or made; a failed one is made anew.
         let earlier = export_artifact::Entity::find()
@@ -179,9 +198,11 @@ impl ExportApi for ExportService {
             .filter(export_artifact::Column::Format.eq(format.as_str()))
             .filter(export_artifact::Column::DeletedAt.is_null())
             .filter(export_artifact::Column::Status.ne(FAILED))
-            .one(&self.db)
+            .all(&self.db)
             .await
-            .map_err(db_error("checking earlier exports"))?;
+            .map_err(db_error("checking earlier exports"))?
+            .into_iter()
+            .find(|row| design_of(row).is_ok_and(|d| d == design));
         if let Some(row) = earlier {
             return self.with_download_url(record(&row)?).await;
         }
@@ -195,6 +216,7 @@ impl ExportApi for ExportService {
             user_id: Set(user.as_str().into()),
             version_id: Set(version.version_id.to_string()),
             format: Set(format.as_str().into()),
+            design: Set(Some(design.as_str().into())),
             status: Set(QUEUED.into()),
             storage_key: Set(None),
             error_message: Set(None),

@@ -13,7 +13,7 @@ use resumax_core::api::{
     StartOptimization,
 };
 use resumax_core::ids::parse_id;
-use resumax_core::optimization::{ExportFormat, OptimizationStatus, Strategy};
+use resumax_core::optimization::{ExportDesign, ExportFormat, OptimizationStatus, Strategy};
 use resumax_core::{Error, ErrorCode};
 use serde_json::json;
 
@@ -391,6 +391,7 @@ pub(crate) async fn accept_optimization(
         edited_changes: body.edited_changes.unwrap_or_default(),
         notes,
         export_formats,
+        design: body.design.as_deref().map(ExportDesign::parse).transpose()?.unwrap_or_default(),
     };
     let accepted = gw.optimization.accept(&caller.user, id, changes).await?;
     // The same accepted set again answers the version it saved.

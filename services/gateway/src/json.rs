@@ -9,7 +9,8 @@ use resumax_core::api::{
 };
 use resumax_core::job_description::Requirement;
 use resumax_core::optimization::{
-    ExportFormat, FailureInfo, Optimization, OptimizationStatus, SectionDiff, Strategy, Suggestion, Version,
+    ExportDesign, ExportFormat, FailureInfo, Optimization, OptimizationStatus, SectionDiff, Strategy,
+    Suggestion, Version,
 };
 use resumax_core::resume::{Contact, Section};
 use resumax_core::score::{MatchReport, ScoreComponent};
@@ -271,6 +272,7 @@ pub struct ExportView {
     pub export_id: Uuid,
     pub version_id: Uuid,
     pub format: ExportFormat,
+    pub design: ExportDesign,
     pub status: ExportStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
@@ -285,6 +287,7 @@ impl From<&ExportRecord> for ExportView {
             export_id: e.export_id,
             version_id: e.version_id,
             format: e.format,
+            design: e.design,
             status: e.status,
             download_url: completed
                 .then(|| e.download_url.clone().unwrap_or_else(|| download_url(e.export_id))),
@@ -412,6 +415,9 @@ pub struct AcceptBody {
     pub notes: Option<String>,
     #[schema(value_type = Option<Vec<ExportFormat>>)]
     pub export_formats: Option<Vec<String>>,
+    /// The look of the exports: `classic` when absent.
+    #[schema(value_type = Option<ExportDesign>)]
+    pub design: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

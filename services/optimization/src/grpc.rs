@@ -107,6 +107,7 @@ impl OptimizationService for OptimizationGrpcServer {
                     apply_all: request.apply_all,
                     accepted_changes: request.accepted_changes,
                     edited_changes: request.edited_changes.into_iter().collect(),
+                    design: resumax_proto::convert::design_from_wire(request.design),
                     notes: request.notes,
                     export_formats: decode_export_formats(&request.export_formats)?,
                 };
@@ -221,6 +222,7 @@ impl OptimizationApi for OptimizationGrpcClient {
             apply_all: changes.apply_all,
             accepted_changes: changes.accepted_changes,
             edited_changes: changes.edited_changes.into_iter().collect(),
+            design: resumax_proto::convert::design_to_wire(changes.design),
             notes: changes.notes,
             export_formats: export_formats(&changes.export_formats),
         };
@@ -370,6 +372,7 @@ mod tests {
                     export_id: Uuid::now_v7(),
                     version_id: version.version_id,
                     format: *format,
+                    design: changes.design,
                     status: ExportStatus::Queued,
                     storage_key: None,
                     download_url: None,

@@ -467,7 +467,7 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
             let version = version_from_row(&existing)?;
             let mut exports = Vec::new();
             for format in changes.export_formats {
-                exports.push(self.peers.export.export(user, &version, format).await?);
+                exports.push(self.peers.export.export(user, &version, format, changes.design).await?);
             }
             return Ok(Accepted { version, exports, created: false });
         }
@@ -499,7 +499,7 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
         // fails the accept without leaving a saved version behind (so a retry saves just one).
         let mut exports = Vec::new();
         for format in changes.export_formats {
-            exports.push(self.peers.export.export(user, &version, format).await?);
+            exports.push(self.peers.export.export(user, &version, format, changes.design).await?);
         }
         let id = version.version_id.to_string();
         let txn = self.db.begin().await.map_err(db_error("starting a transaction"))?;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand};
 use resumax_config::{Config, Settings};
-use resumax_core::optimization::{ExportFormat, Strategy};
+use resumax_core::optimization::{ExportDesign, ExportFormat, Strategy};
 use strum::VariantArray;
 
 fn strategies() -> PossibleValuesParser {
@@ -17,6 +17,10 @@ fn strategies() -> PossibleValuesParser {
 
 fn formats() -> PossibleValuesParser {
     PossibleValuesParser::new(ExportFormat::VARIANTS.iter().map(|f| f.as_str()))
+}
+
+fn designs() -> PossibleValuesParser {
+    PossibleValuesParser::new(ExportDesign::VARIANTS.iter().map(|d| d.as_str()))
 }
 
 #[derive(Parser)]
@@ -53,7 +57,7 @@ enum Command {
     },
     /// One-shot optimization in this process, no server: parse, score, rewrite, diff.
     #[command(
-        after_help = "Examples:\n  resumax optimize --resume cv.pdf --jd posting.txt\n  resumax optimize --resume cv.docx --jd posting.pdf --json > run.json\n  resumax optimize --resume cv.pdf --jd posting.txt --format pdf -o optimized.pdf"
+        after_help = "Examples:\n  resumax optimize --resume cv.pdf --jd posting.txt\n  resumax optimize --resume cv.docx --jd posting.pdf --json > run.json\n  resumax optimize --resume cv.pdf --jd posting.txt --format pdf -o optimized.pdf\n  resumax optimize --resume cv.pdf --jd posting.txt --format docx --design compact -o cv.docx"
     )]
     Optimize {
         /// The resume: a PDF or DOCX file.
@@ -69,6 +73,9 @@ enum Command {
         /// Also render the optimized resume, every change accepted, in this format (needs -o).
         #[arg(long, value_parser = formats(), requires = "output")]
         format: Option<String>,
+        /// The look of the rendered file (all single column, ATS-safe).
+        #[arg(long, default_value = "classic", value_parser = designs())]
+        design: String,
         /// Where to write the rendered file; stdout carries only the report.
         #[arg(short = 'o', long, value_name = "FILE", requires = "format")]
         output: Option<PathBuf>,
@@ -243,10 +250,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Score { resume, jd, json, no_color } => {
             crate::score_cmd::run(crate::score_cmd::ScoreArgs { resume, jd, json, no_color }).context("score")
         }
-        Command::Optimize { resume, jd, strategy, format, output, json, no_color } => {
+        Command::Optimize { resume, jd, strategy, format, design, output, json, no_color } => {
             let strategy = Strategy::parse(&strategy)?;
             let format = format.as_deref().map(ExportFormat::parse).transpose()?;
-            let args = crate::oneshot::OneShot { resume, jd, strategy, format, output, json, no_color };
+            let design = ExportDesign::parse(&design)?;
+            let args =
+                crate::oneshot::OneShot { resume, jd, strategy, format, design, output, json, no_color };
             crate::oneshot::optimize(args).await.context("optimize")
         }
     }

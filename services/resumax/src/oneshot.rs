@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use resumax_config::Settings;
 use resumax_core::api::{AcceptChanges, JobDescriptionSource, ParseStatus, StartOptimization, Upload};
 use resumax_core::ids::UserId;
-use resumax_core::optimization::{ExportFormat, OptimizationStatus, Strategy};
+use resumax_core::optimization::{ExportDesign, ExportFormat, OptimizationStatus, Strategy};
 
 use crate::node::Services;
 use crate::report::{Style, optimization_report};
@@ -19,6 +19,7 @@ pub struct OneShot {
     pub jd: PathBuf,
     pub strategy: Strategy,
     pub format: Option<ExportFormat>,
+    pub design: ExportDesign,
     pub output: Option<PathBuf>,
     pub json: bool,
     pub no_color: bool,
@@ -177,7 +178,12 @@ pub async fn optimize(args: OneShot) -> anyhow::Result<()> {
             .accept(
                 &user,
                 id,
-                AcceptChanges { apply_all: true, export_formats: vec![format], ..Default::default() },
+                AcceptChanges {
+                    apply_all: true,
+                    export_formats: vec![format],
+                    design: args.design,
+                    ..Default::default()
+                },
             )
             .await?;
         let export_id = accepted.exports.first().context("no export was produced")?.export_id;

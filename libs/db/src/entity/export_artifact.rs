@@ -8,6 +8,8 @@ pub struct Model {
     pub user_id: String,
     pub version_id: String,
     pub format: String,
+    /// Null on exports made before designs existed: classic.
+    pub design: Option<String>,
     pub status: String,
     pub storage_key: Option<String>,
     pub error_message: Option<String>,

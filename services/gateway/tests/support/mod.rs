@@ -304,7 +304,7 @@ impl OptimizationApi for MemOptimization {
         lock(&self.0.versions).push((user.clone(), version.clone()));
         let mut exports = vec![];
         for format in changes.export_formats {
-            exports.push(self.1.export(user, &version, format).await?);
+            exports.push(self.1.export(user, &version, format, changes.design).await?);
         }
         Ok(Accepted { version, exports, created: true })
     }
@@ -339,7 +339,13 @@ impl OptimizationApi for MemOptimization {
 
 #[async_trait]
 impl ExportApi for MemExport {
-    async fn export(&self, user: &UserId, version: &Version, format: ExportFormat) -> Result<ExportRecord> {
+    async fn export(
+        &self,
+        user: &UserId,
+        version: &Version,
+        format: ExportFormat,
+        design: resumax_core::optimization::ExportDesign,
+    ) -> Result<ExportRecord> {
         let text: String =
             version.optimized.sections.iter().map(|s| s.body_text()).collect::<Vec<_>>().join("\n\n");
         let bytes = match format {
@@ -351,6 +357,7 @@ impl ExportApi for MemExport {
             export_id: new_id(),
             version_id: version.version_id,
             format,
+            design,
             status: ExportStatus::Completed,
             storage_key: Some(format!("users/{user}/versions/{}/resume", version.version_id)),
             download_url: None,

@@ -195,12 +195,10 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
     // On S3 the URL is signed and goes straight to the store, without our token; on local files
     // it is the gateway's own route.
     let url = export["downloadUrl"].as_str().unwrap();
-    let download = if url.starts_with("http") {
+    if url.starts_with("http") {
         assert!(export["expiresAt"].is_string(), "a signed URL says when it expires: {export}");
-        node.http.get(url).send().await.unwrap()
-    } else {
-        node.http.get(node.url(url)).bearer_auth(&token).send().await.unwrap()
-    };
+    }
+    let download = fetch_export(&node, &token, url).await;
     assert_eq!(download.status(), 200);
     let exported = download.text().await.unwrap();
     assert!(exported.contains(pdf_truth["contact"]["email"].as_str().unwrap()), "{exported}");
@@ -215,11 +213,7 @@ async fn upload_parse_optimize_accept_and_find_the_version(backends: Backends) {
             .await;
         assert_eq!(export["status"], "completed", "{export}");
         let url = export["downloadUrl"].as_str().unwrap();
-        let download = if url.starts_with("http") {
-            node.http.get(url).send().await.unwrap()
-        } else {
-            node.http.get(node.url(url)).bearer_auth(&token).send().await.unwrap()
-        };
+        let download = fetch_export(&node, &token, url).await;
         assert_eq!(download.status(), 200);
         if !url.starts_with("http") {
             assert_eq!(download.headers()["content-type"], media_type);
@@ -353,11 +347,7 @@ async fn accepting_a_chosen_and_edited_set_saves_one_auditable_version(backends:
             node.wait_for(&token, &format!("/exports/{export_id}"), "status", &["completed", "failed"]).await;
         assert_eq!(export["status"], "completed", "{export}");
         let url = export["downloadUrl"].as_str().unwrap();
-        let download = if url.starts_with("http") {
-            node.http.get(url).send().await.unwrap()
-        } else {
-            node.http.get(node.url(url)).bearer_auth(&token).send().await.unwrap()
-        };
+        let download = fetch_export(&node, &token, url).await;
         pdfs.push((export_id, download.bytes().await.unwrap()));
     }
     assert_ne!(pdfs[0].0, pdfs[1].0, "one export per design");
@@ -371,4 +361,14 @@ async fn accepting_a_chosen_and_edited_set_saves_one_auditable_version(backends:
     let (status, other) = node.post_json(&token, &accept, json!({"acceptedChanges": [ids[1]]})).await;
     assert_eq!(status, 201, "{other}");
     assert_ne!(other["versionId"], first["versionId"]);
+}
+
+/// An export's file: on S3 the URL is signed and goes straight to the store, without our token;
+/// on local files it is the gateway's own route.
+async fn fetch_export(node: &Node, token: &str, url: &str) -> reqwest::Response {
+    if url.starts_with("http") {
+        node.http.get(url).send().await.unwrap()
+    } else {
+        node.http.get(node.url(url)).bearer_auth(token).send().await.unwrap()
+    }
 }

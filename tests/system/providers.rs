@@ -106,17 +106,9 @@ async fn contact_details_a_model_echoes_never_reach_stored_output() {
         pieces[1],
         email.split('@').next().unwrap(),
     );
-    let ai = FakeAi::start(Behaviour { openai_content: Some(chatter), ..Default::default() }).await;
-    let dir = temp_dir();
-    let env: Vec<(String, String)> = ai.env("openai");
-    let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
-    let token = node.token("alice", true);
-    let request = parsed_pair(&node, &token).await;
-    let (_, started) = node.post_json(&token, "/optimize", request).await;
-    let id = started["optimizationId"].as_str().unwrap();
-    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    let (dir, node, token, run) = chatty_run(chatter, &[]).await;
     assert_eq!(run["status"], "completed", "prose around the JSON is read: {run}");
+    let id = run["optimizationId"].as_str().unwrap();
     let folder = dir.path().join("blobs/users/alice/optimizations").join(id);
     let user_name = email.split('@').next().unwrap().to_string();
     for artifact in ["prompt.json", "output.json"] {
@@ -149,18 +141,10 @@ async fn the_logs_of_a_whole_run_hold_no_contact_details() {
         truth["contact"]["phone"].as_str().unwrap().to_string(),
     );
     let chatter = format!("Noted {email} and {phone}. {{\"rewrites\":[]}}");
-    let ai = FakeAi::start(Behaviour { openai_content: Some(chatter), ..Default::default() }).await;
-    let dir = temp_dir();
-    let mut env: Vec<(String, String)> = ai.env("openai");
-    env.push(("RUST_LOG".into(), "debug,h2=info,hyper=info,tower=info,sqlx=info".into()));
-    let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
-    let token = node.token("alice", true);
-    let request = parsed_pair(&node, &token).await;
-    let (_, started) = node.post_json(&token, "/optimize", request).await;
-    let id = started["optimizationId"].as_str().unwrap();
-    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    let (dir, node, token, run) =
+        chatty_run(chatter, &[("RUST_LOG", "debug,h2=info,hyper=info,tower=info,sqlx=info")]).await;
     assert_eq!(run["status"], "completed", "{run}");
+    let id = run["optimizationId"].as_str().unwrap();
     let (status, accepted) = node
         .post_json(
             &token,
@@ -182,4 +166,24 @@ async fn the_logs_of_a_whole_run_hold_no_contact_details() {
     {
         assert!(!log.contains(value), "node.log holds the {what} {value:?}");
     }
+}
+
+/// One finished run for alice on a node whose OpenAI answers `content` (prose around the JSON,
+/// say), with `extra` variables: the data dir, the node, alice's token and the run.
+async fn chatty_run(
+    content: String,
+    extra: &[(&str, &str)],
+) -> (tempfile::TempDir, Node, String, serde_json::Value) {
+    let ai = FakeAi::start(Behaviour { openai_content: Some(content), ..Default::default() }).await;
+    let dir = temp_dir();
+    let env: Vec<(String, String)> = ai.env("openai");
+    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    vars.extend_from_slice(extra);
+    let node = Node::start(dir.path(), &Backends::embedded(), &vars).await;
+    let token = node.token("alice", true);
+    let request = parsed_pair(&node, &token).await;
+    let (_, started) = node.post_json(&token, "/optimize", request).await;
+    let id = started["optimizationId"].as_str().unwrap();
+    let run = node.wait_for(&token, &format!("/optimize/{id}"), "status", &["completed", "failed"]).await;
+    (dir, node, token, run)
 }

@@ -106,7 +106,7 @@ async fn contact_details_a_model_echoes_never_reach_stored_output() {
         pieces[1],
         email.split('@').next().unwrap(),
     );
-    let (dir, node, token, run) = chatty_run(chatter, &[]).await;
+    let (dir, _node, _token, run) = chatty_run(chatter, &[]).await;
     assert_eq!(run["status"], "completed", "prose around the JSON is read: {run}");
     let id = run["optimizationId"].as_str().unwrap();
     let folder = dir.path().join("blobs/users/alice/optimizations").join(id);

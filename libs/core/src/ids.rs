@@ -33,11 +33,15 @@ pub fn new_id() -> uuid::Uuid {
 
 /// Parses an id given by a client; `what` names it in the error ("resumeId").
 pub fn parse_id(value: &str, what: &str) -> Result<uuid::Uuid, Error> {
-    uuid::Uuid::parse_str(value.trim()).map_err(|_| {
-        // Echo enough to recognise the mistake, never the whole of an attacker's megabyte.
-        const SHOWN: usize = 64;
-        let shown: String = value.chars().take(SHOWN).collect();
-        let more = if value.chars().count() > SHOWN { "..." } else { "" };
-        Error::invalid_input(format!("{what} is not a valid UUID: {shown:?}{more}"))
-    })
+    uuid::Uuid::parse_str(value.trim())
+        .map_err(|_| Error::invalid_input(format!("{what} is not a valid UUID: {}", echoed(value))))
+}
+
+/// A client's value as an error message may repeat it: quoted, and cut to a short prefix, enough
+/// to recognise the mistake and never the whole of an attacker's megabyte.
+pub fn echoed(value: &str) -> String {
+    const SHOWN: usize = 64;
+    let shown: String = value.chars().take(SHOWN).collect();
+    let more = if value.chars().count() > SHOWN { "..." } else { "" };
+    format!("{shown:?}{more}")
 }

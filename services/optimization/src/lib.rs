@@ -275,11 +275,6 @@ pub fn accepted_changes(
 /// The longest text a person may put in place of a suggestion.
 const MAX_EDIT_CHARS: usize = 2_000;
 
-/// An id as an error message may echo it: a short prefix.
-fn short(id: &str) -> String {
-    id.chars().take(64).collect()
-}
-
 /// [`accepted_changes`], and the person's edits: an edited change carries their text instead of
 /// the suggestion's. Their text is theirs to write, so it is kept; the guard still reads it, and
 /// what it notices (a number, an employer the resume does not show) is returned as warnings for
@@ -434,7 +429,10 @@ impl resumax_core::api::OptimizationApi for OptimizationService {
         }
         for id in changes.accepted_changes.iter().chain(changes.edited_changes.keys()) {
             if !result.suggestions.iter().any(|s| &s.change_id == id) {
-                return Err(Error::invalid_input(format!("unknown change id {:?}", short(id))));
+                return Err(Error::invalid_input(format!(
+                    "unknown change id {}",
+                    resumax_core::ids::echoed(id)
+                )));
             }
         }
         for (id, text) in &changes.edited_changes {
